@@ -1,0 +1,51 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "lending",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lending", targets: ["lending"]),
+        .library(name: "LendingModel", targets: ["LendingModel"]),
+        .library(name: "LendingCSV", targets: ["LendingCSV"]),
+        .library(name: "LendingScoring", targets: ["LendingScoring"]),
+        .library(name: "LendingPipeline", targets: ["LendingPipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // Bottom: values shared by every module (money, days, diagnostics).
+        .target(name: "LendingModel"),
+        // Foundations.
+        .target(name: "LendingCSV", dependencies: ["LendingModel"]),
+        .target(name: "LendingScoring"),
+        // Orchestration: the one place that performs I/O.
+        .target(
+            name: "LendingPipeline",
+            dependencies: [
+                "LendingModel", "LendingCSV", "LendingScoring",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Tests only.
+        .target(name: "LendingTestSupport", dependencies: ["LendingModel"]),
+        // Executable: thin.
+        .executableTarget(
+            name: "lending",
+            dependencies: [
+                "LendingPipeline", "LendingScoring", "LendingCSV", "LendingModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LendingModelTests", dependencies: ["LendingModel", "LendingTestSupport"]),
+        .testTarget(name: "LendingCSVTests", dependencies: ["LendingCSV"]),
+        .testTarget(name: "LendingScoringTests", dependencies: ["LendingScoring"]),
+        .testTarget(
+            name: "LendingPipelineTests",
+            dependencies: ["LendingPipeline", "LendingScoring", "LendingCSV", "LendingTestSupport"]
+        ),
+        .testTarget(name: "LendingCLITests", dependencies: ["LendingTestSupport"]),
+    ]
+)

@@ -1,0 +1,40 @@
+/// A block of whole CSV records, owned, immutable once made, handed between threads.
+///
+/// The chunker guarantees `bytes[start..<count]` begins at a record boundary and ends just
+/// after a record terminator (or at the end of the input).
+public final class CSVChunk: @unchecked Sendable {
+    /// Position of this chunk in the input, 0-based.
+    public let sequence: Int
+    /// Byte offset of the chunk's first byte in the input (after a BOM).
+    public let inputOffset: Int64
+    /// Where parsing starts (after a header the caller already read).
+    public var start: Int
+    /// Number of valid bytes.
+    public let count: Int
+    /// Whether this is the input's last chunk.
+    public let isLast: Bool
+    private let storage: UnsafeMutableRawBufferPointer
+
+    init(sequence: Int, inputOffset: Int64, storage: UnsafeMutableRawBufferPointer, count: Int, isLast: Bool) {
+        self.sequence = sequence
+        self.inputOffset = inputOffset
+        self.start = 0
+        self.storage = storage
+        self.count = count
+        self.isLast = isLast
+    }
+
+    /// Makes a chunk from bytes (tests, small inputs).
+    public convenience init(bytes: [UInt8], sequence: Int = 0, isLast: Bool = true) {
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        bytes.withUnsafeBytes { source in
+            if let base = source.baseAddress { storage.baseAddress!.copyMemory(from: base, byteCount: source.count) }
+        }
+        self.init(sequence: sequence, inputOffset: 0, storage: storage, count: bytes.count, isLast: isLast)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The valid bytes.
+    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
+}

@@ -1,0 +1,113 @@
+import LendingModel
+
+/// A whole small CSV file read into strings (model cards, lists): header, records, and the
+/// line of each record. Every structural problem is an error with file, line and column.
+public struct CSVTable: Sendable {
+    public var header: [String]
+    public var rows: [[String]]
+    /// 1-based line number where each row starts.
+    public var lines: [Int]
+    public var file: String
+
+    /// The index of a column, matched by exact name.
+    public func column(_ name: String) -> Int? { header.firstIndex(of: name) }
+
+    /// Reads and checks a file (`-` is standard input).
+    public static func read(path: String, maxRecordBytes: Int = 1 << 20) throws(CSVError) -> CSVTable {
+        let fd = try openInput(path)
+        defer { closeInput(fd) }
+        let chunker = CSVChunker(fileDescriptor: fd, maxRecordBytes: maxRecordBytes)
+        var table = CSVTable(header: [], rows: [], lines: [], file: path)
+        var nextLine = 1
+        var sawHeader = false
+        let spans = CSVFieldSpans()
+        do throws(CSVError) {
+            while let item = try chunker.next() {
+                switch item {
+                case .oversizedRecord(_, _, _, _):
+                    throw CSVError(.recordTooLong, "a record is longer than \(maxRecordBytes) bytes; is a quote left open above this line?",
+                                   location: SourceLocation(file: path, line: nextLine, column: 1))
+                case .chunk(let chunk):
+                    let bytes = chunk.bytes
+                    var parser = CSVRecordParser(bytes: bytes)
+                    while parser.next(into: spans) {
+                        func location(_ offset: Int) -> SourceLocation {
+                            let (line, column) = spans.lineAndColumn(ofOffset: offset, in: bytes, chunkFirstLine: nextLine)
+                            return SourceLocation(file: path, line: line, column: column)
+                        }
+                        if let (kind, offset) = spans.error {
+                            throw CSVError(kind, CSVTable.describe(kind), location: location(offset))
+                        }
+                        var fields: [String] = []
+                        fields.reserveCapacity(spans.count)
+                        for index in 0..<spans.count {
+                            guard let text = spans.string(index, in: bytes) else {
+                                throw CSVError(.invalidUTF8, "the field is not valid UTF-8; save the file as UTF-8",
+                                               location: location(spans.fieldOffset(index)))
+                            }
+                            if text.utf8.contains(0) {
+                                throw CSVError(.nulByte, "the field contains a NUL byte; remove it",
+                                               location: location(spans.fieldOffset(index)))
+                            }
+                            fields.append(text)
+                        }
+                        let recordLine = nextLine + spans.recordNewlinesBefore
+                        if !sawHeader {
+                            sawHeader = true
+                            try CSVTable.checkHeader(fields, file: path, line: recordLine)
+                            table.header = fields
+                            continue
+                        }
+                        if fields.count != table.header.count {
+                            throw CSVError(.fieldCount,
+                                           "expected \(table.header.count) fields as in the header, found \(fields.count); quote fields that contain commas",
+                                           location: location(spans.recordStart))
+                        }
+                        table.rows.append(fields)
+                        table.lines.append(recordLine)
+                    }
+                    nextLine += parser.newlines
+                }
+            }
+        } catch {
+            var error = error
+            if error.file == nil { error.file = path }
+            throw error
+        }
+        if !sawHeader {
+            throw CSVError(.emptyFile, "the file is empty; a header row is required", location: SourceLocation(file: path, line: 1, column: 1))
+        }
+        return table
+    }
+
+    /// Checks a header: names are non-empty and unique.
+    public static func checkHeader(_ names: [String], file: String, line: Int) throws(CSVError) {
+        var seen = Set<String>()
+        var column = 1
+        for name in names {
+            if name.isEmpty {
+                throw CSVError(.header, "a header name is empty; every column needs a name", location: SourceLocation(file: file, line: line, column: column))
+            }
+            if !seen.insert(name).inserted {
+                throw CSVError(.header, "the column \"\(name)\" appears twice in the header; rename one", location: SourceLocation(file: file, line: line, column: column))
+            }
+            column += name.count + 1
+        }
+    }
+
+    /// The user-facing text for a structural error.
+    public static func describe(_ kind: CSVError.Kind) -> String {
+        switch kind {
+        case .unterminatedQuote: return "a quoted field is never closed; add the closing quote"
+        case .textAfterClosingQuote: return "text after a closing quote; quote the whole field and double any quote inside it"
+        case .quoteInUnquotedField: return "a quote inside an unquoted field; quote the whole field and double the quote (\"\")"
+        case .fieldCount: return "wrong number of fields"
+        case .recordTooLong: return "the record is too long"
+        case .invalidUTF8: return "the field is not valid UTF-8; save the file as UTF-8"
+        case .nulByte: return "the field contains a NUL byte; remove it"
+        case .emptyFile: return "the file is empty; a header row is required"
+        case .header: return "bad header"
+        case .io: return "input/output error"
+        }
+    }
+}

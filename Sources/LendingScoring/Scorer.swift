@@ -1,0 +1,137 @@
+/// A value of one characteristic for one applicant.
+public enum FeatureValue: Sendable, Hashable {
+    case number(Double)
+    case category(String)
+    case missing
+}
+
+/// One reason code: a characteristic and how many points below its maximum the applicant got.
+public struct ReasonCode: Sendable, Hashable, Codable {
+    public var characteristic: String
+    public var pointsBelowMaximum: Double
+
+    public init(characteristic: String, pointsBelowMaximum: Double) {
+        self.characteristic = characteristic
+        self.pointsBelowMaximum = pointsBelowMaximum
+    }
+}
+
+/// The result of scoring one applicant.
+public struct ScoreResult: Sendable, Hashable, Codable {
+    public var score: Double
+    /// Probability of bad from the model's scaling.
+    public var probability: Double
+    public var reasons: [ReasonCode]
+
+    public init(score: Double, probability: Double, reasons: [ReasonCode]) {
+        self.score = score
+        self.probability = probability
+        self.reasons = reasons
+    }
+}
+
+/// Scores one applicant at a time: typed values or a `[String: String]` row. Load a model once,
+/// share the scorer between threads.
+public struct Scorer: Sendable {
+    public let compiled: CompiledScorecard
+
+    public init(_ model: Scorecard) throws(ScoringError) { compiled = try CompiledScorecard(model) }
+    public init(compiled: CompiledScorecard) { self.compiled = compiled }
+
+    public var model: Scorecard { compiled.model }
+
+    /// Scores values given in the model's characteristic order.
+    /// - Throws: ``ScoringError`` for a value the model cannot score (wrong type, unseen
+    ///   category under a reject policy, missing value without a missing bin).
+    public func score(_ values: [FeatureValue], reasons limit: Int = 4) throws(ScoringError) -> ScoreResult {
+        let count = compiled.characteristicCount
+        guard values.count == count else {
+            throw ScoringError(.missingCharacteristic, "expected \(count) values in model order, got \(values.count)")
+        }
+        var slots = [Int32](repeating: 0, count: count)
+        var total = compiled.basePoints
+        for index in 0..<count {
+            let slot = try slot(index, values[index])
+            slots[index] = slot
+            total += compiled.points(index, slot: Int(slot))
+        }
+        return result(total: total, slots: slots, limit: limit)
+    }
+
+    /// Scores a row of text values keyed by characteristic name; extra keys are ignored, an
+    /// absent or empty value is missing.
+    public func score(row: [String: String], reasons limit: Int = 4) throws(ScoringError) -> ScoreResult {
+        let count = compiled.characteristicCount
+        var slots = [Int32](repeating: 0, count: count)
+        var total = compiled.basePoints
+        for index in 0..<count {
+            let name = compiled.names[index]
+            let text = row[name] ?? ""
+            let value: FeatureValue
+            if text.isEmpty {
+                value = .missing
+            } else if compiled.kinds[index] == .numeric {
+                guard let number = Scorer.parseNumber(text) else {
+                    throw ScoringError(.badNumber, "\"\(name)\" is not a number; write digits with an optional sign, decimal point and exponent", characteristic: name)
+                }
+                value = .number(number)
+            } else {
+                value = .category(text)
+            }
+            let slot = try slot(index, value)
+            slots[index] = slot
+            total += compiled.points(index, slot: Int(slot))
+        }
+        return result(total: total, slots: slots, limit: limit)
+    }
+
+    /// The slot of a value for characteristic `index`.
+    public func slot(_ index: Int, _ value: FeatureValue) throws(ScoringError) -> Int32 {
+        let name = compiled.names[index]
+        switch (value, compiled.kinds[index]) {
+        case (.missing, _), (.number(.nan), .numeric):
+            guard compiled.acceptsMissing[index] else {
+                throw ScoringError(.missingValue, "\"\(name)\" is missing and the model has no missing bin for it; supply a value", characteristic: name)
+            }
+            return 0
+        case (.number(let number), .numeric):
+            if number.isNaN { return 0 }
+            return Int32(compiled.numericSlot(index, number))
+        case (.category(let category), .categorical):
+            let slot = compiled.categoryTables[index].slot(of: category)
+            if slot >= 0 { return slot }
+            let fallback = compiled.unseenSlot[index]
+            guard fallback >= 0 else {
+                throw ScoringError(.unseenCategory, "\"\(name)\" has a category the model has not seen; map it to a known category or set an unseen policy in the model", characteristic: name)
+            }
+            return fallback
+        case (.number, .categorical):
+            throw ScoringError(.badNumber, "\"\(name)\" is categorical; pass a category, not a number", characteristic: name)
+        case (.category, .numeric):
+            throw ScoringError(.badNumber, "\"\(name)\" is numeric; pass a number, not a category", characteristic: name)
+        }
+    }
+
+    private func result(total: Double, slots: [Int32], limit: Int) -> ScoreResult {
+        var reasons: [ReasonCode] = []
+        if limit > 0 {
+            var indices = [Int32](repeating: -1, count: limit)
+            let found = slots.withUnsafeBufferPointer { slots in
+                indices.withUnsafeMutableBufferPointer { compiled.reasons(slots: slots, limit: limit, into: $0) }
+            }
+            reasons.reserveCapacity(found)
+            for position in 0..<found {
+                let index = Int(indices[position])
+                let loss = compiled.maxPoints[index] - compiled.points(index, slot: Int(slots[index]))
+                reasons.append(ReasonCode(characteristic: compiled.names[index], pointsBelowMaximum: loss))
+            }
+        }
+        return ScoreResult(score: total, probability: compiled.probability(score: total), reasons: reasons)
+    }
+
+    /// Parses a decimal number the way the CSV path does (no `nan`, no `inf`).
+    public static func parseNumber(_ text: String) -> Double? {
+        var copy = text
+        return copy.withUTF8 { NumberText.parse(UnsafeRawBufferPointer($0)) }
+    }
+}

