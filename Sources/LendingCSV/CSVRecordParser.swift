@@ -1,6 +1,7 @@
 /// The fields of one record as byte ranges into a chunk, reused from record to record so that
-/// parsing allocates nothing per row.
-public final class CSVFieldSpans {
+/// parsing allocates nothing per row. A non-copyable value: one per thread, no locking, no
+/// dynamic exclusivity checks in the hot loop.
+public struct CSVFieldSpans: ~Copyable {
     /// Bit set on a field that was quoted.
     public static let quoted: UInt8 = 1
     /// Bit set on a quoted field that contains doubled quotes (`""`), so its bytes need unescaping.
@@ -35,7 +36,7 @@ public final class CSVFieldSpans {
     }
 
     @inline(__always)
-    func reset(start: Int, newlinesBefore: Int) {
+    mutating func reset(start: Int, newlinesBefore: Int) {
         count = 0
         recordStart = start
         recordNewlinesBefore = newlinesBefore
@@ -43,7 +44,7 @@ public final class CSVFieldSpans {
     }
 
     @inline(__always)
-    func append(start: Int, end: Int, flags fieldFlags: UInt8) {
+    mutating func append(start: Int, end: Int, flags fieldFlags: UInt8) {
         if count == capacity { grow() }
         starts[count] = start
         ends[count] = end
@@ -52,11 +53,11 @@ public final class CSVFieldSpans {
     }
 
     @inline(__always)
-    func noteError(_ kind: CSVError.Kind, at offset: Int) {
+    mutating func noteError(_ kind: CSVError.Kind, at offset: Int) {
         if error == nil { error = (kind, offset) }
     }
 
-    private func grow() {
+    private mutating func grow() {
         let newCapacity = capacity * 2
         let newStarts = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
         let newEnds = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
@@ -84,15 +85,6 @@ public struct CSVRecordParser {
     /// Line feeds consumed so far, counted from the parser's start.
     public private(set) var newlines = 0
 
-    /// 0: ordinary byte; 1: comma or line feed; 2: quote.
-    private static let byteClass: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 256)
-        table[0x2C] = 1
-        table[0x0A] = 1
-        table[0x22] = 2
-        return table
-    }()
-
     /// - Parameters:
     ///   - bytes: the chunk; must stay valid while the parser is used.
     ///   - start: where to begin (a record boundary).
@@ -103,12 +95,20 @@ public struct CSVRecordParser {
         self.position = start
     }
 
+    /// A word with the high bit set in each byte of `word` equal to `byte` (exact for the lowest
+    /// such byte, which is all the scan needs).
+    @inline(__always)
+    static func hasByte(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let value = word ^ (UInt64(byte) &* 0x0101_0101_0101_0101)
+        return (value &- 0x0101_0101_0101_0101) & ~value & 0x8080_8080_8080_8080
+    }
+
     /// Whether all bytes were read.
     public var isAtEnd: Bool { position >= end }
 
     /// Reads the next record into `record`, skipping blank lines.
     /// - Returns: `false` when there are no more records.
-    public mutating func next(into record: CSVFieldSpans) -> Bool {
+    public mutating func next(into record: inout CSVFieldSpans) -> Bool {
         // Skip blank lines (LF or CRLF).
         while position < end {
             if base[position] == 0x0A { newlines += 1; position += 1; continue }
@@ -119,14 +119,12 @@ public struct CSVRecordParser {
         }
         if position >= end { return false }
         record.reset(start: position, newlinesBefore: newlines)
-        Self.byteClass.withUnsafeBufferPointer { classes in
-            parseFields(into: record, classes: classes.baseAddress!)
-        }
+        parseFields(into: &record)
         return true
     }
 
     @inline(__always)
-    private mutating func parseFields(into record: CSVFieldSpans, classes: UnsafePointer<UInt8>) {
+    private mutating func parseFields(into record: inout CSVFieldSpans) {
         var p = position
         while true {
             let fieldStart = p
@@ -170,12 +168,22 @@ public struct CSVRecordParser {
                 }
                 record.append(start: fieldStart + 1, end: contentEnd, flags: fieldFlags)
             } else {
-                // Unquoted field: scan to a comma or line feed.
+                // Unquoted field: scan to a comma or line feed, eight bytes at a time while
+                // none of them is a comma, line feed or quote (SWAR; the byte loop below is the
+                // reference behaviour and handles whatever the word scan stops at).
+                while p + 8 <= end {
+                    let word = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+                    let special = Self.hasByte(word, 0x2C) | Self.hasByte(word, 0x0A) | Self.hasByte(word, 0x22)
+                    if special != 0 {
+                        p += special.trailingZeroBitCount >> 3
+                        break
+                    }
+                    p += 8
+                }
                 while p < end {
-                    let kind = classes[Int(base[p])]
-                    if kind == 0 { p += 1; continue }
-                    if kind == 1 { break }
-                    record.noteError(.quoteInUnquotedField, at: p)
+                    let byte = base[p]
+                    if byte == 0x2C || byte == 0x0A { break }
+                    if byte == 0x22 { record.noteError(.quoteInUnquotedField, at: p) }
                     p += 1
                 }
                 var fieldEnd = p
@@ -206,7 +214,7 @@ public struct CSVRecordParser {
 extension CSVFieldSpans {
     /// The bytes of field `index`, unescaping doubled quotes into `scratch` when needed.
     @inline(__always)
-    public func withField<R>(
+    public borrowing func withField<R>(
         _ index: Int, in chunk: UnsafeRawBufferPointer, scratch: inout [UInt8],
         _ body: (UnsafeRawBufferPointer) throws -> R
     ) rethrows -> R {
@@ -224,8 +232,16 @@ extension CSVFieldSpans {
         return try scratch.withUnsafeBytes { try body($0) }
     }
 
+    /// The raw bytes of field `index` (without surrounding quotes), or `nil` when the field has
+    /// doubled quotes and needs ``withField(_:in:scratch:_:)`` to unescape it.
+    @inline(__always)
+    public borrowing func rawField(_ index: Int, in chunk: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        if flags[index] & CSVFieldSpans.escapedQuotes != 0 { return nil }
+        return UnsafeRawBufferPointer(start: chunk.baseAddress! + starts[index], count: ends[index] - starts[index])
+    }
+
     /// Field `index` as a string, or `nil` when its bytes are not valid UTF-8.
-    public func string(_ index: Int, in chunk: UnsafeRawBufferPointer) -> String? {
+    public borrowing func string(_ index: Int, in chunk: UnsafeRawBufferPointer) -> String? {
         var scratch: [UInt8] = []
         return withField(index, in: chunk, scratch: &scratch) { bytes in
             UTF8Validation.isValid(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
@@ -234,7 +250,7 @@ extension CSVFieldSpans {
 
     /// The raw text of the whole record without its line end, for a rejects file
     /// (invalid UTF-8 replaced by U+FFFD).
-    public func rawText(in chunk: UnsafeRawBufferPointer, limit: Int = 4096) -> String {
+    public borrowing func rawText(in chunk: UnsafeRawBufferPointer, limit: Int = 4096) -> String {
         var stop = recordEnd
         if stop > recordStart && chunk[stop - 1] == 0x0A { stop -= 1 }
         if stop > recordStart && chunk[stop - 1] == 0x0D { stop -= 1 }
@@ -244,7 +260,7 @@ extension CSVFieldSpans {
 
     /// Line and column (1-based, columns in characters) of byte `offset` of this record,
     /// given the line number at which the chunk's parsing started.
-    public func lineAndColumn(ofOffset offset: Int, in chunk: UnsafeRawBufferPointer, chunkFirstLine: Int) -> (line: Int, column: Int) {
+    public borrowing func lineAndColumn(ofOffset offset: Int, in chunk: UnsafeRawBufferPointer, chunkFirstLine: Int) -> (line: Int, column: Int) {
         var line = chunkFirstLine + recordNewlinesBefore
         var lineStart = recordStart
         var index = recordStart
@@ -263,7 +279,7 @@ extension CSVFieldSpans {
     }
 
     /// The byte offset at which field `index` begins (its opening quote for a quoted field).
-    public func fieldOffset(_ index: Int) -> Int {
+    public borrowing func fieldOffset(_ index: Int) -> Int {
         flags[index] & CSVFieldSpans.quoted != 0 ? starts[index] - 1 : starts[index]
     }
 }

@@ -20,7 +20,7 @@ public struct CSVTable: Sendable {
         var table = CSVTable(header: [], rows: [], lines: [], file: path)
         var nextLine = 1
         var sawHeader = false
-        let spans = CSVFieldSpans()
+        var spans = CSVFieldSpans()
         do throws(CSVError) {
             while let item = try chunker.next() {
                 switch item {
@@ -30,7 +30,7 @@ public struct CSVTable: Sendable {
                 case .chunk(let chunk):
                     let bytes = chunk.bytes
                     var parser = CSVRecordParser(bytes: bytes)
-                    while parser.next(into: spans) {
+                    while parser.next(into: &spans) {
                         func location(_ offset: Int) -> SourceLocation {
                             let (line, column) = spans.lineAndColumn(ofOffset: offset, in: bytes, chunkFirstLine: nextLine)
                             return SourceLocation(file: path, line: line, column: column)

@@ -130,8 +130,8 @@ public struct BatchScoreJob: Sendable {
     private func readHeader(_ chunk: CSVChunk) throws(BatchScoreError) -> (names: [String], newlines: Int) {
         let bytes = chunk.bytes
         var parser = CSVRecordParser(bytes: bytes)
-        let spans = CSVFieldSpans()
-        guard parser.next(into: spans) else {
+        var spans = CSVFieldSpans()
+        guard parser.next(into: &spans) else {
             throw BatchScoreError(.emptyFile, "the file is empty; a header row is required", at: SourceLocation(file: inputPath, line: 1, column: 1))
         }
         func location(_ offset: Int) -> SourceLocation {

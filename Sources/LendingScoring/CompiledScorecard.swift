@@ -4,7 +4,7 @@
 /// Every characteristic has a run of points in one flat array: slot 0 is the missing bin,
 /// slots 1...B its bins. A numeric value's slot is 1 plus the count of cut points at or
 /// below it (left-closed bins), computed without branches; a category's slot comes from a
-/// ``CategoryTable``.
+/// ``CategoryIndex``.
 public final class CompiledScorecard: Sendable {
     public let model: Scorecard
     public let characteristicCount: Int
@@ -18,16 +18,43 @@ public final class CompiledScorecard: Sendable {
     /// The highest points each characteristic can give (reason codes measure from it).
     public let maxPoints: [Double]
 
-    @usableFromInline let points: [Double]
-    @usableFromInline let pointsOffset: [Int]
-    @usableFromInline let cuts: [Double]
-    @usableFromInline let cutsOffset: [Int]
-    @usableFromInline let cutsCount: [Int]
+    /// Flat tables in stable, manually allocated memory (freed in `deinit`), so the kernel
+    /// reads them through plain pointers: no retains, no bounds checks, no exclusivity checks.
+    public let tables: Tables
+
     /// Whether a missing value can be scored (the characteristic has a missing bin).
     public let acceptsMissing: [Bool]
     /// Slot for unseen categories, or -1 to reject.
     public let unseenSlot: [Int32]
-    public let categoryTables: [CategoryTable]
+    /// Category lookup for every categorical characteristic.
+    public let categories: CategoryIndex
+
+    /// The kernel's tables. Slot `s` of characteristic `c` is entry `pointsOffset[c] + s`.
+    public struct Tables: @unchecked Sendable {
+        public let points: UnsafeMutablePointer<Double>
+        /// Points below the characteristic's maximum, per slot (for reason codes).
+        public let losses: UnsafeMutablePointer<Double>
+        public let pointsOffset: UnsafeMutablePointer<Int>
+        public let cuts: UnsafeMutablePointer<Double>
+        public let cutsOffset: UnsafeMutablePointer<Int>
+        public let cutsCount: UnsafeMutablePointer<Int>
+        /// 1 for numeric, 0 for categorical.
+        public let isNumeric: UnsafeMutablePointer<UInt8>
+        public let acceptsMissing: UnsafeMutablePointer<UInt8>
+        public let unseenSlot: UnsafeMutablePointer<Int32>
+
+        static func copy<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
+            let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(values.count, 1))
+            _ = UnsafeMutableBufferPointer(start: pointer, count: values.count).initialize(from: values)
+            return pointer
+        }
+
+        func deallocate() {
+            points.deallocate(); losses.deallocate(); pointsOffset.deallocate(); cuts.deallocate()
+            cutsOffset.deallocate(); cutsCount.deallocate(); isNumeric.deallocate()
+            acceptsMissing.deallocate(); unseenSlot.deallocate()
+        }
+    }
 
     /// Validates and compiles a model.
     public init(_ model: Scorecard) throws(ScoringError) {
@@ -40,29 +67,32 @@ public final class CompiledScorecard: Sendable {
         scaling = model.scaling
         integralPoints = model.hasIntegralPoints
         var points: [Double] = []
+        var losses: [Double] = []
         var pointsOffset: [Int] = []
         var cuts: [Double] = []
         var cutsOffset: [Int] = []
         var cutsCount: [Int] = []
         var acceptsMissing: [Bool] = []
         var unseenSlot: [Int32] = []
-        var tables: [CategoryTable] = []
+        var categoryTables: [[(category: String, slot: Int32)]] = []
         var maxPoints: [Double] = []
         for characteristic in model.characteristics {
             pointsOffset.append(points.count)
-            points.append(characteristic.missing?.points ?? 0)
-            points.append(contentsOf: characteristic.bins.map(\.points))
+            let slotPoints = [characteristic.missing?.points ?? 0] + characteristic.bins.map(\.points)
+            points.append(contentsOf: slotPoints)
             acceptsMissing.append(characteristic.missing != nil)
             var candidates = characteristic.bins.map(\.points)
             if let missing = characteristic.missing { candidates.append(missing.points) }
-            maxPoints.append(candidates.max()!)
+            let maximum = candidates.max()!
+            maxPoints.append(maximum)
+            losses.append(contentsOf: slotPoints.map { maximum - $0 })
             cutsOffset.append(cuts.count)
             switch characteristic.kind {
             case .numeric:
                 let lowers = characteristic.bins.dropFirst().map { $0.lower! }
                 cuts.append(contentsOf: lowers)
                 cutsCount.append(lowers.count)
-                tables.append(CategoryTable([]))
+                categoryTables.append([])
                 unseenSlot.append(-1)
             case .categorical:
                 cutsCount.append(0)
@@ -70,7 +100,7 @@ public final class CompiledScorecard: Sendable {
                 for (index, bin) in characteristic.bins.enumerated() {
                     for category in bin.categories ?? [] { entries.append((category, Int32(index + 1))) }
                 }
-                tables.append(CategoryTable(entries))
+                categoryTables.append(entries)
                 switch characteristic.unseen ?? .reject {
                 case .reject: unseenSlot.append(-1)
                 case .missing: unseenSlot.append(0)
@@ -81,15 +111,20 @@ public final class CompiledScorecard: Sendable {
                 }
             }
         }
-        self.points = points
-        self.pointsOffset = pointsOffset
-        self.cuts = cuts
-        self.cutsOffset = cutsOffset
-        self.cutsCount = cutsCount
         self.acceptsMissing = acceptsMissing
         self.unseenSlot = unseenSlot
-        self.categoryTables = tables
+        self.categories = CategoryIndex(categoryTables)
         self.maxPoints = maxPoints
+        self.tables = Tables(
+            points: Tables.copy(points), losses: Tables.copy(losses), pointsOffset: Tables.copy(pointsOffset),
+            cuts: Tables.copy(cuts), cutsOffset: Tables.copy(cutsOffset), cutsCount: Tables.copy(cutsCount),
+            isNumeric: Tables.copy(kinds.map { $0 == .numeric ? 1 : 0 }),
+            acceptsMissing: Tables.copy(acceptsMissing.map { $0 ? 1 : 0 }), unseenSlot: Tables.copy(unseenSlot))
+    }
+
+    deinit {
+        tables.deallocate()
+        categories.deallocate()
     }
 
     /// The index of a characteristic by name.
@@ -99,18 +134,22 @@ public final class CompiledScorecard: Sendable {
     @inlinable @inline(__always)
     public func numericSlot(_ characteristic: Int, _ value: Double) -> Int {
         if value.isNaN { return 0 }
-        return cuts.withUnsafeBufferPointer { cuts in
-            let base = cutsOffset[characteristic]
-            var slot = 1
-            for index in base..<(base + cutsCount[characteristic]) { slot &+= value >= cuts[index] ? 1 : 0 }
-            return slot
-        }
+        let cuts = tables.cuts + tables.cutsOffset[characteristic]
+        var slot = 1
+        for index in 0..<tables.cutsCount[characteristic] { slot &+= value >= cuts[index] ? 1 : 0 }
+        return slot
     }
 
     /// The points of a slot.
     @inlinable @inline(__always)
     public func points(_ characteristic: Int, slot: Int) -> Double {
-        points[pointsOffset[characteristic] + slot]
+        tables.points[tables.pointsOffset[characteristic] + slot]
+    }
+
+    /// The slot of a category of characteristic `characteristic`, or -1 when it is not listed.
+    @inlinable @inline(__always)
+    public func categorySlot(_ characteristic: Int, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+        categories.slot(characteristic, of: bytes)
     }
 
     /// The probability of bad at a score, by the model's scaling.
@@ -119,39 +158,37 @@ public final class CompiledScorecard: Sendable {
 
     // MARK: Batch kernel
 
-    /// Scores every row of a batch into `scores` (which must hold `batch.count` elements).
+    /// Scores every row of a batch into `scores` (which must hold `batch.count` elements), and
+    /// stores each numeric characteristic's slot in the batch for reason codes.
     ///
     /// One pass per characteristic over its column (struct of arrays): no allocation, no
     /// dynamic dispatch. ``ReferenceScorer`` is the plain implementation it is tested against.
     @inlinable
-    public func score(_ batch: ScoringBatch, into scores: UnsafeMutableBufferPointer<Double>) {
+    public func score(_ batch: inout ScoringBatch, into scores: UnsafeMutableBufferPointer<Double>) {
         precondition(scores.count >= batch.count, "the scores buffer is smaller than the batch")
+        precondition(batch.characteristicCount == characteristicCount, "the batch was made for another model")
         let count = batch.count
         guard count > 0 else { return }
-        scores.baseAddress!.update(repeating: basePoints, count: count)
-        points.withUnsafeBufferPointer { allPoints in
-            cuts.withUnsafeBufferPointer { allCuts in
-                for characteristic in 0..<characteristicCount {
-                    let table = allPoints.baseAddress! + pointsOffset[characteristic]
-                    switch kinds[characteristic] {
-                    case .numeric:
-                        let cutBase = allCuts.baseAddress! + cutsOffset[characteristic]
-                        let cutCount = cutsCount[characteristic]
-                        batch.numeric[characteristic].withUnsafeBufferPointer { values in
-                            for row in 0..<count {
-                                let value = values[row]
-                                var slot = 1
-                                for cut in 0..<cutCount { slot &+= value >= cutBase[cut] ? 1 : 0 }
-                                if value.isNaN { slot = 0 }
-                                scores[row] += table[slot]
-                            }
-                        }
-                    case .categorical:
-                        batch.slots[characteristic].withUnsafeBufferPointer { slots in
-                            for row in 0..<count { scores[row] += table[Int(slots[row])] }
-                        }
-                    }
+        let out = scores.baseAddress!
+        out.update(repeating: basePoints, count: count)
+        let tables = self.tables
+        for characteristic in 0..<characteristicCount {
+            let table = tables.points + tables.pointsOffset[characteristic]
+            let slots = batch.slotColumn(characteristic)
+            if tables.isNumeric[characteristic] != 0 {
+                let cuts = tables.cuts + tables.cutsOffset[characteristic]
+                let cutCount = tables.cutsCount[characteristic]
+                let values = batch.numericColumn(characteristic)
+                for row in 0..<count {
+                    let value = values[row]
+                    var slot: Int32 = 1
+                    for cut in 0..<cutCount { slot &+= value >= cuts[cut] ? 1 : 0 }
+                    if value.isNaN { slot = 0 }
+                    slots[row] = slot
+                    out[row] += table[Int(slot)]
                 }
+            } else {
+                for row in 0..<count { out[row] += table[Int(slots[row])] }
             }
         }
     }
@@ -169,83 +206,97 @@ public final class CompiledScorecard: Sendable {
 
     // MARK: Reason codes
 
-    /// The top `limit` reason codes of a row given each characteristic's slot: characteristic
-    /// indices ordered by points below the maximum, largest first, ties in model order, zero
-    /// losses dropped. Writes indices into `reasons` and returns how many.
+    /// The top `limit` reason codes of row `row` of a scored batch: characteristic indices
+    /// ordered by points below the maximum, largest first, ties in model order, zero losses
+    /// dropped. Writes indices into `reasons` and returns how many.
     @inlinable
-    public func reasons(slots: UnsafeBufferPointer<Int32>, limit: Int, into reasons: UnsafeMutableBufferPointer<Int32>) -> Int {
+    public func reasons(row: Int, of batch: borrowing ScoringBatch, limit: Int, into reasons: UnsafeMutablePointer<Int32>,
+                        losses kept: UnsafeMutablePointer<Double>) -> Int {
         var found = 0
-        let limit = min(limit, reasons.count)
         guard limit > 0 else { return 0 }
-        var losses = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        return withUnsafeMutableBytes(of: &losses) { lossBytes -> Int in
-            // Losses of the kept reasons; up to 8 kept in the inline buffer, else a heap fallback.
-            let inline = lossBytes.bindMemory(to: Double.self)
-            var heap: [Double] = []
-            if limit > inline.count { heap = [Double](repeating: 0, count: limit) }
-            func lossAt(_ index: Int) -> Double { limit > inline.count ? heap[index] : inline[index] }
-            func setLoss(_ index: Int, _ value: Double) { if limit > inline.count { heap[index] = value } else { inline[index] = value } }
-            for characteristic in 0..<characteristicCount {
-                let loss = maxPoints[characteristic] - points(characteristic, slot: Int(slots[characteristic]))
-                guard loss > 0 else { continue }
-                if found == limit && loss <= lossAt(found - 1) { continue }
-                var position = found < limit ? found : limit - 1
-                while position > 0 && lossAt(position - 1) < loss {
-                    setLoss(position, lossAt(position - 1))
-                    reasons[position] = reasons[position - 1]
-                    position -= 1
-                }
-                setLoss(position, loss)
-                reasons[position] = Int32(characteristic)
-                if found < limit { found += 1 }
+        let tables = self.tables
+        for characteristic in 0..<characteristicCount {
+            let slot = Int(batch.slotColumn(characteristic)[row])
+            let loss = tables.losses[tables.pointsOffset[characteristic] + slot]
+            guard loss > 0 else { continue }
+            if found == limit && loss <= kept[found - 1] { continue }
+            var position = found < limit ? found : limit - 1
+            while position > 0 && kept[position - 1] < loss {
+                kept[position] = kept[position - 1]
+                reasons[position] = reasons[position - 1]
+                position -= 1
             }
-            return found
+            kept[position] = loss
+            reasons[position] = Int32(characteristic)
+            if found < limit { found += 1 }
         }
+        return found
     }
 
-    /// The slot of row `row` of a batch for one characteristic.
-    @inlinable
-    public func slot(_ characteristic: Int, row: Int, in batch: ScoringBatch) -> Int32 {
-        switch kinds[characteristic] {
-        case .numeric: return Int32(numericSlot(characteristic, batch.numeric[characteristic][row]))
-        case .categorical: return batch.slots[characteristic][row]
+    /// Reason codes from each characteristic's slot (one applicant).
+    public func reasons(slots: [Int32], limit: Int) -> [Int32] {
+        guard limit > 0 else { return [] }
+        var batch = ScoringBatch(for: self, capacity: 1)
+        for (characteristic, slot) in slots.enumerated() { batch.slotColumn(characteristic)[0] = slot }
+        batch.commitRow()
+        var indices = [Int32](repeating: -1, count: limit)
+        var losses = [Double](repeating: 0, count: limit)
+        let found = indices.withUnsafeMutableBufferPointer { indices in
+            losses.withUnsafeMutableBufferPointer { losses in
+                reasons(row: 0, of: batch, limit: limit, into: indices.baseAddress!, losses: losses.baseAddress!)
+            }
         }
+        return Array(indices[0..<found])
     }
 }
 
-/// Rows to score in struct-of-arrays form: a column per characteristic, `Double` values for
-/// numeric ones (NaN is missing) and slots for categorical ones (0 is missing).
-public struct ScoringBatch {
-    /// Rows in the batch.
-    public var count = 0
-    public let kinds: [Characteristic.Kind]
-    public var numeric: [[Double]]
-    public var slots: [[Int32]]
+/// Rows to score in struct-of-arrays form, with a fixed row capacity: per characteristic a
+/// column of `Double` values (numeric; NaN is missing) and a column of slots (categorical slots
+/// are filled by the caller, 0 is missing; numeric slots by the kernel).
+///
+/// Fill row `count` column by column, then ``commitRow()``; a row that turns out bad is simply
+/// not committed. Memory is allocated once.
+public struct ScoringBatch: ~Copyable {
+    public let capacity: Int
+    public let characteristicCount: Int
+    /// Rows committed.
+    public var count: Int { committed }
+    @usableFromInline var committed = 0
+    @usableFromInline let values: UnsafeMutablePointer<Double>
+    @usableFromInline let slots: UnsafeMutablePointer<Int32>
 
     public init(for model: CompiledScorecard, capacity: Int = 4096) {
-        kinds = model.kinds
-        numeric = model.kinds.map { _ in [] }
-        slots = model.kinds.map { _ in [] }
-        for (index, kind) in kinds.enumerated() {
-            if kind == .numeric { numeric[index].reserveCapacity(capacity) } else { slots[index].reserveCapacity(capacity) }
-        }
+        self.capacity = max(capacity, 1)
+        characteristicCount = model.characteristicCount
+        values = .allocate(capacity: self.capacity * max(characteristicCount, 1))
+        values.initialize(repeating: .nan, count: self.capacity * max(characteristicCount, 1))
+        slots = .allocate(capacity: self.capacity * max(characteristicCount, 1))
+        slots.initialize(repeating: 0, count: self.capacity * max(characteristicCount, 1))
     }
 
-    /// Empties the batch, keeping capacity.
-    public mutating func removeAll() {
-        for index in kinds.indices {
-            numeric[index].removeAll(keepingCapacity: true)
-            slots[index].removeAll(keepingCapacity: true)
-        }
-        count = 0
+    deinit {
+        values.deallocate()
+        slots.deallocate()
     }
 
-    /// Appends one row: `values[c]` for numeric characteristics, `rowSlots[c]` for categorical ones.
-    @inlinable
-    public mutating func append(values: UnsafeBufferPointer<Double>, rowSlots: UnsafeBufferPointer<Int32>) {
-        for index in 0..<kinds.count {
-            if kinds[index] == .numeric { numeric[index].append(values[index]) } else { slots[index].append(rowSlots[index]) }
-        }
-        count += 1
+    /// Whether no more rows fit.
+    public var isFull: Bool { count == capacity }
+
+    /// The values column of a characteristic (`capacity` elements).
+    @inlinable @inline(__always)
+    public func numericColumn(_ characteristic: Int) -> UnsafeMutablePointer<Double> { values + characteristic * capacity }
+
+    /// The slots column of a characteristic (`capacity` elements).
+    @inlinable @inline(__always)
+    public func slotColumn(_ characteristic: Int) -> UnsafeMutablePointer<Int32> { slots + characteristic * capacity }
+
+    /// Makes the row at index `count` part of the batch.
+    @inlinable @inline(__always)
+    public mutating func commitRow() {
+        precondition(committed < capacity, "the batch is full; score it and call removeAll()")
+        committed += 1
     }
+
+    /// Empties the batch.
+    public mutating func removeAll() { committed = 0 }
 }

@@ -67,6 +67,10 @@ public enum NumberText {
             exponent += exponentNegative ? -explicit : explicit
         }
         guard index == stop else { return nil }
+        if exact && significantDigits <= 15 && exponent == 0 {
+            let value = Double(mantissa)
+            return negative ? -value : value
+        }
         if exact && significantDigits <= 15 && exponent >= -22 && exponent <= 22 {
             let value = Double(mantissa)
             let scaled = exponent >= 0 ? value * powersOfTen[exponent] : value / powersOfTen[-exponent]

@@ -178,7 +178,10 @@ extension ScorecardImport {
                 numericBins.sort { ($0.lower ?? -.infinity) < ($1.lower ?? -.infinity) }
                 characteristics.append(Characteristic(name: variable, kind: .numeric, bins: numericBins, missing: missing))
             } else {
-                characteristics.append(Characteristic(name: variable, kind: .categorical, bins: categoryBins, missing: missing, unseen: .reject))
+                // optbinning scores an unseen category with the Missing row (its bin index -1 is the
+                // last row, Missing): keep that behaviour.
+                characteristics.append(Characteristic(name: variable, kind: .categorical, bins: categoryBins, missing: missing,
+                                                      unseen: missing == nil ? .reject : .missing))
             }
         }
         let model = Scorecard(name: name, version: version, scaling: scaling, basePoints: 0, characteristics: characteristics)

@@ -98,7 +98,7 @@ public struct Scorer: Sendable {
             if number.isNaN { return 0 }
             return Int32(compiled.numericSlot(index, number))
         case (.category(let category), .categorical):
-            let slot = compiled.categoryTables[index].slot(of: category)
+            let slot = compiled.categories.slot(index, of: category)
             if slot >= 0 { return slot }
             let fallback = compiled.unseenSlot[index]
             guard fallback >= 0 else {
@@ -115,13 +115,8 @@ public struct Scorer: Sendable {
     private func result(total: Double, slots: [Int32], limit: Int) -> ScoreResult {
         var reasons: [ReasonCode] = []
         if limit > 0 {
-            var indices = [Int32](repeating: -1, count: limit)
-            let found = slots.withUnsafeBufferPointer { slots in
-                indices.withUnsafeMutableBufferPointer { compiled.reasons(slots: slots, limit: limit, into: $0) }
-            }
-            reasons.reserveCapacity(found)
-            for position in 0..<found {
-                let index = Int(indices[position])
+            for index in compiled.reasons(slots: slots, limit: limit) {
+                let index = Int(index)
                 let loss = compiled.maxPoints[index] - compiled.points(index, slot: Int(slots[index]))
                 reasons.append(ReasonCode(characteristic: compiled.names[index], pointsBelowMaximum: loss))
             }

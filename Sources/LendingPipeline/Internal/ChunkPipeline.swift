@@ -35,7 +35,7 @@ final class ChunkPipeline: @unchecked Sendable {
     private let firstChunk: CSVChunk
 
     private let monitor = Monitor()
-    private var pending: [CSVChunk] = []
+    private var pending: [CSVChunk?] = []
     private var pendingHead = 0
     private var results: [Int: ChunkResult] = [:]
     private var readerDone = false
@@ -77,7 +77,7 @@ final class ChunkPipeline: @unchecked Sendable {
         var summary = BatchScoreJob.Summary(rows: 0, scored: 0, rejected: 0, warnings: [], seconds: 0)
         var line = firstLine
         var nextProgress = started + 0.5
-        var writeBuffer = CSVOutputBuffer(capacity: 1 << 20)
+        var writeBuffer = ByteSink(capacity: 1 << 20)
         var rejectBuffer = CSVOutputBuffer(capacity: 1 << 12)
         var sequence = 0
         while true {
@@ -121,16 +121,22 @@ final class ChunkPipeline: @unchecked Sendable {
                 }
                 if layout.headerNames.first == "row" && plan.idColumn == nil {
                     writeBuffer.removeAll()
+                    writeBuffer.reserve(result.output.count + 20 * result.lineEnds.count)
                     var start = 0
+                    let firstRow = Int64(summary.rows + 1)
                     result.output.withUnsafeBytes { bytes in
-                        for index in 0..<result.lineEnds.count {
-                            let end = Int(result.lineEnds[index])
-                            writeBuffer.appendInt(Int64(summary.rows + Int(result.rowRecords[index]) + 1))
-                            writeBuffer.appendRaw(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-                            start = end
+                        result.lineEnds.withUnsafeBufferPointer { lineEnds in
+                            result.rowRecords.withUnsafeBufferPointer { rowRecords in
+                                for index in 0..<lineEnds.count {
+                                    let end = Int(lineEnds[index])
+                                    writeBuffer.writeInt(firstRow + Int64(rowRecords[index]))
+                                    writeBuffer.writeBytes(UnsafeRawBufferPointer(start: bytes.baseAddress! + start, count: end - start))
+                                    start = end
+                                }
+                            }
                         }
                     }
-                    try output.write(writeBuffer)
+                    try output.write(writeBuffer.bytes)
                 } else {
                     try result.output.withUnsafeBytes { (bytes) throws in try output.write(bytes) }
                 }
@@ -198,12 +204,13 @@ final class ChunkPipeline: @unchecked Sendable {
     }
 
     private func workLoop() {
-        let worker = ChunkWorker(job: job, plan: plan, layout: layout)
+        var worker = ChunkWorker(job: job, plan: plan, layout: layout)
         while true {
             let chunk: CSVChunk? = monitor.withLock {
                 while pendingHead == pending.count && !readerDone && !cancelled { monitor.wait() }
                 if cancelled || pendingHead == pending.count { return nil }
                 let chunk = pending[pendingHead]
+                pending[pendingHead] = nil // the queue must not keep a taken chunk alive
                 pendingHead += 1
                 if pendingHead > 64 {
                     pending.removeFirst(pendingHead)

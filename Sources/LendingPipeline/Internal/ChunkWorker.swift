@@ -3,76 +3,104 @@ import LendingModel
 import LendingScoring
 
 /// Parses, checks, scores and formats one chunk. One per worker thread; its buffers are
-/// reused from chunk to chunk, so nothing is allocated per row.
-final class ChunkWorker {
+/// reused from chunk to chunk, so nothing is allocated per row. A non-copyable struct rather
+/// than a class: its state is reached without retains or dynamic exclusivity checks.
+///
+/// Rows are converted straight into a fixed-capacity ``ScoringBatch``; a full batch is scored
+/// by the kernel and formatted, then refilled.
+struct ChunkWorker: ~Copyable {
     private let job: BatchScoreJob
     private let plan: ColumnPlan
     private let layout: OutputLayout
-    private let spans = CSVFieldSpans()
+    private let model: CompiledScorecard
+    private let challenger: CompiledScorecard?
+    private var spans = CSVFieldSpans()
     private var scratch: [UInt8] = []
-    private var modelSide: ModelSide
-    private var challengerSide: ModelSide?
-    private var idOffsets: [Int] = []
-    private var idEnds: [Int] = []
-    private var idArena: [UInt8] = []
-    private var rowRecords: [Int32] = []
-    private var reasonIndices: [Int32]
+    private var batch: ScoringBatch
+    private var challengerBatch: ScoringBatch
+    private var scores: UnsafeMutableBufferPointer<Double>
+    private var probabilities: UnsafeMutableBufferPointer<Double>
+    private var challengerScores: UnsafeMutableBufferPointer<Double>
+    private var challengerProbabilities: UnsafeMutableBufferPointer<Double>
+    /// Per batch row: record index in the chunk, and the id field's span.
+    private var rowRecords: UnsafeMutablePointer<Int32>
+    private var idStarts: UnsafeMutablePointer<Int>
+    private var idEnds: UnsafeMutablePointer<Int>
+    private var idEscaped: UnsafeMutablePointer<Bool>
+    private var reasonIndices: UnsafeMutablePointer<Int32>
+    private var reasonLosses: UnsafeMutablePointer<Double>
+    private var sink = ByteSink(capacity: 1 << 20)
+    /// Each characteristic's name as a CSV field with a leading comma, in one block.
+    private let reasonText: UnsafeMutablePointer<UInt8>
+    private let reasonStart: UnsafeMutablePointer<Int>
+    private let reasonLength: UnsafeMutablePointer<Int>
+    /// The longest a formatted row can be, not counting its id.
+    private let maxRowBytes: Int
 
-    /// The per-model buffers: one row's values and slots, the batch, scores, probabilities.
-    struct ModelSide {
-        let model: CompiledScorecard
-        let columns: [Int]
-        var rowValues: [Double]
-        var rowSlots: [Int32]
-        var batch: ScoringBatch
-        var scores: [Double] = []
-        var probabilities: [Double] = []
-
-        init(model: CompiledScorecard, columns: [Int]) {
-            self.model = model
-            self.columns = columns
-            rowValues = [Double](repeating: 0, count: model.characteristicCount)
-            rowSlots = [Int32](repeating: 0, count: model.characteristicCount)
-            batch = ScoringBatch(for: model, capacity: 8192)
-        }
-
-        mutating func score() {
-            let count = batch.count
-            if scores.count < count {
-                scores = [Double](repeating: 0, count: count)
-                probabilities = [Double](repeating: 0, count: count)
-            }
-            scores.withUnsafeMutableBufferPointer { scores in
-                model.score(batch, into: scores)
-                probabilities.withUnsafeMutableBufferPointer { probabilities in
-                    model.probabilities(scores: UnsafeBufferPointer(rebasing: scores[0..<count]), into: probabilities)
-                }
-            }
-        }
-    }
+    static let batchCapacity = 2048
 
     init(job: BatchScoreJob, plan: ColumnPlan, layout: OutputLayout) {
         self.job = job
         self.plan = plan
         self.layout = layout
-        modelSide = ModelSide(model: job.model, columns: plan.modelColumns)
-        challengerSide = job.challenger.map { ModelSide(model: $0, columns: plan.challengerColumns) }
-        reasonIndices = [Int32](repeating: -1, count: max(job.reasons, 1))
+        model = job.model
+        challenger = job.challenger
+        let capacity = ChunkWorker.batchCapacity
+        batch = ScoringBatch(for: job.model, capacity: capacity)
+        challengerBatch = ScoringBatch(for: job.challenger ?? job.model, capacity: job.challenger == nil ? 1 : capacity)
+        func doubles(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
+            let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
+            buffer.initialize(repeating: 0)
+            return buffer
+        }
+        scores = doubles(capacity)
+        probabilities = doubles(capacity)
+        challengerScores = doubles(capacity)
+        challengerProbabilities = doubles(capacity)
+        rowRecords = .allocate(capacity: capacity)
+        idStarts = .allocate(capacity: capacity)
+        idEnds = .allocate(capacity: capacity)
+        idEscaped = .allocate(capacity: capacity)
+        reasonIndices = .allocate(capacity: max(job.reasons, 1))
+        reasonLosses = .allocate(capacity: max(job.reasons, 1))
+        let fields = layout.reasonFields
+        let totalText = fields.reduce(0) { $0 + $1.count }
+        let text = UnsafeMutablePointer<UInt8>.allocate(capacity: max(totalText, 1))
+        let starts = UnsafeMutablePointer<Int>.allocate(capacity: max(fields.count, 1))
+        let lengths = UnsafeMutablePointer<Int>.allocate(capacity: max(fields.count, 1))
+        var offset = 0
+        for (index, field) in fields.enumerated() {
+            field.withUnsafeBufferPointer { (text + offset).update(from: $0.baseAddress!, count: field.count) }
+            starts[index] = offset
+            lengths[index] = field.count
+            offset += field.count
+        }
+        reasonText = text
+        reasonStart = starts
+        reasonLength = lengths
+        let longestReason = fields.map(\.count).max() ?? 1
+        maxRowBytes = 2 + 32 + 1 + 8 + job.reasons * longestReason + (job.challenger == nil ? 0 : 2 + 32 + 8) + 1
     }
 
-    func process(_ chunk: CSVChunk) -> ChunkResult {
+    deinit {
+        scores.deallocate(); probabilities.deallocate()
+        challengerScores.deallocate(); challengerProbabilities.deallocate()
+        rowRecords.deallocate(); idStarts.deallocate(); idEnds.deallocate(); idEscaped.deallocate()
+        reasonIndices.deallocate(); reasonLosses.deallocate()
+        reasonText.deallocate(); reasonStart.deallocate(); reasonLength.deallocate()
+    }
+
+    mutating func process(_ chunk: CSVChunk) -> ChunkResult {
         var result = ChunkResult()
         let bytes = chunk.bytes
         var parser = CSVRecordParser(bytes: bytes, start: chunk.start)
-        modelSide.batch.removeAll()
-        challengerSide?.batch.removeAll()
-        rowRecords.removeAll(keepingCapacity: true)
-        idOffsets.removeAll(keepingCapacity: true)
-        idEnds.removeAll(keepingCapacity: true)
-        idArena.removeAll(keepingCapacity: true)
+        batch.removeAll()
+        challengerBatch.removeAll()
+        sink.removeAll()
         let setAside = job.rejectsPath != nil
+        let rowMode = plan.idColumn == nil
         var record: Int32 = 0
-        while parser.next(into: spans) {
+        while parser.next(into: &spans) {
             defer { record += 1 }
             if let reject = check(bytes) {
                 if !setAside {
@@ -83,150 +111,175 @@ final class ChunkWorker {
                 result.rejects.append(reject)
                 continue
             }
+            let row = batch.count
+            rowRecords[row] = record
             if let id = plan.idColumn {
-                idOffsets.append(idArena.count)
-                spans.withField(id, in: bytes, scratch: &scratch) { field in
-                    var encoded = CSVOutputBuffer(capacity: field.count + 2)
-                    encoded.appendField(field)
-                    idArena.append(contentsOf: encoded.bytes)
-                }
-                idEnds.append(idArena.count)
+                idStarts[row] = spans.starts[id]
+                idEnds[row] = spans.ends[id]
+                idEscaped[row] = spans.flags[id] & CSVFieldSpans.escapedQuotes != 0
             }
-            modelSide.rowValues.withUnsafeBufferPointer { values in
-                modelSide.rowSlots.withUnsafeBufferPointer { slots in
-                    modelSide.batch.append(values: values, rowSlots: slots)
-                }
-            }
-            if challengerSide != nil {
-                challengerSide!.rowValues.withUnsafeBufferPointer { values in
-                    challengerSide!.rowSlots.withUnsafeBufferPointer { slots in
-                        challengerSide!.batch.append(values: values, rowSlots: slots)
-                    }
-                }
-            }
-            rowRecords.append(record)
+            batch.commitRow()
+            if challenger != nil { challengerBatch.commitRow() }
+            if batch.isFull { flush(bytes, rowMode: rowMode, into: &result) }
         }
+        flush(bytes, rowMode: rowMode, into: &result)
         result.records = Int(record)
         result.newlines = parser.newlines
-        result.scored = rowRecords.count
-        modelSide.score()
-        challengerSide?.score()
-        format(into: &result)
+        result.output = sink.makeArray()
         return result
     }
 
-    /// Checks one record and converts its characteristics into the row buffers; returns a
-    /// reject if the row cannot be scored.
-    private func check(_ bytes: UnsafeRawBufferPointer) -> RowReject? {
-        func reject(_ reason: String, at offset: Int) -> RowReject {
-            let (line, column) = spans.lineAndColumn(ofOffset: offset, in: bytes, chunkFirstLine: 0)
-            return RowReject(relativeLine: line, column: column, reason: reason, raw: spans.rawText(in: bytes))
-        }
+    /// Checks one record and converts its characteristics into the batch row `batch.count`;
+    /// returns a reject if the row cannot be scored.
+    private mutating func check(_ bytes: UnsafeRawBufferPointer) -> RowReject? {
         if let (kind, offset) = spans.error {
-            return reject(CSVTable.describe(kind), at: offset)
+            return reject(CSVTable.describe(kind), at: offset, bytes)
         }
         if spans.count != plan.headerCount {
             let offset = spans.count > plan.headerCount ? spans.fieldOffset(plan.headerCount) : max(spans.recordStart, spans.ends[spans.count - 1])
-            return reject("expected \(plan.headerCount) fields as in the header, found \(spans.count); quote fields that contain commas", at: offset)
+            return reject("expected \(plan.headerCount) fields as in the header, found \(spans.count); quote fields that contain commas", at: offset, bytes)
         }
-        if let message = convert(&modelSide, bytes) { return reject(message.text, at: message.offset) }
-        if challengerSide != nil, let message = convert(&challengerSide!, bytes) { return reject(message.text, at: message.offset) }
+        if let message = Self.convert(spans, &scratch, model, plan.modelColumns, &batch, bytes) {
+            return reject(message.text, at: message.offset, bytes)
+        }
+        if let challenger, let message = Self.convert(spans, &scratch, challenger, plan.challengerColumns, &challengerBatch, bytes) {
+            return reject(message.text, at: message.offset, bytes)
+        }
         if let id = plan.idColumn {
             let field = UnsafeRawBufferPointer(rebasing: bytes[spans.starts[id]..<spans.ends[id]])
             if !UTF8Validation.isValid(field) {
-                return reject("the id field is not valid UTF-8; save the file as UTF-8", at: spans.fieldOffset(id))
+                return reject("the id field is not valid UTF-8; save the file as UTF-8", at: spans.fieldOffset(id), bytes)
             }
         }
         return nil
     }
 
-    private func convert(_ side: inout ModelSide, _ bytes: UnsafeRawBufferPointer) -> (text: String, offset: Int)? {
-        let model = side.model
-        for characteristic in 0..<model.characteristicCount {
-            let column = side.columns[characteristic]
-            let failure: String? = spans.withField(column, in: bytes, scratch: &scratch) { field -> String? in
-                let name = model.names[characteristic]
-                if field.isEmpty {
-                    guard model.acceptsMissing[characteristic] else {
-                        return "\"\(name)\" is empty and the model has no missing bin for it; supply a value"
+    private func reject(_ reason: String, at offset: Int, _ bytes: UnsafeRawBufferPointer) -> RowReject {
+        let (line, column) = spans.lineAndColumn(ofOffset: offset, in: bytes, chunkFirstLine: 0)
+        return RowReject(relativeLine: line, column: column, reason: reason, raw: spans.rawText(in: bytes))
+    }
+
+    private static func convert(_ spans: borrowing CSVFieldSpans, _ scratch: inout [UInt8], _ model: CompiledScorecard,
+                                _ columns: [Int], _ batch: inout ScoringBatch,
+                                _ bytes: UnsafeRawBufferPointer) -> (text: String, offset: Int)? {
+        let row = batch.count
+        return columns.withUnsafeBufferPointer { columns in
+            for characteristic in 0..<columns.count {
+                let column = columns[characteristic]
+                let failure: String?
+                if let field = spans.rawField(column, in: bytes) {
+                    failure = convertField(field, characteristic, model, batch, row)
+                } else {
+                    failure = spans.withField(column, in: bytes, scratch: &scratch) { field in
+                        convertField(field, characteristic, model, batch, row)
                     }
-                    side.rowValues[characteristic] = .nan
-                    side.rowSlots[characteristic] = 0
-                    return nil
                 }
-                switch model.kinds[characteristic] {
-                case .numeric:
-                    if let value = NumberText.parse(field) {
-                        side.rowValues[characteristic] = value
-                        return nil
-                    }
-                    if let problem = byteProblem(field) { return "\"\(name)\" \(problem)" }
-                    return "\"\(name)\" is \(quoted(field)), not a number; write digits with an optional sign, point and exponent"
-                case .categorical:
-                    var slot = model.categoryTables[characteristic].slot(of: field)
-                    if slot < 0 {
-                        if let problem = byteProblem(field) { return "\"\(name)\" \(problem)" }
-                        slot = model.unseenSlot[characteristic]
-                        if slot < 0 {
-                            return "\"\(name)\" is \(quoted(field)), a category the model has not seen; map it to a known category or set an unseen policy in the model"
-                        }
-                    }
-                    side.rowSlots[characteristic] = slot
-                    return nil
-                }
+                if let failure { return (failure, spans.fieldOffset(column)) }
             }
-            if let failure { return (failure, spans.fieldOffset(column)) }
+            return nil
         }
+    }
+
+    /// Converts one field into the batch, or says why it cannot be scored.
+    @inline(__always)
+    private static func convertField(_ field: UnsafeRawBufferPointer, _ characteristic: Int, _ model: CompiledScorecard,
+                                     _ batch: borrowing ScoringBatch, _ row: Int) -> String? {
+        let tables = model.tables
+        if field.isEmpty {
+            guard tables.acceptsMissing[characteristic] != 0 else {
+                return "\"\(model.names[characteristic])\" is empty and the model has no missing bin for it; supply a value"
+            }
+            batch.numericColumn(characteristic)[row] = .nan
+            batch.slotColumn(characteristic)[row] = 0
+            return nil
+        }
+        if tables.isNumeric[characteristic] != 0 {
+            if let value = NumberText.parse(field) {
+                batch.numericColumn(characteristic)[row] = value
+                return nil
+            }
+            let name = model.names[characteristic]
+            if let problem = byteProblem(field) { return "\"\(name)\" \(problem)" }
+            return "\"\(name)\" is \(quoted(field)), not a number; write digits with an optional sign, point and exponent"
+        }
+        var slot = model.categorySlot(characteristic, field)
+        if slot < 0 {
+            let name = model.names[characteristic]
+            if let problem = byteProblem(field) { return "\"\(name)\" \(problem)" }
+            slot = tables.unseenSlot[characteristic]
+            if slot < 0 {
+                return "\"\(name)\" is \(quoted(field)), a category the model has not seen; map it to a known category or set an unseen policy in the model"
+            }
+        }
+        batch.slotColumn(characteristic)[row] = slot
         return nil
     }
 
-    private func format(into result: inout ChunkResult) {
-        let rows = rowRecords.count
-        var out = CSVOutputBuffer(capacity: rows * (40 + layout.reasons * 24))
-        let rowMode = plan.idColumn == nil
+    /// Scores the batch and formats its rows into the sink.
+    private mutating func flush(_ bytes: UnsafeRawBufferPointer, rowMode: Bool, into result: inout ChunkResult) {
+        let rows = batch.count
+        guard rows > 0 else { return }
+        model.score(&batch, into: scores)
+        model.probabilities(scores: UnsafeBufferPointer(rebasing: scores[0..<rows]), into: probabilities)
+        if let challenger {
+            challenger.score(&challengerBatch, into: challengerScores)
+            challenger.probabilities(scores: UnsafeBufferPointer(rebasing: challengerScores[0..<rows]), into: challengerProbabilities)
+        }
         if rowMode {
-            result.lineEnds.reserveCapacity(rows)
-            result.rowRecords = rowRecords
+            result.lineEnds.reserveCapacity(result.lineEnds.count + rows)
+            result.rowRecords.reserveCapacity(result.rowRecords.count + rows)
         }
-        let model = modelSide.model
-        var slots = [Int32](repeating: 0, count: model.characteristicCount)
+        let reasons = layout.reasons
         for row in 0..<rows {
+            var reserve = maxRowBytes
+            if !rowMode { reserve += 2 * (idEnds[row] - idStarts[row]) + 2 }
+            sink.reserve(reserve)
             if !rowMode {
-                idArena.withUnsafeBytes { arena in
-                    out.appendRaw(UnsafeRawBufferPointer(rebasing: arena[idOffsets[row]..<idEnds[row]]))
+                let field = UnsafeRawBufferPointer(rebasing: bytes[idStarts[row]..<idEnds[row]])
+                if idEscaped[row] {
+                    // Doubled quotes inside: unescape, then quote again as needed.
+                    var unescaped: [UInt8] = []
+                    var skip = false
+                    for byte in field {
+                        if skip { skip = false; continue }
+                        unescaped.append(byte)
+                        if byte == 0x22 { skip = true }
+                    }
+                    unescaped.withUnsafeBytes { sink.writeField($0) }
+                } else {
+                    sink.writeField(field)
                 }
             }
-            out.appendComma()
-            let score = modelSide.scores[row]
-            if layout.integralScores { out.appendInt(Int64(score)) } else { out.appendScore(score) }
-            out.appendComma()
-            out.appendFixed(modelSide.probabilities[row], decimals: 6)
-            if layout.reasons > 0 {
-                for characteristic in 0..<model.characteristicCount {
-                    slots[characteristic] = model.slot(characteristic, row: row, in: modelSide.batch)
-                }
-                let found = slots.withUnsafeBufferPointer { slots in
-                    reasonIndices.withUnsafeMutableBufferPointer { model.reasons(slots: slots, limit: layout.reasons, into: $0) }
-                }
-                for position in 0..<layout.reasons {
+            sink.writeByte(0x2C)
+            if layout.integralScores { sink.writeInt(Int64(scores[row])) } else { sink.writeScore(scores[row]) }
+            sink.writeByte(0x2C)
+            sink.writeProbability(probabilities[row])
+            if reasons > 0 {
+                let found = model.reasons(row: row, of: batch, limit: reasons, into: reasonIndices, losses: reasonLosses)
+                for position in 0..<reasons {
                     if position < found {
-                        layout.reasonFields[Int(reasonIndices[position])].withUnsafeBytes { out.appendRaw($0) }
+                        let index = Int(reasonIndices[position])
+                        sink.writeBytes(UnsafeRawBufferPointer(start: reasonText + reasonStart[index], count: reasonLength[index]))
                     } else {
-                        out.appendComma()
+                        sink.writeByte(0x2C)
                     }
                 }
             }
-            if let challenger = challengerSide {
-                out.appendComma()
-                let score = challenger.scores[row]
-                if layout.challengerIntegral { out.appendInt(Int64(score)) } else { out.appendScore(score) }
-                out.appendComma()
-                out.appendFixed(challenger.probabilities[row], decimals: 6)
+            if challenger != nil {
+                sink.writeByte(0x2C)
+                if layout.challengerIntegral { sink.writeInt(Int64(challengerScores[row])) } else { sink.writeScore(challengerScores[row]) }
+                sink.writeByte(0x2C)
+                sink.writeProbability(challengerProbabilities[row])
             }
-            out.appendNewline()
-            if rowMode { result.lineEnds.append(Int32(out.count)) }
+            sink.writeByte(0x0A)
+            if rowMode {
+                result.lineEnds.append(Int32(sink.count))
+                result.rowRecords.append(rowRecords[row])
+            }
         }
-        result.output = out.bytes
+        result.scored += rows
+        batch.removeAll()
+        challengerBatch.removeAll()
     }
 }
 

@@ -1,0 +1,50 @@
+import LendingCSV
+import Testing
+
+@Suite struct CSVOutputTests {
+    @Test func quotesFieldsThatNeedIt() {
+        var buffer = CSVOutputBuffer()
+        buffer.appendRecord(["plain", "a,b", "say \"hi\"", "two\nlines", ""])
+        #expect(String(decoding: buffer.bytes, as: UTF8.self) == "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\n")
+    }
+
+    @Test func formatsIntegersAndFixedDecimals() {
+        var buffer = CSVOutputBuffer()
+        buffer.appendInt(-9_223_372_036_854_775_807)
+        buffer.appendComma()
+        buffer.appendFixed(0.0570115, decimals: 6)
+        buffer.appendComma()
+        buffer.appendFixed(1, decimals: 6)
+        buffer.appendComma()
+        buffer.appendFixed(0.0000004, decimals: 6)
+        buffer.appendComma()
+        buffer.appendScore(590)
+        buffer.appendComma()
+        buffer.appendScore(12.25)
+        #expect(String(decoding: buffer.bytes, as: UTF8.self) == "-9223372036854775807,0.057012,1.000000,0.000000,590,12.25")
+    }
+
+    @Test func outputAppearsOnlyOnCommit() throws {
+        let path = "/tmp/lending-output-test.csv"
+        unlinkIfPresent(path)
+        let output = try OutputFile(path: path)
+        try Array("a\n".utf8).withUnsafeBytes { try output.write($0) }
+        #expect(!fileExists(path))
+        output.abandon()
+        #expect(!fileExists(path))
+        let second = try OutputFile(path: path)
+        try second.commit()
+        #expect(fileExists(path))
+    }
+
+    @Test func validatesUTF8() {
+        func valid(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { UTF8Validation.isValid($0) } }
+        #expect(valid(Array("plain ascii text that is long enough".utf8)))
+        #expect(valid(Array("中文 é 🙂".utf8)))
+        #expect(!valid([0xC3]))                 // truncated
+        #expect(!valid([0xC0, 0xAF]))           // overlong
+        #expect(!valid([0xED, 0xA0, 0x80]))     // surrogate
+        #expect(!valid([0xF4, 0x90, 0x80, 0x80])) // above U+10FFFF
+        #expect(!valid(Array("abcdefgh".utf8) + [0xFF]))
+    }
+}
