@@ -44,8 +44,8 @@ let package = Package(
         .testTarget(name: "LendingScoringTests", dependencies: ["LendingScoring"]),
         .testTarget(
             name: "LendingPipelineTests",
-            dependencies: ["LendingPipeline", "LendingScoring", "LendingCSV", "LendingTestSupport"]
+            dependencies: ["LendingPipeline", "LendingScoring", "LendingCSV", "LendingModel", "LendingTestSupport"]
         ),
-        .testTarget(name: "LendingCLITests", dependencies: ["LendingTestSupport"]),
+        .testTarget(name: "LendingCLITests", dependencies: ["LendingTestSupport", "lending"]),
     ]
 )

@@ -249,13 +249,16 @@ extension CSVFieldSpans {
     }
 
     /// The raw text of the whole record without its line end, for a rejects file
-    /// (invalid UTF-8 replaced by U+FFFD).
+    /// (invalid UTF-8 and NUL bytes replaced by U+FFFD).
     public borrowing func rawText(in chunk: UnsafeRawBufferPointer, limit: Int = 4096) -> String {
         var stop = recordEnd
         if stop > recordStart && chunk[stop - 1] == 0x0A { stop -= 1 }
         if stop > recordStart && chunk[stop - 1] == 0x0D { stop -= 1 }
         stop = min(stop, recordStart + limit)
-        return String(decoding: UnsafeRawBufferPointer(rebasing: chunk[recordStart..<stop]), as: UTF8.self)
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: chunk[recordStart..<stop]), as: UTF8.self)
+        // A NUL byte would make the rejects file itself unreadable: show it as U+FFFD too.
+        guard text.utf8.contains(0) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }))
     }
 
     /// Line and column (1-based, columns in characters) of byte `offset` of this record,

@@ -106,7 +106,7 @@ public struct BatchScoreJob: Sendable {
                 firstLine: 1 + header.newlines, output: output, rejects: rejects,
                 totalBytes: totalBytes, started: started, progress: progress)
             if summary.rows == 0 {
-                summary.warnings.append("\(inputPath):\(1 + header.newlines + 1):1: warning: no data rows after the header; the output has only its header")
+                summary.warnings.append("\(inputPath):\(1 + header.newlines):1: warning: no data rows after the header; the output has only its header")
             }
             try output.commit()
             try rejects?.commit()

@@ -23,11 +23,11 @@ struct Lending: ParsableCommand {
 func fail(_ error: any Error) -> ExitCode {
     switch error {
     case let diagnostic as any LendingDiagnostic:
-        printToStandardError("error: " + diagnostic.description)
+        printToStandardError(diagnostic.description)
     case let scoring as ScoringError:
-        printToStandardError("error: " + scoring.message)
+        printToStandardError(scoring.message)
     default:
-        printToStandardError("error: \(error)")
+        printToStandardError("\(error)")
     }
     return ExitCode(1)
 }

