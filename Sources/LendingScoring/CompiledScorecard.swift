@@ -28,6 +28,12 @@ public final class CompiledScorecard: Sendable {
     public let unseenSlot: [Int32]
     /// Category lookup for every categorical characteristic.
     public let categories: CategoryIndex
+    /// For models whose scores are whole numbers in a modest range: the probability of bad at
+    /// every score from `lowestScore`, computed once by the same formula as
+    /// ``Scaling/probabilityOfBad(score:)`` (so results are identical, without an `exp` per row).
+    @usableFromInline nonisolated(unsafe) let probabilityTable: UnsafeMutablePointer<Double>?
+    @usableFromInline let lowestScore: Int
+    @usableFromInline let probabilityTableCount: Int
 
     /// The kernel's tables. Slot `s` of characteristic `c` is entry `pointsOffset[c] + s`.
     public struct Tables: @unchecked Sendable {
@@ -115,6 +121,20 @@ public final class CompiledScorecard: Sendable {
         self.unseenSlot = unseenSlot
         self.categories = CategoryIndex(categoryTables)
         self.maxPoints = maxPoints
+        let range = model.scoreRange
+        if integralPoints && range.upperBound - range.lowerBound < 65_536 {
+            let low = Int(range.lowerBound)
+            let count = Int(range.upperBound) - low + 1
+            let table = UnsafeMutablePointer<Double>.allocate(capacity: count)
+            for index in 0..<count { table[index] = model.scaling.probabilityOfBad(score: Double(low + index)) }
+            probabilityTable = table
+            lowestScore = low
+            probabilityTableCount = count
+        } else {
+            probabilityTable = nil
+            lowestScore = 0
+            probabilityTableCount = 0
+        }
         self.tables = Tables(
             points: Tables.copy(points), losses: Tables.copy(losses), pointsOffset: Tables.copy(pointsOffset),
             cuts: Tables.copy(cuts), cutsOffset: Tables.copy(cutsOffset), cutsCount: Tables.copy(cutsCount),
@@ -125,6 +145,7 @@ public final class CompiledScorecard: Sendable {
     deinit {
         tables.deallocate()
         categories.deallocate()
+        probabilityTable?.deallocate()
     }
 
     /// The index of a characteristic by name.
@@ -179,13 +200,30 @@ public final class CompiledScorecard: Sendable {
                 let cuts = tables.cuts + tables.cutsOffset[characteristic]
                 let cutCount = tables.cutsCount[characteristic]
                 let values = batch.numericColumn(characteristic)
-                for row in 0..<count {
+                // Four rows at a time: each cut point is compared with four values at once.
+                var row = 0
+                let raw = UnsafeRawPointer(values)
+                while row + 4 <= count {
+                    let value = raw.loadUnaligned(fromByteOffset: row * 8, as: SIMD4<Double>.self)
+                    var slot = SIMD4<Int64>(repeating: 1)
+                    for cut in 0..<cutCount {
+                        slot &+= SIMD4<Int64>(repeating: 0).replacing(with: 1, where: value .>= SIMD4(repeating: cuts[cut]))
+                    }
+                    slot.replace(with: 0, where: value .!= value)
+                    for lane in 0..<4 {
+                        slots[row + lane] = Int32(truncatingIfNeeded: slot[lane])
+                        out[row + lane] += table[Int(slot[lane])]
+                    }
+                    row += 4
+                }
+                while row < count {
                     let value = values[row]
                     var slot: Int32 = 1
                     for cut in 0..<cutCount { slot &+= value >= cuts[cut] ? 1 : 0 }
                     if value.isNaN { slot = 0 }
                     slots[row] = slot
                     out[row] += table[Int(slot)]
+                    row += 1
                 }
             } else {
                 for row in 0..<count { out[row] += table[Int(slots[row])] }
@@ -193,15 +231,20 @@ public final class CompiledScorecard: Sendable {
         }
     }
 
-    /// Probabilities of bad for scores, in place into `probabilities`.
+    /// Probabilities of bad for scores, into `probabilities`.
     @inlinable
     public func probabilities(scores: UnsafeBufferPointer<Double>, into probabilities: UnsafeMutableBufferPointer<Double>) {
-        let factor = scaling.pdo / 0.693_147_180_559_945_3
-        let offset = _log(scaling.baseOdds) - scaling.baseScore / factor
-        let inverseFactor = 1 / factor
-        for row in 0..<min(scores.count, probabilities.count) {
-            probabilities[row] = 1 / (1 + _exp(scores[row] * inverseFactor + offset))
+        let count = min(scores.count, probabilities.count)
+        if let table = probabilityTable {
+            let low = lowestScore
+            let limit = probabilityTableCount
+            for row in 0..<count {
+                let index = Int(scores[row]) - low
+                probabilities[row] = index >= 0 && index < limit ? table[index] : scaling.probabilityOfBad(score: scores[row])
+            }
+            return
         }
+        for row in 0..<count { probabilities[row] = scaling.probabilityOfBad(score: scores[row]) }
     }
 
     // MARK: Reason codes
@@ -233,20 +276,28 @@ public final class CompiledScorecard: Sendable {
         return found
     }
 
-    /// Reason codes from each characteristic's slot (one applicant).
-    public func reasons(slots: [Int32], limit: Int) -> [Int32] {
-        guard limit > 0 else { return [] }
-        var batch = ScoringBatch(for: self, capacity: 1)
-        for (characteristic, slot) in slots.enumerated() { batch.slotColumn(characteristic)[0] = slot }
-        batch.commitRow()
-        var indices = [Int32](repeating: -1, count: limit)
-        var losses = [Double](repeating: 0, count: limit)
-        let found = indices.withUnsafeMutableBufferPointer { indices in
-            losses.withUnsafeMutableBufferPointer { losses in
-                reasons(row: 0, of: batch, limit: limit, into: indices.baseAddress!, losses: losses.baseAddress!)
+    /// Reason codes of one applicant from each characteristic's slot: writes up to `limit`
+    /// characteristic indices and their losses, most adverse first, and returns how many.
+    @inlinable
+    public func reasons(slots: UnsafeBufferPointer<Int32>, limit: Int, into reasons: UnsafeMutablePointer<Int32>,
+                        losses kept: UnsafeMutablePointer<Double>) -> Int {
+        var found = 0
+        guard limit > 0 else { return 0 }
+        for characteristic in 0..<characteristicCount {
+            let loss = tables.losses[tables.pointsOffset[characteristic] + Int(slots[characteristic])]
+            guard loss > 0 else { continue }
+            if found == limit && loss <= kept[found - 1] { continue }
+            var position = found < limit ? found : limit - 1
+            while position > 0 && kept[position - 1] < loss {
+                kept[position] = kept[position - 1]
+                reasons[position] = reasons[position - 1]
+                position -= 1
             }
+            kept[position] = loss
+            reasons[position] = Int32(characteristic)
+            if found < limit { found += 1 }
         }
-        return Array(indices[0..<found])
+        return found
     }
 }
 

@@ -48,41 +48,63 @@ public struct Scorer: Sendable {
         guard values.count == count else {
             throw ScoringError(.missingCharacteristic, "expected \(count) values in model order, got \(values.count)")
         }
-        var slots = [Int32](repeating: 0, count: count)
-        var total = compiled.basePoints
-        for index in 0..<count {
-            let slot = try slot(index, values[index])
-            slots[index] = slot
-            total += compiled.points(index, slot: Int(slot))
+        return try withSlots(limit: limit) { slots throws(ScoringError) in
+            for index in 0..<count { slots[index] = try slot(index, values[index]) }
         }
-        return result(total: total, slots: slots, limit: limit)
+    }
+
+    /// Fills one applicant's slots in stack memory, then totals points and picks reasons.
+    private func withSlots(limit: Int, _ fill: (UnsafeMutablePointer<Int32>) throws(ScoringError) -> Void) throws(ScoringError) -> ScoreResult {
+        let count = compiled.characteristicCount
+        let result: Result<ScoreResult, ScoringError> = withUnsafeTemporaryAllocation(of: Int32.self, capacity: count + 2 * max(limit, 1)) { buffer in
+            let slots = buffer.baseAddress!
+            do throws(ScoringError) { try fill(slots) } catch { return .failure(error) }
+            var total = compiled.basePoints
+            for index in 0..<count { total += compiled.points(index, slot: Int(slots[index])) }
+            return .success(ScoreResult(score: total, probability: compiled.probability(score: total),
+                                        reasons: reasonCodes(slots: slots, limit: limit)))
+        }
+        return try result.get()
+    }
+
+    private func reasonCodes(slots: UnsafeMutablePointer<Int32>, limit: Int) -> [ReasonCode] {
+        guard limit > 0 else { return [] }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: limit) { losses in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: limit) { indices in
+                let found = compiled.reasons(slots: UnsafeBufferPointer(start: slots, count: compiled.characteristicCount), limit: limit,
+                                             into: indices.baseAddress!, losses: losses.baseAddress!)
+                var reasons: [ReasonCode] = []
+                reasons.reserveCapacity(found)
+                for position in 0..<found {
+                    let index = Int(indices[position])
+                    reasons.append(ReasonCode(characteristic: compiled.names[index], pointsBelowMaximum: losses[position]))
+                }
+                return reasons
+            }
+        }
     }
 
     /// Scores a row of text values keyed by characteristic name; extra keys are ignored, an
     /// absent or empty value is missing.
     public func score(row: [String: String], reasons limit: Int = 4) throws(ScoringError) -> ScoreResult {
-        let count = compiled.characteristicCount
-        var slots = [Int32](repeating: 0, count: count)
-        var total = compiled.basePoints
-        for index in 0..<count {
-            let name = compiled.names[index]
-            let text = row[name] ?? ""
-            let value: FeatureValue
-            if text.isEmpty {
-                value = .missing
-            } else if compiled.kinds[index] == .numeric {
-                guard let number = Scorer.parseNumber(text) else {
-                    throw ScoringError(.badNumber, "\"\(name)\" is not a number; write digits with an optional sign, decimal point and exponent", characteristic: name)
+        try withSlots(limit: limit) { slots throws(ScoringError) in
+            for index in 0..<compiled.characteristicCount {
+                let name = compiled.names[index]
+                let text = row[name] ?? ""
+                let value: FeatureValue
+                if text.isEmpty {
+                    value = .missing
+                } else if compiled.kinds[index] == .numeric {
+                    guard let number = Scorer.parseNumber(text) else {
+                        throw ScoringError(.badNumber, "\"\(name)\" is not a number; write digits with an optional sign, decimal point and exponent", characteristic: name)
+                    }
+                    value = .number(number)
+                } else {
+                    value = .category(text)
                 }
-                value = .number(number)
-            } else {
-                value = .category(text)
+                slots[index] = try slot(index, value)
             }
-            let slot = try slot(index, value)
-            slots[index] = slot
-            total += compiled.points(index, slot: Int(slot))
         }
-        return result(total: total, slots: slots, limit: limit)
     }
 
     /// The slot of a value for characteristic `index`.
@@ -110,18 +132,6 @@ public struct Scorer: Sendable {
         case (.category, .numeric):
             throw ScoringError(.badNumber, "\"\(name)\" is numeric; pass a number, not a category", characteristic: name)
         }
-    }
-
-    private func result(total: Double, slots: [Int32], limit: Int) -> ScoreResult {
-        var reasons: [ReasonCode] = []
-        if limit > 0 {
-            for index in compiled.reasons(slots: slots, limit: limit) {
-                let index = Int(index)
-                let loss = compiled.maxPoints[index] - compiled.points(index, slot: Int(slots[index]))
-                reasons.append(ReasonCode(characteristic: compiled.names[index], pointsBelowMaximum: loss))
-            }
-        }
-        return ScoreResult(score: total, probability: compiled.probability(score: total), reasons: reasons)
     }
 
     /// Parses a decimal number the way the CSV path does (no `nan`, no `inf`).

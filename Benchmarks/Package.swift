@@ -1,0 +1,36 @@
+// swift-tools-version: 6.1
+import Foundation
+import PackageDescription
+
+// The root package is a path dependency; its identity is the name of the directory it was
+// cloned into, so it is derived here rather than written down.
+let rootIdentity = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent.lowercased()
+
+let package = Package(
+    name: "LendingBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "ScoringBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LendingScoring", package: rootIdentity),
+                .product(name: "LendingCSV", package: rootIdentity),
+            ],
+            path: "Benchmarks/ScoringBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "SingleApplicantLatency",
+            dependencies: [
+                .product(name: "LendingScoring", package: rootIdentity),
+                .product(name: "LendingCSV", package: rootIdentity),
+            ],
+            path: "Latency"
+        ),
+    ]
+)
