@@ -155,7 +155,7 @@ func sampleModel() -> Scorecard {
             for index in 0..<Int(generator.next() % 12 + 1) {
                 let bins = Int(generator.next() % 7 + 1)
                 let hasMissing = generator.next() % 2 == 0
-                func points() -> Double { Double(Int(generator.next() % 200) - 100) + (generator.next() % 3 == 0 ? 0.25 : 0) }
+                func points() -> Double { Double(Int(generator.next() % 200) - 100) + (trial % 2 == 1 && generator.next() % 3 == 0 ? 0.25 : 0) }
                 if generator.next() % 2 == 0 {
                     var cuts: [Double] = []
                     var value = Double(Int(generator.next() % 20)) - 10
@@ -203,6 +203,14 @@ func sampleModel() -> Scorecard {
             }
             var scores = [Double](repeating: 0, count: batch.count)
             scores.withUnsafeMutableBufferPointer { compiled.score(&batch, into: $0) }
+            // Probabilities (a lookup table for whole-number models) equal the scaling formula exactly.
+            var probabilities = [Double](repeating: 0, count: batch.count)
+            scores.withUnsafeBufferPointer { scores in
+                probabilities.withUnsafeMutableBufferPointer { compiled.probabilities(scores: scores, into: $0) }
+            }
+            for row in 0..<batch.count {
+                #expect(probabilities[row] == model.scaling.probabilityOfBad(score: scores[row]))
+            }
             var indices = [Int32](repeating: -1, count: 3)
             var losses = [Double](repeating: 0, count: 3)
             for (row, values) in rows.enumerated() {
