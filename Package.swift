@@ -30,7 +30,7 @@ let package = Package(
             ]
         ),
         // Tests only.
-        .target(name: "LendingTestSupport", dependencies: ["LendingModel"]),
+        .target(name: "LendingTestSupport"),
         // Executable: thin.
         .executableTarget(
             name: "lending",
@@ -40,8 +40,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LendingModelTests", dependencies: ["LendingModel", "LendingTestSupport"]),
-        .testTarget(name: "LendingCSVTests", dependencies: ["LendingCSV"]),
-        .testTarget(name: "LendingScoringTests", dependencies: ["LendingScoring"]),
+        .testTarget(name: "LendingCSVTests", dependencies: ["LendingCSV", "LendingTestSupport"]),
+        .testTarget(name: "LendingScoringTests", dependencies: ["LendingScoring", "LendingTestSupport"]),
         .testTarget(
             name: "LendingPipelineTests",
             dependencies: ["LendingPipeline", "LendingScoring", "LendingCSV", "LendingModel", "LendingTestSupport"]

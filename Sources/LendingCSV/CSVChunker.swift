@@ -53,15 +53,13 @@ public final class CSVChunker {
 
     /// The next item, or `nil` at the end of the input.
     public func next() throws(CSVError) -> Item? {
-        var searchedUpTo = 0
         while true {
             if !atEnd && filled < chunkSize { try fill(upTo: chunkSize) }
             if filled == 0 && atEnd { return nil }
-            if let boundary = lastRecordBoundary(in: filled, searchFrom: searchedUpTo) {
+            if let boundary = lastRecordBoundary(in: filled) {
                 return .chunk(handOff(boundary, isLast: atEnd && boundary == filled))
             }
             if atEnd { return .chunk(handOff(filled, isLast: true)) }
-            searchedUpTo = 0
             if filled >= maxRecordBytes { return try skipOversizedRecord() }
             // A record longer than the buffer: grow and read on.
             if filled == buffer.count { grow(to: min(buffer.count * 2, maxRecordBytes + 4096)) }
@@ -111,7 +109,7 @@ public final class CSVChunker {
     }
 
     /// The offset just after the last line feed that ends a record, or `nil`.
-    private func lastRecordBoundary(in count: Int, searchFrom _: Int) -> Int? {
+    private func lastRecordBoundary(in count: Int) -> Int? {
         let base = UnsafeRawPointer(buffer.baseAddress!)
         let bytes = base.assumingMemoryBound(to: UInt8.self)
         regions.removeAll(keepingCapacity: true)

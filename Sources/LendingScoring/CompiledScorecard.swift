@@ -251,40 +251,28 @@ public final class CompiledScorecard: Sendable {
 
     /// The top `limit` reason codes of row `row` of a scored batch: characteristic indices
     /// ordered by points below the maximum, largest first, ties in model order, zero losses
-    /// dropped. Writes indices into `reasons` and returns how many.
+    /// dropped. Writes indices and losses and returns how many.
     @inlinable
     public func reasons(row: Int, of batch: borrowing ScoringBatch, limit: Int, into reasons: UnsafeMutablePointer<Int32>,
                         losses kept: UnsafeMutablePointer<Double>) -> Int {
-        var found = 0
-        guard limit > 0 else { return 0 }
-        let tables = self.tables
-        for characteristic in 0..<characteristicCount {
-            let slot = Int(batch.slotColumn(characteristic)[row])
-            let loss = tables.losses[tables.pointsOffset[characteristic] + slot]
-            guard loss > 0 else { continue }
-            if found == limit && loss <= kept[found - 1] { continue }
-            var position = found < limit ? found : limit - 1
-            while position > 0 && kept[position - 1] < loss {
-                kept[position] = kept[position - 1]
-                reasons[position] = reasons[position - 1]
-                position -= 1
-            }
-            kept[position] = loss
-            reasons[position] = Int32(characteristic)
-            if found < limit { found += 1 }
-        }
-        return found
+        topReasons(limit: limit, into: reasons, losses: kept) { batch.slotColumn($0)[row] }
     }
 
-    /// Reason codes of one applicant from each characteristic's slot: writes up to `limit`
-    /// characteristic indices and their losses, most adverse first, and returns how many.
+    /// Reason codes of one applicant from each characteristic's slot, as above.
     @inlinable
     public func reasons(slots: UnsafeBufferPointer<Int32>, limit: Int, into reasons: UnsafeMutablePointer<Int32>,
                         losses kept: UnsafeMutablePointer<Double>) -> Int {
+        topReasons(limit: limit, into: reasons, losses: kept) { slots[$0] }
+    }
+
+    /// Keeps the `limit` largest losses by insertion (limit is small), ties in model order.
+    @inlinable @inline(__always)
+    func topReasons(limit: Int, into reasons: UnsafeMutablePointer<Int32>, losses kept: UnsafeMutablePointer<Double>,
+                    slot: (Int) -> Int32) -> Int {
         var found = 0
         guard limit > 0 else { return 0 }
         for characteristic in 0..<characteristicCount {
-            let loss = tables.losses[tables.pointsOffset[characteristic] + Int(slots[characteristic])]
+            let loss = tables.losses[tables.pointsOffset[characteristic] + Int(slot(characteristic))]
             guard loss > 0 else { continue }
             if found == limit && loss <= kept[found - 1] { continue }
             var position = found < limit ? found : limit - 1

@@ -142,8 +142,8 @@ extension ScorecardImport {
     /// Reads optbinning's `Scorecard.table(style="detailed")`: rows `Variable, Bin, Points`.
     ///
     /// Numeric bins are `(-inf, a)`, `[a, b)`, `[b, inf)`; categorical bins are numpy array
-    /// texts (`['a' 'b']`); the `Missing` row scores missing values; the `Special` row is
-    /// dropped (no special values are declared); unseen categories reject the row.
+    /// texts (`['a' 'b']`); the `Missing` row scores missing values and, as in optbinning,
+    /// unseen categories; the `Special` row is dropped (the table declares no special values).
     public static func optbinning(rows: [CardRow], name: String, version: String, scaling: Scaling) throws(ScoringError) -> Scorecard {
         var order: [String] = []
         var byVariable: [String: [CardRow]] = [:]
