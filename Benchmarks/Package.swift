@@ -25,6 +25,16 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "TrainingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LendingTraining", package: rootIdentity),
+                .product(name: "LendingPipeline", package: rootIdentity),
+            ],
+            path: "Benchmarks/TrainingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "SingleApplicantLatency",
             dependencies: [
                 .product(name: "LendingScoring", package: rootIdentity),

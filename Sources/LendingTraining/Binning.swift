@@ -17,12 +17,16 @@ public struct BinningOptions: Sendable, Equatable {
     public var minBinShare: Double
     /// Fine classes before merging.
     public var fineBins: Int
+    /// When set, adjacent bins must differ in bad rate with a two-proportion z-test p-value at
+    /// most this (as optbinning's `max_pvalue`): bins that are not told apart are merged.
+    public var maxPValue: Double?
 
-    public init(monotone: Monotone = .auto, maxBins: Int = 8, minBinShare: Double = 0.05, fineBins: Int = 20) {
+    public init(monotone: Monotone = .auto, maxBins: Int = 8, minBinShare: Double = 0.05, fineBins: Int = 20, maxPValue: Double? = nil) {
         self.monotone = monotone
         self.maxBins = maxBins
         self.minBinShare = minBinShare
         self.fineBins = fineBins
+        self.maxPValue = maxPValue
     }
 }
 
@@ -298,6 +302,11 @@ public enum Binner {
                         let group = stats(i, j)
                         guard group.ok else { continue }
                         for h in 0..<i where best[k - 1][h][i - 1] > unset {
+                            if let maxPValue = options.maxPValue,
+                               differencePValue(bads: prefixBads[i] - prefixBads[h], count: prefixGoods[i] + prefixBads[i] - prefixGoods[h] - prefixBads[h],
+                                                bads: prefixBads[j + 1] - prefixBads[i], count: prefixGoods[j + 1] + prefixBads[j + 1] - prefixGoods[i] - prefixBads[i]) > maxPValue {
+                                continue
+                            }
                             if direction != .none {
                                 let before = stats(h, i - 1).rate
                                 let rising = group.rate > before
@@ -335,4 +344,12 @@ public enum Binner {
         iv = answer!.iv
         return (iv, groups.reversed())
     }
+}
+
+/// Two-sided p-value of the two-proportion z-test between bad rates b1/n1 and b2/n2.
+func differencePValue(bads b1: Int, count n1: Int, bads b2: Int, count n2: Int) -> Double {
+    let pooled = Double(b1 + b2) / Double(n1 + n2)
+    let spread = (pooled * (1 - pooled) * (1 / Double(n1) + 1 / Double(n2))).squareRoot()
+    guard spread > 0 else { return 1 }
+    return twoSidedPValue((Double(b1) / Double(n1) - Double(b2) / Double(n2)) / spread)
 }

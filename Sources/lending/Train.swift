@@ -35,6 +35,7 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "auto, ascending, descending or none.") var monotone: String = "auto"
     @Option(name: .customLong("max-bins"), help: "Most bins per characteristic.") var maxBins: Int = 8
     @Option(name: .customLong("min-bin-share"), help: "Smallest share of rows in a bin.") var minBinShare: Double = 0.05
+    @Option(name: .customLong("max-pvalue"), help: "Merge adjacent bins whose bad rates do not differ at this p-value (z-test).") var maxPValue: Double?
     @Option(name: .long, help: "iv:THRESHOLD or stepwise.") var select: String = "iv:0.02"
     @Option(name: .long, help: "L2 penalty on the regression slopes.") var l2: Double = 0
     @Option(name: .customLong("base-score"), help: "Score at the base odds.") var baseScore: Double = 600
@@ -67,7 +68,7 @@ struct Train: ParsableCommand {
             if name == nil && modelName.hasSuffix(".json") { modelName.removeLast(5) }
             let options = TrainingOptions(
                 name: modelName, version: modelVersion,
-                binning: BinningOptions(monotone: BinningOptions.Monotone(rawValue: monotone)!, maxBins: maxBins, minBinShare: minBinShare),
+                binning: BinningOptions(monotone: BinningOptions.Monotone(rawValue: monotone)!, maxBins: maxBins, minBinShare: minBinShare, maxPValue: maxPValue),
                 features: features.map { $0.split(separator: ",").map(String.init) },
                 exclude: exclude.map { $0.split(separator: ",").map(String.init) } ?? [],
                 selection: try selection(), l2: l2, scaling: Scaling(baseScore: baseScore, baseOdds: baseOdds, pdo: pdo),

