@@ -22,6 +22,8 @@ let package = Package(
         // Foundations.
         .target(name: "LendingCSV", dependencies: ["LendingModel"]),
         .target(name: "LendingScoring"),
+        // Stages: pure functions of values.
+        .target(name: "LendingIdentity", dependencies: ["LendingModel"]),
         // Offline: binning, regression, scaling, metrics. Services link scoring, not this.
         .target(name: "LendingTraining", dependencies: ["LendingScoring"]),
         // Orchestration: the one place that performs I/O.
@@ -44,6 +46,7 @@ let package = Package(
         ),
         .testTarget(name: "LendingModelTests", dependencies: ["LendingModel", "LendingTestSupport"]),
         .testTarget(name: "LendingCSVTests", dependencies: ["LendingCSV", "LendingTestSupport"]),
+        .testTarget(name: "LendingIdentityTests", dependencies: ["LendingIdentity", "LendingModel"]),
         .testTarget(name: "LendingTrainingTests", dependencies: ["LendingTraining", "LendingScoring", "LendingTestSupport"]),
         .testTarget(name: "LendingScoringTests", dependencies: ["LendingScoring", "LendingTestSupport"]),
         .testTarget(
