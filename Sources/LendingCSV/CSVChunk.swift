@@ -15,8 +15,10 @@ public final class CSVChunk: @unchecked Sendable {
     public let isLast: Bool
     private let storage: UnsafeMutableRawBufferPointer
     private let pool: BufferPool?
+    private let mapping: MappedFile?
 
-    init(sequence: Int, inputOffset: Int64, storage: UnsafeMutableRawBufferPointer, count: Int, isLast: Bool, pool: BufferPool? = nil) {
+    init(sequence: Int, inputOffset: Int64, storage: UnsafeMutableRawBufferPointer, count: Int, isLast: Bool,
+         pool: BufferPool? = nil, mapping: MappedFile? = nil) {
         self.sequence = sequence
         self.inputOffset = inputOffset
         self.start = 0
@@ -24,6 +26,7 @@ public final class CSVChunk: @unchecked Sendable {
         self.count = count
         self.isLast = isLast
         self.pool = pool
+        self.mapping = mapping
     }
 
     /// Makes a chunk from bytes (tests, small inputs).
@@ -36,7 +39,13 @@ public final class CSVChunk: @unchecked Sendable {
     }
 
     deinit {
-        if let pool { pool.recycle(storage) } else { storage.deallocate() }
+        if let mapping {
+            mapping.release(start: Int(inputOffset), length: count)
+        } else if let pool {
+            pool.recycle(storage)
+        } else {
+            storage.deallocate()
+        }
     }
 
     /// The valid bytes.

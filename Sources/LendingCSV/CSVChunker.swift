@@ -35,6 +35,9 @@ public final class CSVChunker {
     private var checkedBOM = false
     private var regions: [(open: Int, close: Int)] = []
     private let pool: BufferPool
+    /// A regular file is read through a read-only mapping: no copy into buffers.
+    private let mapping: MappedFile?
+    private var mappedPosition = 0
 
     /// - Parameters:
     ///   - fileDescriptor: an open descriptor; the chunker reads it to the end but does not close it.
@@ -47,12 +50,18 @@ public final class CSVChunker {
         self.maxRecordBytes = maxRecordBytes
         self.pool = BufferPool(size: chunkSize + 4096, limit: 16)
         self.buffer = pool.take()
+        self.mapping = MappedFile(fileDescriptor: fileDescriptor)
+        if let mapping, mapping.count >= 3 {
+            let bytes = mapping.base.assumingMemoryBound(to: UInt8.self)
+            if bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { mappedPosition = 3 }
+        }
     }
 
     deinit { pool.recycle(buffer) }
 
     /// The next item, or `nil` at the end of the input.
     public func next() throws(CSVError) -> Item? {
+        if let mapping { return nextMapped(mapping) }
         while true {
             if !atEnd && filled < chunkSize { try fill(upTo: chunkSize) }
             if filled == 0 && atEnd { return nil }
@@ -110,7 +119,11 @@ public final class CSVChunker {
 
     /// The offset just after the last line feed that ends a record, or `nil`.
     private func lastRecordBoundary(in count: Int) -> Int? {
-        let base = UnsafeRawPointer(buffer.baseAddress!)
+        lastRecordBoundary(base: UnsafeRawPointer(buffer.baseAddress!), count: count, atEnd: atEnd)
+    }
+
+    /// The offset just after the last line feed in `base[0..<count]` that ends a record.
+    private func lastRecordBoundary(base: UnsafeRawPointer, count: Int, atEnd: Bool) -> Int? {
         let bytes = base.assumingMemoryBound(to: UInt8.self)
         regions.removeAll(keepingCapacity: true)
         var position = 0
@@ -151,6 +164,71 @@ public final class CSVChunker {
             return newline + 1
         }
         return nil
+    }
+
+    /// The next item from the mapping: a window of about `chunkSize` bytes cut at its last
+    /// record boundary, widened when a record is longer than the window.
+    private func nextMapped(_ mapping: MappedFile) -> Item? {
+        let size = mapping.count
+        let start = mappedPosition
+        guard start < size else { return nil }
+        var windowEnd = min(start + chunkSize, size)
+        while true {
+            let atEndNow = windowEnd == size
+            let count = windowEnd - start
+            if let boundary = lastRecordBoundary(base: mapping.base + start, count: count, atEnd: atEndNow) {
+                return .chunk(mappedChunk(mapping, start: start, count: boundary, isLast: atEndNow && boundary == count))
+            }
+            if atEndNow { return .chunk(mappedChunk(mapping, start: start, count: count, isLast: true)) }
+            if count >= maxRecordBytes { return skipMappedOversizedRecord(mapping, from: start) }
+            windowEnd = min(start + min(count * 2, maxRecordBytes + 1), size)
+        }
+    }
+
+    private func mappedChunk(_ mapping: MappedFile, start: Int, count: Int, isLast: Bool) -> CSVChunk {
+        let chunk = CSVChunk(sequence: nextSequence, inputOffset: Int64(start),
+                             storage: UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(mutating: mapping.base + start), count: count),
+                             count: count, isLast: isLast, mapping: mapping)
+        nextSequence += 1
+        mappedPosition = start + count
+        return chunk
+    }
+
+    /// Skips a record longer than `maxRecordBytes` in the mapping (same quote rules as the parser).
+    private func skipMappedOversizedRecord(_ mapping: MappedFile, from start: Int) -> Item {
+        let bytes = mapping.base.assumingMemoryBound(to: UInt8.self)
+        let prefix = Array(UnsafeRawBufferPointer(start: mapping.base + start, count: min(1024, mapping.count - start)))
+        var inQuotes = false
+        var pendingQuote = false
+        var previous: UInt8 = 0x0A
+        var newlines = 0
+        var index = start
+        defer { nextSequence += 1 }
+        while index < mapping.count {
+            let byte = bytes[index]
+            index += 1
+            if inQuotes {
+                if pendingQuote {
+                    pendingQuote = false
+                    if byte == 0x22 { previous = byte; continue }
+                    inQuotes = false
+                } else {
+                    if byte == 0x22 { pendingQuote = true }
+                    if byte == 0x0A { newlines += 1 }
+                    previous = byte
+                    continue
+                }
+            }
+            if byte == 0x22 && (previous == 0x2C || previous == 0x0A) { inQuotes = true }
+            if byte == 0x0A {
+                newlines += 1
+                mappedPosition = index
+                return .oversizedRecord(sequence: nextSequence, prefix: prefix, newlines: newlines, terminated: true)
+            }
+            previous = byte
+        }
+        mappedPosition = mapping.count
+        return .oversizedRecord(sequence: nextSequence, prefix: prefix, newlines: newlines, terminated: false)
     }
 
     /// Skips a record longer than `maxRecordBytes`, keeping its first bytes for reporting.
@@ -203,5 +281,34 @@ public final class CSVChunker {
             }
             try fill(upTo: buffer.count)
         }
+    }
+}
+
+/// A whole regular file mapped read-only. Chunks keep it alive; each chunk releases its pages
+/// when done (`MADV_DONTNEED`), so resident memory stays near the chunks in flight.
+final class MappedFile: @unchecked Sendable {
+    let base: UnsafeRawPointer
+    let count: Int
+
+    /// Maps `fileDescriptor` if it is a non-empty regular file; `nil` otherwise (pipes, stdin).
+    init?(fileDescriptor: Int32) {
+        var status = stat()
+        guard fstat(fileDescriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_size > 0 else { return nil }
+        let size = Int(status.st_size)
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fileDescriptor, 0), address != MAP_FAILED else { return nil }
+        _ = madvise(address, size, MADV_SEQUENTIAL)
+        base = UnsafeRawPointer(address)
+        count = size
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+
+    /// Drops the whole pages inside `[start, start + length)` from this process's memory.
+    func release(start: Int, length: Int) {
+        let page = 4096
+        let first = (start + page - 1) / page * page
+        let last = (start + length) / page * page
+        guard last > first else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + first), last - first, MADV_DONTNEED)
     }
 }

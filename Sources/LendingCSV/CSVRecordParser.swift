@@ -234,7 +234,7 @@ extension CSVFieldSpans {
 
     /// The raw bytes of field `index` (without surrounding quotes), or `nil` when the field has
     /// doubled quotes and needs ``withField(_:in:scratch:_:)`` to unescape it.
-    @inline(__always)
+    @inlinable @inline(__always)
     public borrowing func rawField(_ index: Int, in chunk: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
         if flags[index] & CSVFieldSpans.escapedQuotes != 0 { return nil }
         return UnsafeRawBufferPointer(start: chunk.baseAddress! + starts[index], count: ends[index] - starts[index])
