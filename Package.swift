@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "LendingScoring"),
         // Stages: pure functions of values.
         .target(name: "LendingIdentity", dependencies: ["LendingModel"]),
+        .target(name: "LendingFraud", dependencies: ["LendingModel"]),
+        .target(name: "LendingPreCredit", dependencies: ["LendingModel"]),
         // Offline: binning, regression, scaling, metrics. Services link scoring, not this.
         .target(name: "LendingTraining", dependencies: ["LendingScoring"]),
         // Orchestration: the one place that performs I/O.
@@ -47,6 +49,8 @@ let package = Package(
         .testTarget(name: "LendingModelTests", dependencies: ["LendingModel", "LendingTestSupport"]),
         .testTarget(name: "LendingCSVTests", dependencies: ["LendingCSV", "LendingTestSupport"]),
         .testTarget(name: "LendingIdentityTests", dependencies: ["LendingIdentity", "LendingModel"]),
+        .testTarget(name: "LendingFraudTests", dependencies: ["LendingFraud", "LendingModel"]),
+        .testTarget(name: "LendingPreCreditTests", dependencies: ["LendingPreCredit", "LendingModel"]),
         .testTarget(name: "LendingTrainingTests", dependencies: ["LendingTraining", "LendingScoring", "LendingTestSupport"]),
         .testTarget(name: "LendingScoringTests", dependencies: ["LendingScoring", "LendingTestSupport"]),
         .testTarget(
