@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "LendingIdentity", dependencies: ["LendingModel"]),
         .target(name: "LendingFraud", dependencies: ["LendingModel"]),
         .target(name: "LendingPreCredit", dependencies: ["LendingModel"]),
+        .target(name: "LendingDecisioning", dependencies: ["LendingModel", .product(name: "Crypto", package: "swift-crypto")]),
         // Offline: binning, regression, scaling, metrics. Services link scoring, not this.
         .target(name: "LendingTraining", dependencies: ["LendingScoring"]),
         // Orchestration: the one place that performs I/O.
@@ -51,6 +52,7 @@ let package = Package(
         .testTarget(name: "LendingIdentityTests", dependencies: ["LendingIdentity", "LendingModel"]),
         .testTarget(name: "LendingFraudTests", dependencies: ["LendingFraud", "LendingModel"]),
         .testTarget(name: "LendingPreCreditTests", dependencies: ["LendingPreCredit", "LendingModel"]),
+        .testTarget(name: "LendingDecisioningTests", dependencies: ["LendingDecisioning", "LendingModel"]),
         .testTarget(name: "LendingTrainingTests", dependencies: ["LendingTraining", "LendingScoring", "LendingTestSupport"]),
         .testTarget(name: "LendingScoringTests", dependencies: ["LendingScoring", "LendingTestSupport"]),
         .testTarget(
