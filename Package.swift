@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "LendingPreCredit", dependencies: ["LendingModel"]),
         .target(name: "LendingDecisioning", dependencies: ["LendingModel", .product(name: "Crypto", package: "swift-crypto")]),
         // Offline: binning, regression, scaling, metrics. Services link scoring, not this.
-        .target(name: "LendingTraining", dependencies: ["LendingScoring"]),
+        .target(name: "LendingTraining", dependencies: ["LendingModel", "LendingScoring"]),
         // Orchestration: the one place that performs I/O.
         .target(
             name: "LendingPipeline",
@@ -38,7 +38,7 @@ let package = Package(
             ]
         ),
         // Tests only.
-        .target(name: "LendingTestSupport"),
+        .target(name: "LendingTestSupport", dependencies: ["LendingModel"]),
         // Executable: thin.
         .executableTarget(
             name: "lending",
@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "LendingFraudTests", dependencies: ["LendingFraud", "LendingModel"]),
         .testTarget(name: "LendingPreCreditTests", dependencies: ["LendingPreCredit", "LendingModel"]),
         .testTarget(name: "LendingDecisioningTests", dependencies: ["LendingDecisioning", "LendingModel"]),
-        .testTarget(name: "LendingTrainingTests", dependencies: ["LendingTraining", "LendingScoring", "LendingTestSupport"]),
+        .testTarget(name: "LendingTrainingTests", dependencies: ["LendingTraining", "LendingScoring", "LendingModel", "LendingTestSupport"]),
         .testTarget(name: "LendingScoringTests", dependencies: ["LendingScoring", "LendingTestSupport"]),
         .testTarget(
             name: "LendingPipelineTests",

