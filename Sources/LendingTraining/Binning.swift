@@ -329,8 +329,8 @@ public enum Binner {
                 if answer == nil || best[k][i][n - 1] > answer!.iv + 1e-12 { answer = (best[k][i][n - 1], k, i) }
             }
         }
-        guard var (iv, k, i) = answer else { return nil }
-        _ = iv
+        guard let best = answer else { return nil }
+        var (k, i) = (best.k, best.i)
         var groups: [Range<Int>] = []
         var j = n - 1
         while true {
@@ -341,8 +341,7 @@ public enum Binner {
             i = h
             k -= 1
         }
-        iv = answer!.iv
-        return (iv, groups.reversed())
+        return (best.iv, groups.reversed())
     }
 }
 

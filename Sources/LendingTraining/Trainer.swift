@@ -186,8 +186,6 @@ public enum Trainer {
                 psi = Metrics.psi(expected: Metrics.bandCounts(trainScored.scores, cuts: cuts),
                                   actual: Metrics.bandCounts(testScored.scores, cuts: cuts))
                 for characteristic in 0..<compiled.characteristicCount {
-                    let slots = compiled.tables.pointsOffset[characteristic]
-                    _ = slots
                     let width = model.characteristics[characteristic].bins.count + 1
                     var expected = [Int](repeating: 0, count: width)
                     var actual = expected
