@@ -222,6 +222,12 @@ extension CSVFieldSpans {
         let end = ends[index]
         let raw = UnsafeRawBufferPointer(rebasing: chunk[start..<end])
         if flags[index] & CSVFieldSpans.escapedQuotes == 0 { return try body(raw) }
+        CSVFieldSpans.unescape(raw, into: &scratch)
+        return try scratch.withUnsafeBytes { try body($0) }
+    }
+
+    /// The content of a quoted field with each doubled quote (`""`) made single.
+    public static func unescape(_ raw: UnsafeRawBufferPointer, into scratch: inout [UInt8]) {
         scratch.removeAll(keepingCapacity: true)
         var skipNext = false
         for byte in raw {
@@ -229,7 +235,6 @@ extension CSVFieldSpans {
             scratch.append(byte)
             if byte == 0x22 { skipNext = true }
         }
-        return try scratch.withUnsafeBytes { try body($0) }
     }
 
     /// The raw bytes of field `index` (without surrounding quotes), or `nil` when the field has

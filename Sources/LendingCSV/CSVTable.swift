@@ -35,6 +35,11 @@ public struct CSVTable: Sendable {
                             let (line, column) = spans.lineAndColumn(ofOffset: offset, in: bytes, chunkFirstLine: nextLine)
                             return SourceLocation(file: path, line: line, column: column)
                         }
+                        if !sawHeader {
+                            sawHeader = true
+                            table.header = try spans.headerNames(in: bytes, file: path, chunkFirstLine: nextLine)
+                            continue
+                        }
                         if let (kind, offset) = spans.error {
                             throw CSVError(kind, CSVTable.describe(kind), location: location(offset))
                         }
@@ -52,12 +57,6 @@ public struct CSVTable: Sendable {
                             fields.append(text)
                         }
                         let recordLine = nextLine + spans.recordNewlinesBefore
-                        if !sawHeader {
-                            sawHeader = true
-                            try CSVTable.checkHeader(fields, file: path, line: recordLine)
-                            table.header = fields
-                            continue
-                        }
                         if fields.count != table.header.count {
                             throw CSVError(.fieldCount,
                                            "expected \(table.header.count) fields as in the header, found \(fields.count); quote fields that contain commas",
@@ -81,6 +80,9 @@ public struct CSVTable: Sendable {
     }
 
     /// Checks a header: names are non-empty and unique.
+    ///
+    /// See also ``CSVFieldSpans/headerNames(in:file:chunkFirstLine:)``, which reads a header
+    /// record and calls this.
     public static func checkHeader(_ names: [String], file: String, line: Int) throws(CSVError) {
         var seen = Set<String>()
         var column = 1
@@ -109,5 +111,31 @@ public struct CSVTable: Sendable {
         case .header: return "bad header"
         case .io: return "input/output error"
         }
+    }
+}
+
+extension CSVFieldSpans {
+    /// This record read as a header: no structural error, every name valid UTF-8 without NUL,
+    /// names non-empty and unique. Errors carry the file, line and column.
+    public borrowing func headerNames(in chunk: UnsafeRawBufferPointer, file: String, chunkFirstLine: Int) throws(CSVError) -> [String] {
+        func location(_ offset: Int) -> SourceLocation {
+            let (line, column) = lineAndColumn(ofOffset: offset, in: chunk, chunkFirstLine: chunkFirstLine)
+            return SourceLocation(file: file, line: line, column: column)
+        }
+        if let (kind, offset) = error {
+            throw CSVError(kind, "in the header: " + CSVTable.describe(kind), location: location(offset))
+        }
+        var names: [String] = []
+        for index in 0..<count {
+            guard let name = string(index, in: chunk) else {
+                throw CSVError(.invalidUTF8, "a header name is not valid UTF-8 text; save the file as UTF-8", location: location(fieldOffset(index)))
+            }
+            if name.utf8.contains(0) {
+                throw CSVError(.nulByte, "a header name contains a NUL byte; remove it", location: location(fieldOffset(index)))
+            }
+            names.append(name)
+        }
+        try CSVTable.checkHeader(names, file: file, line: chunkFirstLine + recordNewlinesBefore)
+        return names
     }
 }

@@ -109,10 +109,7 @@ public func inputSize(_ fd: Int32) -> Int64? {
 public var standardErrorIsTerminal: Bool { isatty(2) == 1 }
 
 /// Writes a line to standard error.
-public func printToStandardError(_ line: String) {
-    var text = line + "\n"
-    text.withUTF8 { try? writeAll(2, UnsafeRawBufferPointer($0)) }
-}
+public func printToStandardError(_ line: String) { printToStandardError(line, terminator: "\n") }
 
 /// Reads a descriptor in blocks of raw bytes (for hashing).
 public struct CSVByteBlocks {

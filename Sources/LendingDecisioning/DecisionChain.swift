@@ -65,7 +65,7 @@ public enum DecisionChain {
     public static func hash(of record: DecisionRecord) -> String {
         var copy = record.canonicalText
         let digest = copy.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
-        return hex(digest)
+        return hexString(digest)
     }
 
     /// Seals a record after `previous`: sets its sequence, previous hash and hash.
@@ -98,17 +98,6 @@ public enum DecisionChain {
         }
         return nil
     }
-
-    static func hex(_ digest: SHA256.Digest) -> String {
-        let digits = Array("0123456789abcdef")
-        var text = ""
-        text.reserveCapacity(64)
-        for byte in digest {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 15)])
-        }
-        return text
-    }
 }
 
 /// Keyed hashing of personal data (HMAC-SHA-256) for lookups that only need equality
@@ -127,7 +116,6 @@ public struct PersonalDataKey: Sendable {
     public func hash(_ value: String, kind: String) -> String {
         var message = kind + "\u{0}" + value
         let code = message.withUTF8 { HMAC<SHA256>.authenticationCode(for: UnsafeRawBufferPointer($0), using: key) }
-        let digits = Array("0123456789abcdef")
-        return String(code.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
+        return hexString(code)
     }
 }

@@ -134,23 +134,8 @@ public struct BatchScoreJob: Sendable {
         guard parser.next(into: &spans) else {
             throw BatchScoreError(.emptyFile, "the file is empty; a header row is required", at: SourceLocation(file: inputPath, line: 1, column: 1))
         }
-        func location(_ offset: Int) -> SourceLocation {
-            let (line, column) = spans.lineAndColumn(ofOffset: offset, in: bytes, chunkFirstLine: 1)
-            return SourceLocation(file: inputPath, line: line, column: column)
-        }
-        if let (kind, offset) = spans.error {
-            throw BatchScoreError(kind, "in the header: " + CSVTable.describe(kind), at: location(offset))
-        }
-        var names: [String] = []
-        for index in 0..<spans.count {
-            guard let name = spans.string(index, in: bytes), !name.utf8.contains(0) else {
-                throw BatchScoreError(.invalidUTF8, "a header name is not valid UTF-8 text; save the file as UTF-8", at: location(spans.fieldOffset(index)))
-            }
-            names.append(name)
-        }
-        do {
-            try CSVTable.checkHeader(names, file: inputPath, line: 1 + spans.recordNewlinesBefore)
-        } catch { throw BatchScoreError(error) }
+        let names: [String]
+        do { names = try spans.headerNames(in: bytes, file: inputPath, chunkFirstLine: 1) } catch { throw BatchScoreError(error) }
         chunk.start = parser.position
         return (names, parser.newlines)
     }

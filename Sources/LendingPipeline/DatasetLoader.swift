@@ -30,15 +30,8 @@ public enum DatasetLoader {
                     let (l, c) = spans.lineAndColumn(ofOffset: offset, in: bytes, chunkFirstLine: line)
                     return SourceLocation(file: path, line: l, column: c)
                 }
-                if let (kind, offset) = spans.error { throw CSVError(kind, CSVTable.describe(kind), location: location(offset)) }
                 if header.isEmpty {
-                    for index in 0..<spans.count {
-                        guard let name = spans.string(index, in: bytes) else {
-                            throw CSVError(.invalidUTF8, "a header name is not valid UTF-8", location: location(spans.fieldOffset(index)))
-                        }
-                        header.append(name)
-                    }
-                    try CSVTable.checkHeader(header, file: path, line: line + spans.recordNewlinesBefore)
+                    header = try spans.headerNames(in: bytes, file: path, chunkFirstLine: line)
                     guard header.contains(target) else {
                         throw CSVError(.header, "the target column \"\(target)\" is not in the header; check --target", location: SourceLocation(file: path, line: 1, column: 1))
                     }
@@ -46,6 +39,7 @@ public enum DatasetLoader {
                     codes = header.map { _ in [] }
                     continue
                 }
+                if let (kind, offset) = spans.error { throw CSVError(kind, CSVTable.describe(kind), location: location(offset)) }
                 guard spans.count == header.count else {
                     throw CSVError(.fieldCount, "expected \(header.count) fields as in the header, found \(spans.count)", location: location(spans.recordStart))
                 }

@@ -56,10 +56,7 @@ public func sha256(ofFile path: String) throws -> String {
     var hasher = SHA256()
     var chunker = CSVByteBlocks(fileDescriptor: fd)
     while let block = try chunker.next() { hasher.update(data: block) }
-    return hasher.finalize().map { byte in
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
-    }.joined()
+    return hexString(hasher.finalize())
 }
 
 func lastPathComponent(_ path: String) -> String {

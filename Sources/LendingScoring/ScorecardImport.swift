@@ -41,7 +41,7 @@ public enum ScorecardImport {
         var characteristics: [Characteristic] = []
         for variable in order {
             let rows = byVariable[variable]!
-            let parts = rows.map { $0.bin.components(separatedBy: "%,%") }
+            let parts = rows.map { $0.bin.split(separator: "%,%", omittingEmptySubsequences: false).map(String.init) }
             let isNumeric = parts.joined().contains { parseInterval($0) != nil }
             var missing: MissingBin?
             if isNumeric {
@@ -83,7 +83,7 @@ public enum ScorecardImport {
         let ends = body.split(separator: ",", omittingEmptySubsequences: false)
         guard ends.count == 2 else { return nil }
         func bound(_ text: Substring) -> (ok: Bool, value: Double?) {
-            let trimmed = text.trimmingSpaces
+            let trimmed = text.trimmingWhitespace
             if trimmed == "-inf" || trimmed == "inf" { return (true, nil) }
             guard let value = Scorer.parseNumber(String(trimmed)) else { return (false, nil) }
             return (true, value)
@@ -91,7 +91,7 @@ public enum ScorecardImport {
         let low = bound(ends[0])
         let high = bound(ends[1])
         guard low.ok, high.ok else { return nil }
-        if ends[0].trimmingSpaces == "inf" || ends[1].trimmingSpaces == "-inf" { return nil }
+        if ends[0].trimmingWhitespace == "inf" || ends[1].trimmingWhitespace == "-inf" { return nil }
         return (low.value, high.value)
     }
 
@@ -100,41 +100,6 @@ public enum ScorecardImport {
             throw ScoringError(.invalidModel, "points \"\(text)\" is not a number", characteristic: row.variable, line: row.line)
         }
         return value
-    }
-}
-
-extension Substring {
-    var trimmingSpaces: Substring {
-        var result = self
-        while result.first == " " { result = result.dropFirst() }
-        while result.last == " " { result = result.dropLast() }
-        return result
-    }
-}
-
-extension String {
-    func components(separatedBy separator: String) -> [String] {
-        var parts: [String] = []
-        var rest = Substring(self)
-        while let range = rest.range(of: separator) {
-            parts.append(String(rest[..<range.lowerBound]))
-            rest = rest[range.upperBound...]
-        }
-        parts.append(String(rest))
-        return parts
-    }
-}
-
-extension Substring {
-    func range(of needle: String) -> Range<Substring.Index>? {
-        let needleCount = needle.count
-        guard needleCount > 0, count >= needleCount else { return nil }
-        var start = startIndex
-        while let end = index(start, offsetBy: needleCount, limitedBy: endIndex) {
-            if self[start..<end] == needle { return start..<end }
-            start = index(after: start)
-        }
-        return nil
     }
 }
 
@@ -160,7 +125,7 @@ extension ScorecardImport {
             var categoryBins: [Bin] = []
             for row in byVariable[variable]! {
                 let points = try number(row.points, row: row)
-                let label = row.bin.trimmingCharacters
+                let label = String(row.bin.trimmingWhitespace)
                 if label == "Missing" { missing = MissingBin(points: points); continue }
                 if label == "Special" { continue }
                 if let (lower, upper) = parseOptbinningInterval(label) {
@@ -234,11 +199,12 @@ extension ScorecardImport {
     }
 }
 
-extension String {
-    var trimmingCharacters: String {
-        var sub = Substring(self)
-        while let first = sub.first, first == " " || first == "\n" || first == "\r" || first == "\t" { sub = sub.dropFirst() }
-        while let last = sub.last, last == " " || last == "\n" || last == "\r" || last == "\t" { sub = sub.dropLast() }
-        return String(sub)
+extension StringProtocol {
+    /// Without leading and trailing spaces, tabs and line breaks.
+    var trimmingWhitespace: SubSequence {
+        var sub = self[...]
+        while let first = sub.first, first.isWhitespace { sub = sub.dropFirst() }
+        while let last = sub.last, last.isWhitespace { sub = sub.dropLast() }
+        return sub
     }
 }

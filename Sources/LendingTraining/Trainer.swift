@@ -88,7 +88,7 @@ public enum Trainer {
         var selected = binnings.indices.filter { binnings[$0].iv >= threshold && binnings[$0].binCount > 1 }
         guard !selected.isEmpty else {
             throw TrainingError("train.no_characteristic",
-                                "no characteristic reaches IV \(threshold) (best: \(binnings.map { "\($0.name) \(rounded($0.iv, 4))" }.sorted().prefix(3).joined(separator: ", "))); lower --select iv:N or check the target")
+                                "no characteristic reaches IV \(threshold) (best: \(binnings.sorted { $0.iv > $1.iv }.prefix(3).map { "\($0.name) \(ReportText.fixed($0.iv, 4))" }.joined(separator: ", "))); lower --select iv:N or check the target")
         }
         // WoE columns of the training rows.
         let woeColumns: [[Double]] = binnings.map { binning in
@@ -105,7 +105,7 @@ public enum Trainer {
         // Sign check: with WoE positive for risk, every slope should be positive.
         while let worst = selected.indices.filter({ fit.coefficients[$0 + 1] < 0 }).min(by: { abs(fit.zScores[$0 + 1]) < abs(fit.zScores[$1 + 1]) }),
               selected.count > 1 {
-            warnings.append("\"\(binnings[selected[worst]].name)\" got a negative coefficient (\(rounded(fit.coefficients[worst + 1], 4))), the sign of collinearity; left out")
+            warnings.append("\"\(binnings[selected[worst]].name)\" got a negative coefficient (\(ReportText.fixed(fit.coefficients[worst + 1], 4))), the sign of collinearity; left out")
             selected.remove(at: worst)
             fit = try fitting(selected)
         }
@@ -115,7 +115,7 @@ public enum Trainer {
         }
         let vif = LogisticRegression.varianceInflation(columns: selected.map { woeColumns[$0] })
         for (position, index) in selected.enumerated() where vif[position] > 10 {
-            warnings.append("\"\(binnings[index].name)\" has VIF \(rounded(vif[position], 1)) > 10: collinear with others")
+            warnings.append("\"\(binnings[index].name)\" has VIF \(ReportText.fixed(vif[position], 1)) > 10: collinear with others")
         }
 
         // Scaling to points.
@@ -156,7 +156,7 @@ public enum Trainer {
             }
             var note: String?
             if !selectedHere {
-                note = binning.iv < threshold ? "IV \(rounded(binning.iv, 4)) below \(threshold)" : "left out by selection"
+                note = binning.iv < threshold ? "IV \(ReportText.fixed(binning.iv, 4)) below \(threshold)" : "left out by selection"
                 if binning.binCount <= 1 { note = "a single bin" }
             }
             reports.append(CharacteristicReport(name: binning.name, kind: binning.kind, informationValue: binning.iv,
@@ -322,7 +322,9 @@ public enum Trainer {
         switch column {
         case .numeric(let values):
             let present = values.filter { !$0.isNaN }
-            return present.isEmpty || present.allSatisfy { $0 == present[0] } && present.count == values.count
+            // A single value with no missing rows carries no information; with missing rows the
+            // missing bin still separates them.
+            return present.isEmpty || (present.count == values.count && present.allSatisfy { $0 == present[0] })
         case .categorical(let codes, _):
             return codes.allSatisfy { $0 == codes.first }
         }
@@ -332,12 +334,4 @@ public enum Trainer {
         if case .numeric = column { return "numeric" }
         return "categorical"
     }
-}
-
-/// `value` rounded to `places` decimals, for messages.
-func rounded(_ value: Double, _ places: Int) -> String {
-    var scale = 1.0
-    for _ in 0..<places { scale *= 10 }
-    let scaled = (value * scale).rounded()
-    return "\(scaled / scale)"
 }

@@ -62,7 +62,7 @@ struct Score: ParsableCommand {
                                     reasons: reasons, rejectsPath: rejects, challenger: challengerModel, threads: threads)
             let showProgress = !quiet && standardErrorIsTerminal
             let summary = try job.run(progress: showProgress ? reportProgress : nil)
-            if showProgress { printToStandardErrorInline("\r\u{1B}[K") }
+            if showProgress { printToStandardError("\r\u{1B}[K", terminator: "") }
             for warning in summary.warnings { printToStandardError(warning) }
             if !quiet {
                 let rate = Double(summary.rows) / max(summary.seconds, 1e-9)
@@ -86,12 +86,9 @@ struct Score: ParsableCommand {
         let eta = share > 0 ? progress.seconds * (1 - share) / share : 0
         line += ", \(Int(share * 100))%, ETA \(Int(eta.rounded()))s"
     }
-    printToStandardErrorInline(line)
+    printToStandardError(line, terminator: "")
 }
 
-func printToStandardErrorInline(_ text: String) {
-    printToStandardError(text, terminator: "")
-}
 
 extension String {
     init(format2 value: Double) {

@@ -8,20 +8,21 @@ import Testing
         #expect(String(decoding: buffer.bytes, as: UTF8.self) == "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\n")
     }
 
-    @Test func formatsIntegersAndFixedDecimals() {
-        var buffer = CSVOutputBuffer()
-        buffer.appendInt(-9_223_372_036_854_775_807)
-        buffer.appendComma()
-        buffer.appendFixed(0.0570115, decimals: 6)
-        buffer.appendComma()
-        buffer.appendFixed(1, decimals: 6)
-        buffer.appendComma()
-        buffer.appendFixed(0.0000004, decimals: 6)
-        buffer.appendComma()
-        buffer.appendScore(590)
-        buffer.appendComma()
-        buffer.appendScore(12.25)
-        #expect(String(decoding: buffer.bytes, as: UTF8.self) == "-9223372036854775807,0.057012,1.000000,0.000000,590,12.25")
+    @Test func formatsIntegersProbabilitiesAndScores() {
+        var sink = ByteSink(capacity: 64)
+        sink.reserve(200)
+        sink.writeInt(-9_223_372_036_854_775_807)
+        sink.writeByte(0x2C)
+        sink.writeProbability(0.0570115)
+        sink.writeByte(0x2C)
+        sink.writeProbability(1)
+        sink.writeByte(0x2C)
+        sink.writeProbability(0.0000004)
+        sink.writeByte(0x2C)
+        sink.writeScore(590)
+        sink.writeByte(0x2C)
+        sink.writeScore(12.25)
+        #expect(String(decoding: sink.bytes, as: UTF8.self) == "-9223372036854775807,0.057012,1.000000,0.000000,590,12.25")
     }
 
     @Test func outputAppearsOnlyOnCommit() throws {

@@ -238,14 +238,8 @@ struct ChunkWorker: ~Copyable {
                 let field = UnsafeRawBufferPointer(rebasing: bytes[idStarts[row]..<idEnds[row]])
                 if idEscaped[row] {
                     // Doubled quotes inside: unescape, then quote again as needed.
-                    var unescaped: [UInt8] = []
-                    var skip = false
-                    for byte in field {
-                        if skip { skip = false; continue }
-                        unescaped.append(byte)
-                        if byte == 0x22 { skip = true }
-                    }
-                    unescaped.withUnsafeBytes { sink.writeField($0) }
+                    CSVFieldSpans.unescape(field, into: &scratch)
+                    scratch.withUnsafeBytes { sink.writeField($0) }
                 } else {
                     sink.writeField(field)
                 }
