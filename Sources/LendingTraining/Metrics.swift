@@ -1,42 +1,9 @@
 /// Discrimination, stability and calibration measures for scores where a lower score means
 /// riskier (bad is the event).
 public enum Metrics {
-    /// Area under the ROC curve: the probability that a random bad scores below a random good,
-    /// ties counting one half (rank-sum with average ranks).
-    public static func auc(scores: [Double], bad: [Bool]) -> Double {
-        let order = scores.indices.sorted { scores[$0] < scores[$1] }
-        var rankSumGoods = 0.0
-        var goods = 0.0
-        var bads = 0.0
-        var index = 0
-        while index < order.count {
-            var end = index
-            while end + 1 < order.count && scores[order[end + 1]] == scores[order[index]] { end += 1 }
-            let averageRank = Double(index + end) / 2 + 1
-            for position in index...end {
-                if bad[order[position]] { bads += 1 } else { goods += 1; rankSumGoods += averageRank }
-            }
-            index = end + 1
-        }
-        guard goods > 0 && bads > 0 else { return .nan }
-        // Goods should rank high: U statistic of goods over bads.
-        return (rankSumGoods - goods * (goods + 1) / 2) / (goods * bads)
-    }
-
-    /// Kolmogorov–Smirnov: the largest gap between the cumulative shares of bads and goods at
-    /// or below a score, and the score where it is reached.
-    public static func ks(scores: [Double], bad: [Bool]) -> (ks: Double, score: Double) {
-        let curve = ksCurve(scores: scores, bad: bad, maxPoints: Int.max)
-        var best = (ks: 0.0, score: scores.first ?? 0)
-        for point in curve where abs(point.cumulativeBads - point.cumulativeGoods) > best.ks {
-            best = (abs(point.cumulativeBads - point.cumulativeGoods), point.score)
-        }
-        return best
-    }
-
-    /// Cumulative shares of bads and goods at or below each distinct score, thinned to about
-    /// `maxPoints` points (the largest gap is always kept).
-    public static func ksCurve(scores: [Double], bad: [Bool], maxPoints: Int = 200) -> [KSPoint] {
+    /// Cumulative shares of bads and goods at or below each distinct score, lowest first: the
+    /// one sort every discrimination measure below is read from. Empty without both classes.
+    public static func cumulative(scores: [Double], bad: [Bool]) -> [KSPoint] {
         let order = scores.indices.sorted { scores[$0] < scores[$1] }
         let totalBads = Double(bad.filter { $0 }.count)
         let totalGoods = Double(bad.count) - totalBads
@@ -53,14 +20,53 @@ public enum Metrics {
             }
             points.append(KSPoint(score: score, cumulativeBads: cumulativeBads / totalBads, cumulativeGoods: cumulativeGoods / totalGoods))
         }
-        return thin(points, maxPoints: maxPoints) { abs($0.cumulativeBads - $0.cumulativeGoods) }
+        return points
     }
 
-    /// ROC: (false positive rate, true positive rate) flagging scores at or below each
-    /// threshold, from (0,0) to (1,1).
+    /// Area under the ROC curve from a cumulative curve: the probability that a random bad
+    /// scores below a random good, ties counting one half (the trapezoid over a tied step).
+    public static func auc(_ curve: [KSPoint]) -> Double {
+        guard !curve.isEmpty else { return .nan }
+        var area = 0.0
+        var previous = (x: 0.0, y: 0.0)
+        for point in curve {
+            area += (point.cumulativeGoods - previous.x) * (point.cumulativeBads + previous.y) / 2
+            previous = (point.cumulativeGoods, point.cumulativeBads)
+        }
+        return area
+    }
+
+    /// Kolmogorov–Smirnov from a cumulative curve: the largest gap between the shares of bads
+    /// and goods at or below a score, and the score where it is reached.
+    public static func ks(_ curve: [KSPoint]) -> (ks: Double, score: Double) {
+        var best = (ks: 0.0, score: curve.first?.score ?? 0)
+        for point in curve where abs(point.cumulativeBads - point.cumulativeGoods) > best.ks {
+            best = (abs(point.cumulativeBads - point.cumulativeGoods), point.score)
+        }
+        return best
+    }
+
+    /// A cumulative curve thinned to about `maxPoints` points for drawing (the KS peak kept).
+    public static func thinned(_ curve: [KSPoint], maxPoints: Int = 200) -> [KSPoint] {
+        thin(curve, maxPoints: maxPoints) { abs($0.cumulativeBads - $0.cumulativeGoods) }
+    }
+
+    /// ROC points, (false positive rate, true positive rate) flagging scores at or below each
+    /// threshold, from (0,0) to (1,1), from a (thinned) cumulative curve.
+    public static func roc(_ curve: [KSPoint]) -> [CurvePoint] {
+        [CurvePoint(x: 0, y: 0)] + curve.map { CurvePoint(x: $0.cumulativeGoods, y: $0.cumulativeBads) }
+    }
+
+    public static func auc(scores: [Double], bad: [Bool]) -> Double { auc(cumulative(scores: scores, bad: bad)) }
+
+    public static func ks(scores: [Double], bad: [Bool]) -> (ks: Double, score: Double) { ks(cumulative(scores: scores, bad: bad)) }
+
+    public static func ksCurve(scores: [Double], bad: [Bool], maxPoints: Int = 200) -> [KSPoint] {
+        thinned(cumulative(scores: scores, bad: bad), maxPoints: maxPoints)
+    }
+
     public static func roc(scores: [Double], bad: [Bool], maxPoints: Int = 200) -> [CurvePoint] {
-        let curve = ksCurve(scores: scores, bad: bad, maxPoints: maxPoints)
-        return [CurvePoint(x: 0, y: 0)] + curve.map { CurvePoint(x: $0.cumulativeGoods, y: $0.cumulativeBads) }
+        roc(ksCurve(scores: scores, bad: bad, maxPoints: maxPoints))
     }
 
     /// Population stability index between an expected and an actual distribution of counts

@@ -306,13 +306,13 @@ public enum Trainer {
     }
 
     static func sampleReport(name: String, _ scored: ScoredRows, compiled: CompiledScorecard) -> SampleReport {
-        let auc = Metrics.auc(scores: scored.scores, bad: scored.bad)
-        let ks = Metrics.ks(scores: scored.scores, bad: scored.bad)
+        let curve = Metrics.cumulative(scores: scored.scores, bad: scored.bad)
+        let auc = Metrics.auc(curve)
+        let ks = Metrics.ks(curve)
+        let drawn = Metrics.thinned(curve)
         let range = compiled.model.scoreRange
         return SampleReport(name: name, rows: scored.scores.count, bads: scored.bad.filter { $0 }.count, ks: ks.ks, auc: auc,
-                            gini: 2 * auc - 1, ksScore: ks.score,
-                            roc: Metrics.roc(scores: scored.scores, bad: scored.bad),
-                            ksCurve: Metrics.ksCurve(scores: scored.scores, bad: scored.bad),
+                            gini: 2 * auc - 1, ksScore: ks.score, roc: Metrics.roc(drawn), ksCurve: drawn,
                             distribution: Metrics.distribution(scores: scored.scores, bad: scored.bad,
                                                                low: scored.scores.min() ?? range.lowerBound, high: scored.scores.max() ?? range.upperBound),
                             calibration: Metrics.calibration(scores: scored.scores, probabilities: scored.probabilities, bad: scored.bad))
