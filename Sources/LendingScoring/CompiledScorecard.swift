@@ -15,17 +15,11 @@ public final class CompiledScorecard: Sendable {
     public let scaling: Scaling
     /// Whether scores are always whole numbers.
     public let integralPoints: Bool
-    /// The highest points each characteristic can give (reason codes measure from it).
-    public let maxPoints: [Double]
 
     /// Flat tables in stable, manually allocated memory (freed in `deinit`), so the kernel
     /// reads them through plain pointers: no retains, no bounds checks, no exclusivity checks.
     public let tables: Tables
 
-    /// Whether a missing value can be scored (the characteristic has a missing bin).
-    public let acceptsMissing: [Bool]
-    /// Slot for unseen categories, or -1 to reject.
-    public let unseenSlot: [Int32]
     /// Category lookup for every categorical characteristic.
     public let categories: CategoryIndex
     /// For models whose scores are whole numbers in a modest range: the probability of bad at
@@ -81,7 +75,6 @@ public final class CompiledScorecard: Sendable {
         var acceptsMissing: [Bool] = []
         var unseenSlot: [Int32] = []
         var categoryTables: [[(category: String, slot: Int32)]] = []
-        var maxPoints: [Double] = []
         for characteristic in model.characteristics {
             pointsOffset.append(points.count)
             let slotPoints = [characteristic.missing?.points ?? 0] + characteristic.bins.map(\.points)
@@ -90,7 +83,6 @@ public final class CompiledScorecard: Sendable {
             var candidates = characteristic.bins.map(\.points)
             if let missing = characteristic.missing { candidates.append(missing.points) }
             let maximum = candidates.max()!
-            maxPoints.append(maximum)
             losses.append(contentsOf: slotPoints.map { maximum - $0 })
             cutsOffset.append(cuts.count)
             switch characteristic.kind {
@@ -117,10 +109,7 @@ public final class CompiledScorecard: Sendable {
                 }
             }
         }
-        self.acceptsMissing = acceptsMissing
-        self.unseenSlot = unseenSlot
         self.categories = CategoryIndex(categoryTables)
-        self.maxPoints = maxPoints
         let range = model.scoreRange
         if integralPoints && range.upperBound - range.lowerBound < 65_536 {
             let low = Int(range.lowerBound)
@@ -147,6 +136,14 @@ public final class CompiledScorecard: Sendable {
         categories.deallocate()
         probabilityTable?.deallocate()
     }
+
+    /// Whether characteristic `characteristic` can score a missing value (it has a missing bin).
+    @inlinable @inline(__always)
+    public func acceptsMissing(_ characteristic: Int) -> Bool { tables.acceptsMissing[characteristic] != 0 }
+
+    /// The slot an unseen category of `characteristic` gets, or -1 to reject the row.
+    @inlinable @inline(__always)
+    public func unseenSlot(_ characteristic: Int) -> Int32 { tables.unseenSlot[characteristic] }
 
     /// The index of a characteristic by name.
     public func index(of name: String) -> Int? { names.firstIndex(of: name) }

@@ -112,7 +112,7 @@ public struct Scorer: Sendable {
         let name = compiled.names[index]
         switch (value, compiled.kinds[index]) {
         case (.missing, _), (.number(.nan), .numeric):
-            guard compiled.acceptsMissing[index] else {
+            guard compiled.acceptsMissing(index) else {
                 throw ScoringError(.missingValue, "\"\(name)\" is missing and the model has no missing bin for it; supply a value", characteristic: name)
             }
             return 0
@@ -122,7 +122,7 @@ public struct Scorer: Sendable {
         case (.category(let category), .categorical):
             let slot = compiled.categories.slot(index, of: category)
             if slot >= 0 { return slot }
-            let fallback = compiled.unseenSlot[index]
+            let fallback = compiled.unseenSlot(index)
             guard fallback >= 0 else {
                 throw ScoringError(.unseenCategory, "\"\(name)\" has a category the model has not seen; map it to a known category or set an unseen policy in the model", characteristic: name)
             }

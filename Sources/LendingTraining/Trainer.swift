@@ -268,7 +268,7 @@ public enum Trainer {
             guard case .categorical(_, let categories)? = column else { return [] }
             return categories.map { category in
                 let slot = compiled.categories.slot(characteristic, of: category)
-                return slot >= 0 ? slot : compiled.unseenSlot[characteristic]
+                return slot >= 0 ? slot : compiled.unseenSlot(characteristic)
             }
         }
         var rowSlots = [Int32](repeating: 0, count: compiled.characteristicCount)
@@ -279,12 +279,12 @@ public enum Trainer {
                 switch columns[characteristic] {
                 case .numeric(let values)?:
                     let value = values[row]
-                    if value.isNaN && !compiled.acceptsMissing[characteristic] { result.unscorable += 1; continue rows }
+                    if value.isNaN && !compiled.acceptsMissing(characteristic) { result.unscorable += 1; continue rows }
                     slot = Int32(compiled.numericSlot(characteristic, value))
                 case .categorical(let codes, _)?:
                     let code = codes[row]
                     if code < 0 {
-                        if !compiled.acceptsMissing[characteristic] { result.unscorable += 1; continue rows }
+                        if !compiled.acceptsMissing(characteristic) { result.unscorable += 1; continue rows }
                         slot = 0
                     } else {
                         slot = codeSlots[characteristic][Int(code)]

@@ -186,7 +186,7 @@ struct ChunkWorker: ~Copyable {
                                      _ batch: borrowing ScoringBatch, _ row: Int) -> String? {
         let tables = model.tables
         if field.isEmpty {
-            guard tables.acceptsMissing[characteristic] != 0 else {
+            guard model.acceptsMissing(characteristic) else {
                 return "\"\(model.names[characteristic])\" is empty and the model has no missing bin for it; supply a value"
             }
             batch.numericColumn(characteristic)[row] = .nan
@@ -206,7 +206,7 @@ struct ChunkWorker: ~Copyable {
         if slot < 0 {
             let name = model.names[characteristic]
             if let problem = byteProblem(field) { return "\"\(name)\" \(problem)" }
-            slot = tables.unseenSlot[characteristic]
+            slot = model.unseenSlot(characteristic)
             if slot < 0 {
                 return "\"\(name)\" is \(quoted(field)), a category the model has not seen; map it to a known category or set an unseen policy in the model"
             }
