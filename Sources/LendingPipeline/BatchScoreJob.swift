@@ -212,8 +212,11 @@ struct ColumnPlan: Sendable {
 struct OutputLayout: Sendable {
     var headerNames: [String]
     var reasons: Int
-    /// Each characteristic's name as it goes in a CSV field (quoted if needed), with a leading comma.
-    var reasonFields: [[UInt8]]
+    /// Each characteristic's name as it goes in a CSV field (quoted if needed) with a leading
+    /// comma, all in one block: characteristic `c` is `reasonText[reasonStart[c]..<reasonStart[c + 1]]`.
+    var reasonText: [UInt8]
+    var reasonStart: [Int]
+    var longestReason: Int
     var integralScores: Bool
     var challengerIntegral: Bool
 
@@ -223,12 +226,18 @@ struct OutputLayout: Sendable {
         if challenger != nil { names += ["challenger_score", "challenger_probability"] }
         headerNames = names
         self.reasons = reasons
-        reasonFields = model.names.map { name in
-            var buffer = CSVOutputBuffer(capacity: 64)
+        var buffer = CSVOutputBuffer(capacity: 1024)
+        var starts = [0]
+        var longest = 0
+        for name in model.names {
             buffer.appendComma()
             buffer.appendField(name)
-            return buffer.bytes
+            longest = max(longest, buffer.count - starts[starts.count - 1])
+            starts.append(buffer.count)
         }
+        reasonText = buffer.bytes
+        reasonStart = starts
+        longestReason = longest
         integralScores = model.integralPoints
         challengerIntegral = challenger?.integralPoints ?? true
     }

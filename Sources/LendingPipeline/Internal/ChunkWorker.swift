@@ -30,10 +30,6 @@ struct ChunkWorker: ~Copyable {
     private var reasonIndices: UnsafeMutablePointer<Int32>
     private var reasonLosses: UnsafeMutablePointer<Double>
     private var sink = ByteSink(capacity: 1 << 20)
-    /// Each characteristic's name as a CSV field with a leading comma, in one block.
-    private let reasonText: UnsafeMutablePointer<UInt8>
-    private let reasonStart: UnsafeMutablePointer<Int>
-    private let reasonLength: UnsafeMutablePointer<Int>
     /// The longest a formatted row can be, not counting its id.
     private let maxRowBytes: Int
 
@@ -63,23 +59,7 @@ struct ChunkWorker: ~Copyable {
         idEscaped = .allocate(capacity: capacity)
         reasonIndices = .allocate(capacity: max(job.reasons, 1))
         reasonLosses = .allocate(capacity: max(job.reasons, 1))
-        let fields = layout.reasonFields
-        let totalText = fields.reduce(0) { $0 + $1.count }
-        let text = UnsafeMutablePointer<UInt8>.allocate(capacity: max(totalText, 1))
-        let starts = UnsafeMutablePointer<Int>.allocate(capacity: max(fields.count, 1))
-        let lengths = UnsafeMutablePointer<Int>.allocate(capacity: max(fields.count, 1))
-        var offset = 0
-        for (index, field) in fields.enumerated() {
-            field.withUnsafeBufferPointer { (text + offset).update(from: $0.baseAddress!, count: field.count) }
-            starts[index] = offset
-            lengths[index] = field.count
-            offset += field.count
-        }
-        reasonText = text
-        reasonStart = starts
-        reasonLength = lengths
-        let longestReason = fields.map(\.count).max() ?? 1
-        maxRowBytes = 2 + 32 + 1 + 8 + job.reasons * longestReason + (job.challenger == nil ? 0 : 2 + 32 + 8) + 1
+        maxRowBytes = 2 + 32 + 1 + 8 + job.reasons * layout.longestReason + (job.challenger == nil ? 0 : 2 + 32 + 8) + 1
     }
 
     deinit {
@@ -87,7 +67,6 @@ struct ChunkWorker: ~Copyable {
         challengerScores.deallocate(); challengerProbabilities.deallocate()
         rowRecords.deallocate(); idStarts.deallocate(); idEnds.deallocate(); idEscaped.deallocate()
         reasonIndices.deallocate(); reasonLosses.deallocate()
-        reasonText.deallocate(); reasonStart.deallocate(); reasonLength.deallocate()
     }
 
     mutating func process(_ chunk: CSVChunk) -> ChunkResult {
@@ -230,45 +209,49 @@ struct ChunkWorker: ~Copyable {
             result.rowRecords.reserveCapacity(result.rowRecords.count + rows)
         }
         let reasons = layout.reasons
-        for row in 0..<rows {
-            var reserve = maxRowBytes
-            if !rowMode { reserve += 2 * (idEnds[row] - idStarts[row]) + 2 }
-            sink.reserve(reserve)
-            if !rowMode {
-                let field = UnsafeRawBufferPointer(rebasing: bytes[idStarts[row]..<idEnds[row]])
-                if idEscaped[row] {
-                    // Doubled quotes inside: unescape, then quote again as needed.
-                    CSVFieldSpans.unescape(field, into: &scratch)
-                    scratch.withUnsafeBytes { sink.writeField($0) }
-                } else {
-                    sink.writeField(field)
-                }
-            }
-            sink.writeByte(0x2C)
-            if layout.integralScores { sink.writeInt(Int64(scores[row])) } else { sink.writeScore(scores[row]) }
-            sink.writeByte(0x2C)
-            sink.writeProbability(probabilities[row])
-            if reasons > 0 {
-                let found = model.reasons(row: row, of: batch, limit: reasons, into: reasonIndices, losses: reasonLosses)
-                for position in 0..<reasons {
-                    if position < found {
-                        let index = Int(reasonIndices[position])
-                        sink.writeBytes(UnsafeRawBufferPointer(start: reasonText + reasonStart[index], count: reasonLength[index]))
-                    } else {
+        layout.reasonText.withUnsafeBytes { reasonText in
+            layout.reasonStart.withUnsafeBufferPointer { reasonStart in
+                for row in 0..<rows {
+                    var reserve = maxRowBytes
+                    if !rowMode { reserve += 2 * (idEnds[row] - idStarts[row]) + 2 }
+                    sink.reserve(reserve)
+                    if !rowMode {
+                        let field = UnsafeRawBufferPointer(rebasing: bytes[idStarts[row]..<idEnds[row]])
+                        if idEscaped[row] {
+                            // Doubled quotes inside: unescape, then quote again as needed.
+                            CSVFieldSpans.unescape(field, into: &scratch)
+                            scratch.withUnsafeBytes { sink.writeField($0) }
+                        } else {
+                            sink.writeField(field)
+                        }
+                    }
+                    sink.writeByte(0x2C)
+                    if layout.integralScores { sink.writeInt(Int64(scores[row])) } else { sink.writeScore(scores[row]) }
+                    sink.writeByte(0x2C)
+                    sink.writeProbability(probabilities[row])
+                    if reasons > 0 {
+                        let found = model.reasons(row: row, of: batch, limit: reasons, into: reasonIndices, losses: reasonLosses)
+                        for position in 0..<reasons {
+                            if position < found {
+                                let index = Int(reasonIndices[position])
+                                sink.writeBytes(UnsafeRawBufferPointer(rebasing: reasonText[reasonStart[index]..<reasonStart[index + 1]]))
+                            } else {
+                                sink.writeByte(0x2C)
+                            }
+                        }
+                    }
+                    if challenger != nil {
                         sink.writeByte(0x2C)
+                        if layout.challengerIntegral { sink.writeInt(Int64(challengerScores[row])) } else { sink.writeScore(challengerScores[row]) }
+                        sink.writeByte(0x2C)
+                        sink.writeProbability(challengerProbabilities[row])
+                    }
+                    sink.writeByte(0x0A)
+                    if rowMode {
+                        result.lineEnds.append(Int32(sink.count))
+                        result.rowRecords.append(rowRecords[row])
                     }
                 }
-            }
-            if challenger != nil {
-                sink.writeByte(0x2C)
-                if layout.challengerIntegral { sink.writeInt(Int64(challengerScores[row])) } else { sink.writeScore(challengerScores[row]) }
-                sink.writeByte(0x2C)
-                sink.writeProbability(challengerProbabilities[row])
-            }
-            sink.writeByte(0x0A)
-            if rowMode {
-                result.lineEnds.append(Int32(sink.count))
-                result.rowRecords.append(rowRecords[row])
             }
         }
         result.scored += rows
