@@ -11,10 +11,14 @@ let package = Package(
         .library(name: "LendingScoring", targets: ["LendingScoring"]),
         .library(name: "LendingTraining", targets: ["LendingTraining"]),
         .library(name: "LendingPipeline", targets: ["LendingPipeline"]),
+        .library(name: "LendingStore", targets: ["LendingStore"]),
+        .library(name: "LendingSimulation", targets: ["LendingSimulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Bottom: values shared by every module (money, days, diagnostics).
@@ -22,19 +26,34 @@ let package = Package(
         // Foundations.
         .target(name: "LendingCSV", dependencies: ["LendingModel"]),
         .target(name: "LendingScoring"),
+        .target(name: "LendingLedger", dependencies: ["LendingModel", .product(name: "Crypto", package: "swift-crypto")]),
         // Stages: pure functions of values.
         .target(name: "LendingIdentity", dependencies: ["LendingModel"]),
         .target(name: "LendingFraud", dependencies: ["LendingModel"]),
         .target(name: "LendingPreCredit", dependencies: ["LendingModel"]),
         .target(name: "LendingDecisioning", dependencies: ["LendingModel", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "LendingServicing", dependencies: ["LendingModel", "LendingLedger"]),
+        .target(name: "LendingCollections", dependencies: ["LendingModel"]),
         // Offline: binning, regression, scaling, metrics. Services link scoring, not this.
         .target(name: "LendingTraining", dependencies: ["LendingModel", "LendingScoring"]),
+        // Synthetic data: applications with labelled fraud, repayment behaviour.
+        .target(name: "LendingSimulation", dependencies: ["LendingModel", "LendingIdentity", "LendingCSV"]),
         // Orchestration: the one place that performs I/O.
         .target(
             name: "LendingPipeline",
             dependencies: [
                 "LendingModel", "LendingCSV", "LendingScoring", "LendingTraining",
+                "LendingIdentity", "LendingFraud", "LendingPreCredit", "LendingDecisioning",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Adapters: SQLite (GRDB) implements the pipeline's store ports.
+        .target(
+            name: "LendingStore",
+            dependencies: [
+                "LendingPipeline", "LendingModel", "LendingDecisioning", "LendingPreCredit", "LendingFraud",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // Tests only.
@@ -43,21 +62,31 @@ let package = Package(
         .executableTarget(
             name: "lending",
             dependencies: [
-                "LendingPipeline", "LendingScoring", "LendingTraining", "LendingCSV", "LendingModel",
+                "LendingPipeline", "LendingStore", "LendingSimulation", "LendingScoring", "LendingTraining",
+                "LendingCSV", "LendingModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "LendingModelTests", dependencies: ["LendingModel", "LendingTestSupport"]),
         .testTarget(name: "LendingCSVTests", dependencies: ["LendingCSV", "LendingTestSupport"]),
+        .testTarget(name: "LendingLedgerTests", dependencies: ["LendingLedger", "LendingModel", "LendingTestSupport"]),
         .testTarget(name: "LendingIdentityTests", dependencies: ["LendingIdentity", "LendingModel"]),
         .testTarget(name: "LendingFraudTests", dependencies: ["LendingFraud", "LendingModel"]),
         .testTarget(name: "LendingPreCreditTests", dependencies: ["LendingPreCredit", "LendingModel"]),
         .testTarget(name: "LendingDecisioningTests", dependencies: ["LendingDecisioning", "LendingModel"]),
+        .testTarget(name: "LendingServicingTests", dependencies: ["LendingServicing", "LendingLedger", "LendingModel", "LendingTestSupport"]),
+        .testTarget(name: "LendingCollectionsTests", dependencies: ["LendingCollections", "LendingModel", "LendingTestSupport"]),
+        .testTarget(name: "LendingSimulationTests", dependencies: ["LendingSimulation", "LendingIdentity", "LendingModel", "LendingCSV", "LendingTestSupport"]),
         .testTarget(name: "LendingTrainingTests", dependencies: ["LendingTraining", "LendingScoring", "LendingModel", "LendingTestSupport"]),
         .testTarget(name: "LendingScoringTests", dependencies: ["LendingScoring", "LendingTestSupport"]),
         .testTarget(
             name: "LendingPipelineTests",
             dependencies: ["LendingPipeline", "LendingScoring", "LendingCSV", "LendingModel", "LendingTestSupport"]
+        ),
+        .testTarget(
+            name: "LendingStoreTests",
+            dependencies: ["LendingStore", "LendingPipeline", "LendingDecisioning", "LendingPreCredit", "LendingModel", "LendingTestSupport"]
         ),
         .testTarget(name: "LendingCLITests", dependencies: ["LendingTestSupport", "lending"]),
     ]

@@ -17,7 +17,7 @@ struct Lending: ParsableCommand {
               lending train --data Fixtures/german-credit.csv --target creditability --bad bad -o Models/trained.json
             """,
         version: "0.1.0",
-        subcommands: [Score.self, ModelCommand.self, Train.self, Evaluate.self]
+        subcommands: [Score.self, ModelCommand.self, Train.self, Evaluate.self, Generate.self]
     )
 }
 

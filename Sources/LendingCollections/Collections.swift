@@ -1,0 +1,1 @@
+// LendingCollections: early warning, collections strategy, portfolio metrics (issue 6). Being written.

@@ -1,0 +1,1 @@
+// LendingLedger: double-entry journal (issue 5). Being written.

@@ -1,0 +1,1 @@
+// LendingSimulation: synthetic applications with labelled fraud (issue 4). Being written.

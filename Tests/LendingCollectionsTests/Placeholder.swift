@@ -1,0 +1,4 @@
+import Testing
+import LendingCollections
+
+@Test func moduleLinks() {}

@@ -1,0 +1,4 @@
+import Testing
+import LendingLedger
+
+@Test func moduleLinks() {}

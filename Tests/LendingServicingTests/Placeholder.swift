@@ -1,0 +1,4 @@
+import Testing
+import LendingServicing
+
+@Test func moduleLinks() {}

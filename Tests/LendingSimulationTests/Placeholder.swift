@@ -1,0 +1,4 @@
+import Testing
+import LendingSimulation
+
+@Test func moduleLinks() {}

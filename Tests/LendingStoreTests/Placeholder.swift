@@ -1,0 +1,4 @@
+import Testing
+import LendingStore
+
+@Test func moduleLinks() {}
