@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "lending",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lending", targets: ["lending"]),
         .library(name: "LendingModel", targets: ["LendingModel"]),
