@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "LendingLedger", dependencies: ["LendingModel", .product(name: "Crypto", package: "swift-crypto")]),
         // Stages: pure functions of values.
         .target(name: "LendingIdentity", dependencies: ["LendingModel"]),
-        .target(name: "LendingFraud", dependencies: ["LendingModel"]),
+        .target(name: "LendingFraud", dependencies: ["LendingModel", "LendingScoring"]),
         .target(name: "LendingPreCredit", dependencies: ["LendingModel"]),
         .target(name: "LendingDecisioning", dependencies: ["LendingModel", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "LendingServicing", dependencies: ["LendingModel", "LendingLedger"]),
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "LendingCSVTests", dependencies: ["LendingCSV", "LendingTestSupport"]),
         .testTarget(name: "LendingLedgerTests", dependencies: ["LendingLedger", "LendingModel", "LendingTestSupport"]),
         .testTarget(name: "LendingIdentityTests", dependencies: ["LendingIdentity", "LendingModel"]),
-        .testTarget(name: "LendingFraudTests", dependencies: ["LendingFraud", "LendingModel"]),
+        .testTarget(name: "LendingFraudTests", dependencies: ["LendingFraud", "LendingScoring", "LendingModel"]),
         .testTarget(name: "LendingPreCreditTests", dependencies: ["LendingPreCredit", "LendingModel"]),
         .testTarget(name: "LendingDecisioningTests", dependencies: ["LendingDecisioning", "LendingModel"]),
         .testTarget(name: "LendingServicingTests", dependencies: ["LendingServicing", "LendingLedger", "LendingModel", "LendingTestSupport"]),

@@ -3,55 +3,88 @@ import LendingModel
 
 /// One stored decision, as it enters the tamper-evident log.
 public struct DecisionRecord: Sendable, Hashable, Codable {
-    public enum Outcome: String, Sendable, Codable { case approve, review, decline }
+    public enum Outcome: String, Sendable, Codable, CaseIterable { case approve, review, decline }
+    /// Who decided: the automated pipeline, or a person working the review queue.
+    public enum Kind: String, Sendable, Codable { case automated, review }
 
     public var sequence: Int64
     public var applicationID: String
+    public var kind: Kind
     public var decidedAt: Instant
     public var outcome: Outcome
     public var approvedLimit: Money
-    /// Annual rate in basis points (1825 = 18.25%).
-    public var aprBasisPoints: Int
+    /// For a review: the limit an approval grants (capped like any limit).
+    public var proposedLimit: Money
+    public var apr: AnnualRate
     public var score: Double?
+    public var probability: Double?
+    public var fraudScore: Double?
     public var reasons: [DecisionReason]
     /// SHA-256 (hex) of the application's inputs as received.
     public var inputsHash: String
     public var modelVersion: String
     public var policyVersion: String
+    /// The reviewer's name for review decisions; empty for automated ones.
+    public var decidedBy: String
     /// The previous record's `hash` (64 zeros for the first).
     public var previousHash: String
-    /// SHA-256 (hex) of `previousHash` and this record's canonical text.
+    /// SHA-256 (hex) of this record's canonical text, which includes `previousHash`.
     public var hash: String
 
-    public init(sequence: Int64, applicationID: String, decidedAt: Instant, outcome: Outcome, approvedLimit: Money,
-                aprBasisPoints: Int, score: Double?, reasons: [DecisionReason], inputsHash: String, modelVersion: String,
-                policyVersion: String, previousHash: String, hash: String) {
+    public init(sequence: Int64 = 0, applicationID: String, kind: Kind = .automated, decidedAt: Instant, outcome: Outcome,
+                approvedLimit: Money, proposedLimit: Money = .zero, apr: AnnualRate, score: Double?, probability: Double? = nil,
+                fraudScore: Double? = nil, reasons: [DecisionReason], inputsHash: String, modelVersion: String, policyVersion: String,
+                decidedBy: String = "", previousHash: String = "", hash: String = "") {
         self.sequence = sequence
         self.applicationID = applicationID
+        self.kind = kind
         self.decidedAt = decidedAt
         self.outcome = outcome
         self.approvedLimit = approvedLimit
-        self.aprBasisPoints = aprBasisPoints
+        self.proposedLimit = proposedLimit
+        self.apr = apr
         self.score = score
+        self.probability = probability
+        self.fraudScore = fraudScore
         self.reasons = reasons
         self.inputsHash = inputsHash
         self.modelVersion = modelVersion
         self.policyVersion = policyVersion
+        self.decidedBy = decidedBy
         self.previousHash = previousHash
         self.hash = hash
     }
 
     /// The text that is hashed: every field but `hash`, in a fixed order, one per line.
-    /// Money in fen, the score with 17 significant digits, so it is unambiguous.
+    /// Money in fen, rates in ppm, numbers in Swift's shortest round-trip form, so it is
+    /// unambiguous; free text (ids, names, versions) has its backslashes and line breaks escaped.
     public var canonicalText: String {
-        var lines = [
-            "sequence=\(sequence)", "application=\(applicationID)", "decided_at=\(decidedAt.secondsSinceEpoch)",
-            "outcome=\(outcome.rawValue)", "limit_fen=\(approvedLimit.fen)", "apr_bp=\(aprBasisPoints)",
-        ]
-        lines.append("score=\(score.map { "\($0)" } ?? "")")
-        lines.append("reasons=\(reasons.map(\.code).joined(separator: ";"))")
-        lines += ["inputs=\(inputsHash)", "model=\(modelVersion)", "policy=\(policyVersion)", "previous=\(previousHash)"]
-        return lines.joined(separator: "\n")
+        func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+        func line(_ text: String) -> String { text.contains("\n") || text.contains("\\") ? text.escapingLineBreaks() : text }
+        return [
+            "sequence=\(sequence)", "application=\(line(applicationID))", "kind=\(kind.rawValue)",
+            "decided_at=\(decidedAt.secondsSinceEpoch)", "outcome=\(outcome.rawValue)", "limit_fen=\(approvedLimit.fen)",
+            "proposed_fen=\(proposedLimit.fen)", "apr_ppm=\(apr.partsPerMillion)", "score=\(number(score))",
+            "probability=\(number(probability))", "fraud_score=\(number(fraudScore))",
+            "reasons=\(reasons.map(\.code).joined(separator: ";"))", "inputs=\(inputsHash)", "model=\(line(modelVersion))",
+            "policy=\(line(policyVersion))", "by=\(line(decidedBy))", "previous=\(previousHash)",
+        ].joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// Backslashes and line breaks escaped, so a field stays on its line of the canonical text and
+    /// no two texts escape alike.
+    fileprivate func escapingLineBreaks() -> String {
+        var result = ""
+        for character in self {
+            switch character {
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            default: result.append(character)
+            }
+        }
+        return result
     }
 }
 

@@ -23,8 +23,8 @@ public enum WhitelistVerdict: Sendable, Equatable {
     case declined(DecisionReason)
 }
 
-/// The invitation-only rule: only whitelisted, unexpired applicants may be approved, and never
-/// above their pre-credit limit.
+/// The invitation-only rule: only whitelisted, unexpired applicants may be approved (and, by the
+/// decision stage's `LimitRule`, never above their pre-credit limit).
 public enum WhitelistCheck {
     /// - Parameters:
     ///   - entry: the applicant's invitation, if any.
@@ -35,13 +35,35 @@ public enum WhitelistCheck {
         guard entry.preCreditLimit.fen > 0 else { return .declined("WL_NO_LIMIT") }
         return .invited(limitCap: entry.preCreditLimit, segment: entry.segment)
     }
+}
 
-    /// The approved limit: the smallest of the matrix limit, the pre-credit limit and the
-    /// amount requested, rounded down to a multiple of `step` (default 100 yuan).
-    public static func approvedLimit(matrixLimit: Money, preCreditLimit: Money, requested: Money,
-                                     step: Money = Money(fen: 10_000)) -> Money {
-        let smallest = min(matrixLimit, preCreditLimit, requested)
-        guard smallest.fen > 0, step.fen > 0 else { return .zero }
-        return Money(fen: smallest.fen / step.fen * step.fen)
+/// How `whitelist build` turns a score into an invitation: the highest band the score reaches
+/// gives the pre-credit limit and the segment. Scores below every band are not invited.
+public struct WhitelistBands: Sendable, Equatable, Codable {
+    public struct Band: Sendable, Equatable, Codable {
+        public var minimumScore: Double
+        public var preCreditLimit: Money
+        public var segment: String
+
+        public init(minimumScore: Double, preCreditLimit: Money, segment: String) {
+            self.minimumScore = minimumScore
+            self.preCreditLimit = preCreditLimit
+            self.segment = segment
+        }
+    }
+
+    public var bands: [Band]
+    /// Invitations are valid for this many days after the build date.
+    public var validDays: Int
+
+    public init(bands: [Band], validDays: Int = 90) {
+        self.bands = bands
+        self.validDays = validDays
+    }
+
+    /// The band for a score at or above `minimumScore` (the build's own cut-off), if any.
+    public func band(for score: Double, minimumScore: Double) -> Band? {
+        guard score >= minimumScore else { return nil }
+        return bands.filter { score >= $0.minimumScore }.max { $0.minimumScore < $1.minimumScore }
     }
 }

@@ -5,11 +5,10 @@ import Testing
 func chain(_ count: Int) -> [DecisionRecord] {
     var records: [DecisionRecord] = []
     for index in 0..<count {
-        let draft = DecisionRecord(sequence: 0, applicationID: "APP-\(index)", decidedAt: Instant(secondsSinceEpoch: 1_790_000_000 + Int64(index)),
+        let draft = DecisionRecord(applicationID: "APP-\(index)", decidedAt: Instant(secondsSinceEpoch: 1_790_000_000 + Int64(index)),
                                    outcome: index % 3 == 0 ? .decline : .approve, approvedLimit: Money(fen: Int64(index) * 10_000),
-                                   aprBasisPoints: 1825, score: 500 + Double(index), reasons: index % 3 == 0 ? ["CR_SCORE_LOW"] : [],
-                                   inputsHash: String(repeating: "a", count: 64), modelVersion: "gc 1", policyVersion: "default 1",
-                                   previousHash: "", hash: "")
+                                   apr: AnnualRate(basisPoints: 1825), score: 500 + Double(index), reasons: index % 3 == 0 ? ["CR_SCORE_LOW"] : [],
+                                   inputsHash: String(repeating: "a", count: 64), modelVersion: "gc 1", policyVersion: "default 1")
         records.append(DecisionChain.seal(draft, after: records.last))
     }
     return records

@@ -31,7 +31,7 @@ let start = Instant(iso: "2026-11-21T09:30:00+08:00")!
 @Suite struct VelocityTests {
     @Test(arguments: VelocityWindow.allCases)
     func windowsAreHalfOpenAtTheirExactBoundary(_ window: VelocityWindow) {
-        var counter = VelocityCounter()
+        var counter = VelocityCounter<String>()
         counter.record("device-1", at: start)
         // At exactly w later the first event has left the window; one second earlier it is in.
         #expect(counter.count("device-1", in: window, at: start.adding(seconds: window.seconds - 1)) == 1)
@@ -41,7 +41,7 @@ let start = Instant(iso: "2026-11-21T09:30:00+08:00")!
     }
 
     @Test func countsOnlyTheKeyAndTheWindowAsked() {
-        var counter = VelocityCounter()
+        var counter = VelocityCounter<String>()
         for minute in [0, 10, 59, 61, 120] { counter.record("phone", at: start.adding(seconds: Int64(minute) * 60)) }
         counter.record("other", at: start.adding(seconds: 3 * 3600))
         let now = start.adding(seconds: 2 * 3600)
@@ -50,7 +50,7 @@ let start = Instant(iso: "2026-11-21T09:30:00+08:00")!
     }
 
     @Test func prunesEventsOlderThanTheLongestWindow() {
-        var counter = VelocityCounter(longestWindow: .day)
+        var counter = VelocityCounter<String>(longestWindow: .day)
         counter.record("id", at: start)
         counter.record("id", at: start.adding(seconds: 86_400))
         #expect(counter.count("id", in: .day, at: start.adding(seconds: 86_400)) == 1)
@@ -58,7 +58,7 @@ let start = Instant(iso: "2026-11-21T09:30:00+08:00")!
     }
 
     @Test func countsDistinctValuesWithTheSameBoundaries() {
-        var distinct = DistinctCounter()
+        var distinct = DistinctCounter<String, String>()
         distinct.record("device-9", value: "id-a", at: start)
         distinct.record("device-9", value: "id-b", at: start.adding(seconds: 100))
         distinct.record("device-9", value: "id-a", at: start.adding(seconds: 200))

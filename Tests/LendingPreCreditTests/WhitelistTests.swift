@@ -15,15 +15,16 @@ let entry = WhitelistEntry(idNumberKey: "k", preCreditLimit: Money(yuan: "8000.0
         #expect(WhitelistCheck.check(empty, on: CalendarDay(iso: "2026-11-22")!) == .declined("WL_NO_LIMIT"))
     }
 
-    @Test func theApprovedLimitNeverExceedsThePreCreditLimit() {
-        let cap = Money(yuan: "8000.00")!
-        for matrix in stride(from: 0, through: 2_000_000, by: 12_345) {
-            for requested in [Money(fen: 0), Money(fen: 500_050), Money(fen: 900_000), Money(fen: 2_000_000)] {
-                let limit = WhitelistCheck.approvedLimit(matrixLimit: Money(fen: Int64(matrix)), preCreditLimit: cap, requested: requested)
-                #expect(limit <= cap && limit <= requested && limit.fen <= Int64(matrix))
-                #expect(limit.fen % 10_000 == 0)
-            }
-        }
-        #expect(WhitelistCheck.approvedLimit(matrixLimit: Money(fen: 1_234_567), preCreditLimit: cap, requested: Money(fen: 650_099)) == Money(fen: 650_000))
+    @Test func bandsGiveTheHighestBandReachedAndNothingBelowTheCutOff() {
+        let bands = WhitelistBands(bands: [
+            .init(minimumScore: 0, preCreditLimit: Money(yuan: "5000")!, segment: "C"),
+            .init(minimumScore: 600, preCreditLimit: Money(yuan: "50000")!, segment: "A"),
+            .init(minimumScore: 550, preCreditLimit: Money(yuan: "20000")!, segment: "B"),
+        ])
+        #expect(bands.band(for: 620, minimumScore: 500)?.segment == "A")
+        #expect(bands.band(for: 600, minimumScore: 500)?.segment == "A")
+        #expect(bands.band(for: 599.9, minimumScore: 500)?.segment == "B")
+        #expect(bands.band(for: 520, minimumScore: 500)?.preCreditLimit == Money(yuan: "5000"))
+        #expect(bands.band(for: 499, minimumScore: 500) == nil)
     }
 }
