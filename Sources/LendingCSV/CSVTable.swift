@@ -12,69 +12,21 @@ public struct CSVTable: Sendable {
     /// The index of a column, matched by exact name.
     public func column(_ name: String) -> Int? { header.firstIndex(of: name) }
 
-    /// Reads and checks a file (`-` is standard input).
+    /// Reads and checks a file (`-` is standard input); the first problem in any record throws.
     public static func read(path: String, maxRecordBytes: Int = 1 << 20) throws(CSVError) -> CSVTable {
-        let fd = try openInput(path)
-        defer { closeInput(fd) }
-        let chunker = CSVChunker(fileDescriptor: fd, maxRecordBytes: maxRecordBytes)
         var table = CSVTable(header: [], rows: [], lines: [], file: path)
-        var nextLine = 1
-        var sawHeader = false
-        var spans = CSVFieldSpans()
-        do throws(CSVError) {
-            while let item = try chunker.next() {
-                switch item {
-                case .oversizedRecord(_, _, _, _):
-                    throw CSVError(.recordTooLong, "a record is longer than \(maxRecordBytes) bytes; is a quote left open above this line?",
-                                   location: SourceLocation(file: path, line: nextLine, column: 1))
-                case .chunk(let chunk):
-                    let bytes = chunk.bytes
-                    var parser = CSVRecordParser(bytes: bytes)
-                    while parser.next(into: &spans) {
-                        func location(_ offset: Int) -> SourceLocation {
-                            let (line, column) = spans.lineAndColumn(ofOffset: offset, in: bytes, chunkFirstLine: nextLine)
-                            return SourceLocation(file: path, line: line, column: column)
-                        }
-                        if !sawHeader {
-                            sawHeader = true
-                            table.header = try spans.headerNames(in: bytes, file: path, chunkFirstLine: nextLine)
-                            continue
-                        }
-                        if let (kind, offset) = spans.error {
-                            throw CSVError(kind, CSVTable.describe(kind), location: location(offset))
-                        }
-                        var fields: [String] = []
-                        fields.reserveCapacity(spans.count)
-                        for index in 0..<spans.count {
-                            guard let text = spans.string(index, in: bytes) else {
-                                throw CSVError(.invalidUTF8, "the field is not valid UTF-8; save the file as UTF-8",
-                                               location: location(spans.fieldOffset(index)))
-                            }
-                            if text.utf8.contains(0) {
-                                throw CSVError(.nulByte, "the field contains a NUL byte; remove it",
-                                               location: location(spans.fieldOffset(index)))
-                            }
-                            fields.append(text)
-                        }
-                        let recordLine = nextLine + spans.recordNewlinesBefore
-                        if fields.count != table.header.count {
-                            throw CSVError(.fieldCount,
-                                           "expected \(table.header.count) fields as in the header, found \(fields.count); quote fields that contain commas",
-                                           location: location(spans.recordStart))
-                        }
-                        table.rows.append(fields)
-                        table.lines.append(recordLine)
-                    }
-                    nextLine += parser.newlines
-                }
-            }
-        } catch {
-            var error = error
-            if error.file == nil { error.file = path }
+        do {
+            try CSVRecordReader.read(path: path, maxRecordBytes: maxRecordBytes, header: { (names: [String]) throws(CSVError) in
+                table.header = names
+            }, record: { (record: CSVRecord) throws(CSVError) in
+                if let problem = record.problem { throw problem }
+                table.rows.append(record.fields)
+                table.lines.append(record.line)
+            })
+        } catch let error as CSVError {
             throw error
-        }
-        if !sawHeader {
-            throw CSVError(.emptyFile, "the file is empty; a header row is required", location: SourceLocation(file: path, line: 1, column: 1))
+        } catch {
+            preconditionFailure("CSVRecordReader throws only CSVError here: \(error)")
         }
         return table
     }

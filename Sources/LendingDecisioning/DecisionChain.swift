@@ -132,23 +132,3 @@ public enum DecisionChain {
         return nil
     }
 }
-
-/// Keyed hashing of personal data (HMAC-SHA-256) for lookups that only need equality
-/// (whitelist, blacklist, velocity keys): the clear value is never stored or logged.
-public struct PersonalDataKey: Sendable {
-    private let key: SymmetricKey
-
-    /// - Parameter secret: at least 32 bytes, kept outside the database.
-    public init(secret: [UInt8]) {
-        precondition(secret.count >= 32, "a personal-data key needs at least 32 bytes")
-        key = SymmetricKey(data: secret)
-    }
-
-    /// The keyed hash of a value, in hex, tagged with its kind so equal texts of different
-    /// kinds never collide (`id_number`, `phone`, `bank_card`, ...).
-    public func hash(_ value: String, kind: String) -> String {
-        var message = kind + "\u{0}" + value
-        let code = message.withUTF8 { HMAC<SHA256>.authenticationCode(for: UnsafeRawBufferPointer($0), using: key) }
-        return hexString(code)
-    }
-}

@@ -17,13 +17,13 @@ public struct IdentityInput: Sendable {
     public var nameIdMatch: ProviderResult
     public var phoneMatch: ProviderResult
     public var cardMatch: ProviderResult
-    /// `true` when the liveness check passed.
-    public var livenessPassed: Bool
+    /// `true` when the liveness check passed, `false` when it failed, `nil` when there is no result.
+    public var livenessPassed: Bool?
     /// Face comparison score, 0...100; `nil` if absent.
     public var faceScore: Double?
 
     public init(idNumber: String, phone: String, bankCard: String, nameIdMatch: ProviderResult, phoneMatch: ProviderResult,
-                cardMatch: ProviderResult, livenessPassed: Bool, faceScore: Double?) {
+                cardMatch: ProviderResult, livenessPassed: Bool?, faceScore: Double?) {
         self.idNumber = idNumber
         self.phone = phone
         self.bankCard = bankCard
@@ -54,29 +54,20 @@ public struct IdentityPolicy: Sendable, Equatable, Codable {
 
 /// What the identity stage concluded.
 public struct IdentityAssessment: Sendable, Equatable {
-    public enum Outcome: Int, Sendable, Comparable, Equatable {
-        case pass = 0
-        case review = 1
-        case decline = 2
-        public static func < (lhs: Outcome, rhs: Outcome) -> Bool { lhs.rawValue < rhs.rawValue }
-    }
-
-    public var outcome: Outcome
-    public var reasons: [DecisionReason]
+    public var verdict: StageVerdict
     /// The validated ID number, when it is valid.
     public var residentID: ResidentID?
+
+    public var outcome: StageOutcome { verdict.outcome }
+    public var reasons: [DecisionReason] { verdict.reasons }
 }
 
 /// The identity stage: a pure function of the application's identity data, the policy and the
 /// business date.
 public enum IdentityCheck {
     public static func assess(_ input: IdentityInput, policy: IdentityPolicy, on day: CalendarDay) -> IdentityAssessment {
-        var outcome = IdentityAssessment.Outcome.pass
-        var reasons: [DecisionReason] = []
-        func flag(_ level: IdentityAssessment.Outcome, _ reason: DecisionReason) {
-            outcome = max(outcome, level)
-            reasons.append(reason)
-        }
+        var verdict = StageVerdict()
+        func flag(_ level: StageOutcome, _ reason: DecisionReason) { verdict.flag(level, reason) }
         var resident: ResidentID?
         switch ResidentID.parse(input.idNumber) {
         case .success(let id):
@@ -97,12 +88,16 @@ public enum IdentityCheck {
             case .error: flag(.review, DecisionReason("ID_\(name)_PROVIDER_ERROR"))
             }
         }
-        if !input.livenessPassed { flag(.decline, "ID_LIVENESS_FAILED") }
+        switch input.livenessPassed {
+        case true: break
+        case false: flag(.decline, "ID_LIVENESS_FAILED")
+        case nil: flag(.review, "ID_LIVENESS_MISSING")
+        }
         if let face = input.faceScore, face.isFinite, (0...100).contains(face) {
             if face < policy.faceDeclineBelow { flag(.decline, "ID_FACE_SCORE_LOW") } else if face < policy.faceReviewBelow { flag(.review, "ID_FACE_SCORE_BORDERLINE") }
         } else {
             flag(.review, "ID_FACE_SCORE_MISSING")
         }
-        return IdentityAssessment(outcome: outcome, reasons: reasons, residentID: resident)
+        return IdentityAssessment(verdict: verdict, residentID: resident)
     }
 }

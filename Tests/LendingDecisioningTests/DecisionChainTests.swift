@@ -51,15 +51,4 @@ func chain(_ count: Int) -> [DecisionRecord] {
         records[4].hash = DecisionChain.hash(of: records[4])
         #expect(DecisionChain.verify(records) == .unlinked(index: 5, sequence: 6))
     }
-
-    @Test func keyedHashesAreStableKeyedAndKindSeparated() {
-        let key = PersonalDataKey(secret: Array(repeating: 7, count: 32))
-        let other = PersonalDataKey(secret: Array(repeating: 8, count: 32))
-        let hash = key.hash("11010519491231002X", kind: "id_number")
-        #expect(hash.count == 64)
-        #expect(hash == key.hash("11010519491231002X", kind: "id_number"))
-        #expect(hash != other.hash("11010519491231002X", kind: "id_number"))
-        #expect(key.hash("13812345678", kind: "phone") != key.hash("13812345678", kind: "contact_phone"))
-        #expect(!hash.contains("1949"))
-    }
 }

@@ -37,6 +37,9 @@ let today = CalendarDay(iso: "2026-11-22")!
         #expect(throws: ResidentID.Problem.region) { try ResidentID.parse(idNumber(region: "990101", birth: "19900101")).get() }
         #expect(throws: ResidentID.Problem.region) { try ResidentID.parse(idNumber(region: "110000", birth: "19900101")).get() }
         #expect((try? ResidentID.parse(idNumber(region: "440305", birth: "19900101")).get()) != nil)
+        // Hong Kong, Macao and Taiwan residents' mainland numbers use 810000, 820000 and 830000-like codes.
+        #expect((try? ResidentID.parse(idNumber(region: "810000", birth: "19900101")).get()) != nil)
+        #expect((try? ResidentID.parse(idNumber(region: "820000", birth: "19900101")).get()) != nil)
     }
 
     @Test func recognisesNumbersMangledByASpreadsheet() {
@@ -72,6 +75,14 @@ let today = CalendarDay(iso: "2026-11-22")!
         #expect(MobilePhone.normalise("1381234567") == nil)
         #expect(MobilePhone.normalise("138123456789") == nil)
         #expect(MobilePhone.normalise("1381234567a") == nil)
+        // Every second digit: 0, 1 and 2 are not mobile numbers, 3 to 9 are.
+        for second in 0...9 {
+            #expect((MobilePhone.normalise("1\(second)012345678") != nil) == (second >= 3), "second digit \(second)")
+        }
+        #expect(MobilePhone.normalise("23812345678") == nil)
+        #expect(MobilePhone.normalise("") == nil)
+        #expect(MobilePhone.normalise("+8613812345678") == "13812345678")
+        #expect(MobilePhone.normalise("１３８１２３４５６７８") == nil) // full-width digits are not accepted
     }
 
     @Test func validatesBankCardsByLuhn() {
@@ -81,11 +92,24 @@ let today = CalendarDay(iso: "2026-11-22")!
         #expect(BankCard.normalise("411111111111111") == nil) // 15 digits
         #expect(BankCard.luhnValid(Array("79927398713".utf8)))
         #expect(!BankCard.luhnValid(Array("79927398710".utf8)))
+        // Lengths: 16 to 19 digits only, each with a valid check digit.
+        for length in 14...21 {
+            var digits = Array(repeating: UInt8(ascii: "6"), count: length - 1)
+            let check = (0...9).first { BankCard.luhnValid(digits + [UInt8(48 + $0)]) }!
+            digits.append(UInt8(48 + check))
+            #expect((BankCard.normalise(String(decoding: digits, as: UTF8.self)) != nil) == (16...19).contains(length), "length \(length)")
+        }
+        // A single changed digit or two swapped neighbours are caught.
+        #expect(BankCard.normalise("6222021234567890129") == nil)
+        #expect(BankCard.normalise("6222022134567890128") == nil)
+        // ... except 09 and 90, the one swap Luhn cannot see (the provider's card check must).
+        #expect(BankCard.normalise("6222021234567809128") != nil)
+        #expect(BankCard.normalise("6222-0212-3456-7890-128") == nil) // dashes are not spaces
     }
 }
 
 @Suite struct IdentityCheckTests {
-    func input(_ results: (ProviderResult, ProviderResult, ProviderResult) = (.match, .match, .match), liveness: Bool = true,
+    func input(_ results: (ProviderResult, ProviderResult, ProviderResult) = (.match, .match, .match), liveness: Bool? = true,
                face: Double? = 95, birth: String = "19900101") -> IdentityInput {
         IdentityInput(idNumber: idNumber(birth: birth), phone: "13812345678", bankCard: "4111111111111111",
                       nameIdMatch: results.0, phoneMatch: results.1, cardMatch: results.2, livenessPassed: liveness, faceScore: face)
@@ -123,6 +147,13 @@ let today = CalendarDay(iso: "2026-11-22")!
         #expect(IdentityCheck.assess(input(face: 60), policy: IdentityPolicy(), on: today).outcome == .review)
         #expect(IdentityCheck.assess(input(face: 80), policy: IdentityPolicy(), on: today).outcome == .pass)
         #expect(IdentityCheck.assess(input(face: nil), policy: IdentityPolicy(), on: today).reasons == ["ID_FACE_SCORE_MISSING"])
+        #expect(IdentityCheck.assess(input(face: 100.5), policy: IdentityPolicy(), on: today).reasons == ["ID_FACE_SCORE_MISSING"])
+    }
+
+    @Test func aMissingLivenessResultGoesToReviewNeverToApproval() {
+        let result = IdentityCheck.assess(input(liveness: nil), policy: IdentityPolicy(), on: today)
+        #expect(result.outcome == .review)
+        #expect(result.reasons == ["ID_LIVENESS_MISSING"])
     }
 
     @Test func appliesTheAgeBoundsOnTheBusinessDate() {
