@@ -122,3 +122,14 @@ public struct ByteSink: ~Copyable {
         }
     }
 }
+
+extension ByteSink {
+    /// The text the formatters write, for code that builds strings rather than buffers
+    /// (`ByteSink.text { $0.writeProbability(p) }`). Room for 64 bytes is reserved.
+    public static func text(_ write: (inout ByteSink) -> Void) -> String {
+        var sink = ByteSink(capacity: 64)
+        sink.reserve(64)
+        write(&sink)
+        return String(decoding: sink.bytes, as: UTF8.self)
+    }
+}

@@ -61,14 +61,30 @@ public struct DecisionRecord: Sendable, Hashable, Codable {
     public var canonicalText: String {
         func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
         func line(_ text: String) -> String { text.contains("\n") || text.contains("\\") ? text.escapingLineBreaks() : text }
-        return [
-            "sequence=\(sequence)", "application=\(line(applicationID))", "kind=\(kind.rawValue)",
-            "decided_at=\(decidedAt.secondsSinceEpoch)", "outcome=\(outcome.rawValue)", "limit_fen=\(approvedLimit.fen)",
-            "proposed_fen=\(proposedLimit.fen)", "apr_ppm=\(apr.partsPerMillion)", "score=\(number(score))",
-            "probability=\(number(probability))", "fraud_score=\(number(fraudScore))",
-            "reasons=\(reasons.map(\.code).joined(separator: ";"))", "inputs=\(inputsHash)", "model=\(line(modelVersion))",
-            "policy=\(line(policyVersion))", "by=\(line(decidedBy))", "previous=\(previousHash)",
-        ].joined(separator: "\n")
+        var text = ""
+        text.reserveCapacity(512)
+        text += "sequence="; text += String(sequence)
+        text += "\napplication="; text += line(applicationID)
+        text += "\nkind="; text += kind.rawValue
+        text += "\ndecided_at="; text += String(decidedAt.secondsSinceEpoch)
+        text += "\noutcome="; text += outcome.rawValue
+        text += "\nlimit_fen="; text += String(approvedLimit.fen)
+        text += "\nproposed_fen="; text += String(proposedLimit.fen)
+        text += "\napr_ppm="; text += String(apr.partsPerMillion)
+        text += "\nscore="; text += number(score)
+        text += "\nprobability="; text += number(probability)
+        text += "\nfraud_score="; text += number(fraudScore)
+        text += "\nreasons="
+        for (index, reason) in reasons.enumerated() {
+            if index > 0 { text += ";" }
+            text += reason.code
+        }
+        text += "\ninputs="; text += inputsHash
+        text += "\nmodel="; text += line(modelVersion)
+        text += "\npolicy="; text += line(policyVersion)
+        text += "\nby="; text += line(decidedBy)
+        text += "\nprevious="; text += previousHash
+        return text
     }
 }
 
@@ -121,14 +137,30 @@ public enum DecisionChain {
     }
 
     public static func verify(_ records: [DecisionRecord]) -> Break? {
-        var previousHash = genesis
-        for (index, record) in records.enumerated() {
-            let expected = Int64(index + 1)
-            if record.sequence != expected { return .sequenceGap(index: index, expected: expected, found: record.sequence) }
-            if record.previousHash != previousHash { return .unlinked(index: index, sequence: record.sequence) }
-            if hash(of: record) != record.hash { return .edited(index: index, sequence: record.sequence) }
-            previousHash = record.hash
+        var verifier = Verifier()
+        for record in records {
+            if let problem = verifier.check(record) { return problem }
         }
         return nil
+    }
+
+    /// Checks a chain one record at a time, in sequence order, holding only the last hash.
+    public struct Verifier: Sendable {
+        public private(set) var count = 0
+        public private(set) var headHash = DecisionChain.genesis
+
+        public init() {}
+
+        /// The problem with the next record, if any.
+        public mutating func check(_ record: DecisionRecord) -> Break? {
+            let index = count
+            let expected = Int64(index + 1)
+            if record.sequence != expected { return .sequenceGap(index: index, expected: expected, found: record.sequence) }
+            if record.previousHash != headHash { return .unlinked(index: index, sequence: record.sequence) }
+            if DecisionChain.hash(of: record) != record.hash { return .edited(index: index, sequence: record.sequence) }
+            headHash = record.hash
+            count += 1
+            return nil
+        }
     }
 }

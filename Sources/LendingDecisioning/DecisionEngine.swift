@@ -105,18 +105,24 @@ public enum DecisionEngine {
     /// A characteristic name as a reason suffix: upper case, anything but letters and digits
     /// as `_` (`age_in_years` → `AGE_IN_YEARS`).
     public static func reasonName(_ name: String) -> String {
-        var result = ""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(name.utf8.count)
         var lastWasSeparator = false
-        for scalar in name.unicodeScalars {
-            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
-                result.unicodeScalars.append(contentsOf: String(scalar).uppercased().unicodeScalars)
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"):
+                bytes.append(byte - 32)
                 lastWasSeparator = false
-            } else if !lastWasSeparator && !result.isEmpty {
-                result.append("_")
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                bytes.append(byte)
+                lastWasSeparator = false
+            default:
+                // Anything else, non-ASCII included, separates words.
+                if !lastWasSeparator && !bytes.isEmpty { bytes.append(UInt8(ascii: "_")) }
                 lastWasSeparator = true
             }
         }
-        while result.hasSuffix("_") { result.removeLast() }
-        return result.isEmpty ? "CHARACTERISTIC" : result
+        while bytes.last == UInt8(ascii: "_") { bytes.removeLast() }
+        return bytes.isEmpty ? "CHARACTERISTIC" : String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -3,17 +3,18 @@ import LendingScoring
 
 /// The keyed hashes of one application's identifiers (see the pipeline's personal-data key):
 /// the fraud stage never sees a clear ID number, phone or card.
+/// An empty value has no key (`nil`): it links nothing and counts for nothing.
 public struct FraudKeys: Sendable, Equatable {
     public var person: UInt64
-    public var phone: UInt64
-    public var bankCard: UInt64
-    public var device: UInt64
-    public var ip: UInt64
+    public var phone: UInt64?
+    public var bankCard: UInt64?
+    public var device: UInt64?
+    public var ip: UInt64?
     /// Keyed with the same kind as `phone`, so a contact phone meets the applicant phone it equals.
     public var contactPhone: UInt64?
     public var address: UInt64?
 
-    public init(person: UInt64, phone: UInt64, bankCard: UInt64, device: UInt64, ip: UInt64, contactPhone: UInt64?, address: UInt64?) {
+    public init(person: UInt64, phone: UInt64?, bankCard: UInt64?, device: UInt64?, ip: UInt64?, contactPhone: UInt64?, address: UInt64?) {
         self.person = person
         self.phone = phone
         self.bankCard = bankCard
@@ -25,7 +26,7 @@ public struct FraudKeys: Sendable, Equatable {
 
     public func key(_ dimension: FraudDimension) -> UInt64? {
         switch dimension {
-        case .idNumber: person
+        case .idNumber: Optional(person)
         case .phone: phone
         case .deviceID: device
         case .ip: ip
@@ -224,19 +225,16 @@ public struct FraudEngine: Sendable {
             velocity[index].record(key, at: subject.at)
             if dimension != .idNumber { distinct[index].record(key, value: keys.person, at: subject.at) }
         }
-        var attributes: [UInt64] = [keys.phone, keys.bankCard, keys.device]
-        if let contact = keys.contactPhone { attributes.append(contact) }
-        if let address = keys.address { attributes.append(address) }
+        let attributes = [keys.phone, keys.bankCard, keys.device, keys.contactPhone, keys.address].compactMap { $0 }
         observation.ringPeople = rings.link(person: keys.person, attributes: attributes)
-        applicantPhones.insert(keys.phone)
-        if let contact = keys.contactPhone {
-            namedContacts.insert(contact)
-            observation.contactIsApplicant = applicantPhones.contains(contact) || namedContacts.contains(keys.phone)
-        } else {
-            observation.contactIsApplicant = namedContacts.contains(keys.phone)
+        // Someone else's applicant phone given as contact, or this phone given as someone's contact.
+        observation.contactIsApplicant = keys.contactPhone.map { applicantPhones.contains($0) } == true
+            || keys.phone.map { namedContacts.contains($0) } == true
+        if let phone = keys.phone { applicantPhones.insert(phone) }
+        if let contact = keys.contactPhone { namedContacts.insert(contact) }
+        if let device = keys.device {
+            observation.sharedDevice = distinct[FraudEngine.dimensionIndex[.deviceID]!].distinct(device, in: .month, at: subject.at) > 1
         }
-        let deviceIndex = FraudEngine.dimensionIndex[.deviceID]!
-        observation.sharedDevice = distinct[deviceIndex].distinct(keys.device, in: .month, at: subject.at) > 1
         let channel = channelSurges.record(subject.channel, at: subject.at)
         observation.channelSurging = channel.surging
         if let event = channel.event { observation.surgeEvents.append(event) }

@@ -93,8 +93,10 @@ public struct SurgeDetector: Sendable {
                 event = SurgeEvent(kind: .started, key: key, at: time, recentCount: recent, baselinePerWindow: perWindow)
             }
         } else if entry.active && t > entry.activeUntil {
+            // Noticed now, ended when the cooldown ran out.
             entry.active = false
-            event = SurgeEvent(kind: .ended, key: key, at: time, recentCount: recent, baselinePerWindow: perWindow)
+            event = SurgeEvent(kind: .ended, key: key, at: Instant(secondsSinceEpoch: entry.activeUntil), recentCount: recent,
+                               baselinePerWindow: perWindow)
         }
         return (entry.active, event)
     }

@@ -36,3 +36,14 @@ public enum BankCard {
         return sum % 10 == 0
     }
 }
+
+extension MobilePhone {
+    /// Prefixes of virtual-operator (MVNO) numbers: cheap, easily bought in bulk, and far more
+    /// common in fraud than in genuine applications.
+    public static let virtualOperatorPrefixes: Set<String> = ["162", "165", "167", "170", "171"]
+
+    /// Whether a normalised number belongs to a virtual operator.
+    public static func isVirtualOperator(_ normalised: String) -> Bool {
+        normalised.utf8.count == 11 && virtualOperatorPrefixes.contains(String(normalised.prefix(3)))
+    }
+}

@@ -21,6 +21,19 @@ public struct ResidentID: Sendable, Hashable, CustomStringConvertible {
         case birthDate
         case region
 
+        /// What is wrong and what to do, without the number itself.
+        public var explanation: String {
+            switch self {
+            case .empty: "it is empty; give the 18-character number"
+            case .mangledBySpreadsheet: "it looks like a spreadsheet turned it into a number (like 3.60426E+17); format the column as text and export again"
+            case .length: "it does not have 18 characters"
+            case .characters: "only digits are allowed, and X as the last character"
+            case .checksum: "the check character does not match the other 17; check for a mistyped digit"
+            case .birthDate: "its birth date (characters 7 to 14) is not a real date"
+            case .region: "its region code (the first 6 digits) is not a known province"
+            }
+        }
+
         /// The decision reason for this problem.
         public var reason: DecisionReason {
             switch self {

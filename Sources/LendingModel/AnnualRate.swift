@@ -15,6 +15,7 @@ public struct AnnualRate: Sendable, Hashable, Comparable, Codable, CustomStringC
 
     /// Parses a decimal rate with at most 6 decimals (`"0.1825"`, `"0.24"`, `"1"`).
     /// - Returns: `nil` for a sign, a seventh decimal, or anything that is not such a number.
+    @inlinable
     public init?(decimal text: some StringProtocol) {
         var whole: Int64 = 0
         var fraction: Int64 = 0

@@ -24,6 +24,7 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
 
     /// Parses `YYYY-MM-DD`; also accepts a date-time whose first ten characters are such a day
     /// (`2026-11-21T09:30:00+08:00`), taking the local date as written.
+    @inlinable
     public init?(iso text: some StringProtocol) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10 || (bytes.count > 10 && bytes[10] == UInt8(ascii: "T")) else { return nil }

@@ -11,5 +11,9 @@ public struct DecisionReason: Sendable, Hashable, Codable, CustomStringConvertib
 
     public init(stringLiteral value: String) { self.init(value) }
 
+    /// A code read back from storage, taken as it is (a tampered row must still be readable, so
+    /// that verification can report it).
+    public init(unchecked code: String) { self.code = code }
+
     public var description: String { code }
 }

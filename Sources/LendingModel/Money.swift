@@ -16,6 +16,7 @@ public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConver
     ///
     /// No rounding is done: a third decimal is an error, not a rounding.
     /// - Returns: `nil` when the text is not such a number or does not fit in `Int64` fen.
+    @inlinable
     public init?(yuan text: some StringProtocol) {
         var utf8 = Substring(text).utf8[...]
         var negative = false

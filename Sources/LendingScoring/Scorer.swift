@@ -87,10 +87,22 @@ public struct Scorer: Sendable {
     /// Scores a row of text values keyed by characteristic name; extra keys are ignored, an
     /// absent or empty value is missing.
     public func score(row: [String: String], reasons limit: Int = 4) throws(ScoringError) -> ScoreResult {
+        try score(texts: { row[compiled.names[$0]] ?? "" }, reasons: limit)
+    }
+
+    /// Scores text values given in the model's characteristic order; an empty value is missing.
+    public func score(texts: [String], reasons limit: Int = 4) throws(ScoringError) -> ScoreResult {
+        guard texts.count == compiled.characteristicCount else {
+            throw ScoringError(.missingCharacteristic, "expected \(compiled.characteristicCount) values in model order, got \(texts.count)")
+        }
+        return try score(texts: { texts[$0] }, reasons: limit)
+    }
+
+    private func score(texts text: (Int) -> String, reasons limit: Int) throws(ScoringError) -> ScoreResult {
         try withSlots(limit: limit) { slots throws(ScoringError) in
             for index in 0..<compiled.characteristicCount {
                 let name = compiled.names[index]
-                let text = row[name] ?? ""
+                let text = text(index)
                 let value: FeatureValue
                 if text.isEmpty {
                     value = .missing

@@ -17,7 +17,8 @@ struct Lending: ParsableCommand {
               lending train --data Fixtures/german-credit.csv --target creditability --bad bad -o Models/trained.json
             """,
         version: "0.1.0",
-        subcommands: [Score.self, ModelCommand.self, Train.self, Evaluate.self, Generate.self]
+        subcommands: [Score.self, ModelCommand.self, Train.self, Evaluate.self, Generate.self, WhitelistCommand.self,
+                      BlacklistCommand.self, Apply.self, Review.self, Decisions.self]
     )
 }
 

@@ -77,11 +77,14 @@ public struct PersonalDataProtector: Sendable {
 
     /// The keyed hash of a value of a kind (32 bytes).
     public func key(_ value: String, kind: PersonalDataKind) -> [UInt8] {
+        var message: [UInt8] = []
+        message.reserveCapacity(kind.rawValue.utf8.count + 1 + value.utf8.count)
+        message.append(contentsOf: kind.rawValue.utf8)
+        message.append(0)
+        message.append(contentsOf: value.utf8)
         var code = hmac
-        code.update(data: Array(kind.rawValue.utf8))
-        code.update(data: [0])
-        code.update(data: Array(value.utf8))
-        return Array(code.finalize())
+        message.withUnsafeBytes { code.update(data: $0) }
+        return code.finalize().withUnsafeBytes { Array($0) }
     }
 
     /// The first 8 bytes of ``key(_:kind:)`` as an integer, for in-memory fraud state (a

@@ -1,0 +1,379 @@
+import LendingDecisioning
+import LendingFraud
+import LendingIdentity
+import LendingModel
+import LendingPreCredit
+import LendingScoring
+import Logging
+
+/// An application problem that is the input's fault: a field that cannot be used, or an
+/// application id already decided with other inputs. The caller locates it (file, line,
+/// column) or turns it into a 400.
+public struct ApplicationError: LendingDiagnostic, Sendable, Equatable {
+    public var code: String
+    public var message: String
+    /// The column at fault.
+    public var field: String
+    public var location: SourceLocation?
+
+    public init(code: String, field: String, message: String, location: SourceLocation? = nil) {
+        self.code = code
+        self.field = field
+        self.message = message
+        self.location = location
+    }
+}
+
+/// The outcome of deciding one application.
+public struct DecidedApplication: Sendable {
+    public var record: DecisionRecord
+    /// The application was already decided with the same inputs: this is its stored decision.
+    public var replayed: Bool
+    /// The fraud features computed for it (not for a replay).
+    public var fraudFeatures: FraudFeatures?
+}
+
+/// The application path: identity, whitelist, blacklist and fraud, credit score, decision, and
+/// the stored, chained record, for one application at a time, with the fraud state of every
+/// application before it in memory.
+///
+/// One processor per database and process: it owns the chain's head. Not thread-safe; a service
+/// calls it from one task at a time (LendingHTTP serialises it).
+public final class ApplicationProcessor {
+    public let policy: LendingPolicy
+    public let reader: ApplicationReader
+    public let fraudModel: FraudModel?
+    let protector: PersonalDataProtector
+    let store: any DecisionStore
+    let logger: Logger
+    public let modelVersion: String
+    public let policyVersion: String
+    private var engine: FraudEngine
+    /// Blacklist by type and the short form of the value's key: the full key (hex) and the last
+    /// day the entry applies (`nil`: no end).
+    private var blacklist: [FraudDimension: [UInt64: (key: String, until: CalendarDay?)]] = [:]
+    private var lastApproval: [UInt64: Int64] = [:]
+    private var head: DecisionRecord?
+    private var stale = true
+
+    /// - Parameters:
+    ///   - scorer: the credit scorecard.
+    ///   - fraudModel: the fraud model, or `nil` to decide on rules alone.
+    ///   - logger: where surges and tightened policies are logged (never personal data).
+    public init(policy: LendingPolicy, scorer: Scorer, fraudModel: FraudModel?, protector: PersonalDataProtector,
+                store: any DecisionStore, logger: Logger = Logger(label: "lending.applications")) throws {
+        self.policy = policy
+        self.reader = ApplicationReader(scorer: scorer)
+        self.fraudModel = fraudModel
+        self.protector = protector
+        self.store = store
+        self.logger = logger
+        modelVersion = "\(scorer.model.name)@\(scorer.model.version)" + (fraudModel.map { "+\($0.version)" } ?? "")
+        policyVersion = policy.versionTag
+        engine = FraudEngine(policy: policy.fraud, model: fraudModel)
+        try reload(from: store)
+    }
+
+    /// Brings the in-memory state up to date at the start of a transaction: rebuilt when a
+    /// transaction failed since, or when someone else (a review, another process) moved the chain.
+    public func prepare(_ transaction: any DecisionTransaction) throws {
+        let current = try transaction.chainHead()
+        if stale || current?.hash != head?.hash { try reload(from: transaction) }
+    }
+
+    /// Rebuilds the fraud counters, rings, blacklist, recent approvals and the chain head.
+    private func reload(from source: any DecisionHistoryReading) throws {
+        head = try source.chainHead()
+        engine = FraudEngine(policy: policy.fraud, model: fraudModel)
+        lastApproval.removeAll()
+        let horizon = Int64(max(policy.fraud.ring.horizonDays, 30, policy.recentApprovalDays)) * 86_400
+        let since = (head?.decidedAt ?? Instant(secondsSinceEpoch: 0)).adding(seconds: -horizon)
+        for item in try source.history(since: since) {
+            let application = item.application
+            engine.observe(subject(for: application))
+            engine.recordDecision(merchantID: application.merchantID, at: application.appliedAt, approved: item.approved)
+            if item.approved { lastApproval[application.keys.person] = application.appliedAt.secondsSinceEpoch }
+        }
+        blacklist.removeAll()
+        for entry in try source.blacklist() {
+            guard let bytes = PersonalDataProtector.bytes(hex: entry.valueKey) else { continue }
+            let short = PersonalDataProtector.shortKey(bytes)
+            blacklist[entry.type, default: [:]][short] = (entry.valueKey, entry.validUntil)
+        }
+        stale = false
+    }
+
+    /// Marks the in-memory state as possibly ahead of the store (a transaction failed).
+    public func invalidate() { stale = true }
+
+    private func subject(for application: StoredApplication) -> FraudSubject {
+        FraudSubject(at: application.appliedAt, localHour: 12, channel: application.channel, merchantID: application.merchantID,
+                     amount: application.requestedAmount, amountCap: application.amountCap, keys: application.keys)
+    }
+
+    /// Decides one application inside a write transaction and stores it with its decision.
+    /// An application id seen before with the same inputs gives back its stored decision.
+    /// - Throws: ``ApplicationError`` for input that cannot be decided (nothing is stored or
+    ///   counted), and the store's errors.
+    public func decide(_ input: ApplicationInput, in transaction: any DecisionTransaction) throws -> DecidedApplication {
+        try decide(try prepare(input), in: transaction)
+    }
+
+    /// The part of deciding that needs no state: checks, the credit score, keyed hashes and the
+    /// sealed personal data. Safe to call from several threads at once (the batch path does).
+    /// - Throws: ``ApplicationError`` for a characteristic the scorecard cannot score.
+    public func prepare(_ input: ApplicationInput) throws(ApplicationError) -> PreparedApplication {
+        try PreparedApplication(input, policy: policy, scorer: reader.scorer, protector: protector)
+    }
+
+    /// What ``prepare(_:)`` needs, as a value other threads may hold.
+    public var preparer: Preparer { Preparer(policy: policy, reader: reader, protector: protector) }
+
+    /// Prepares applications on any thread.
+    public struct Preparer: Sendable {
+        let policy: LendingPolicy
+        public let reader: ApplicationReader
+        let protector: PersonalDataProtector
+
+        public func prepare(_ input: ApplicationInput) throws(ApplicationError) -> PreparedApplication {
+            try PreparedApplication(input, policy: policy, scorer: reader.scorer, protector: protector)
+        }
+    }
+
+    /// Decides a prepared application inside a write transaction and stores it with its decision.
+    public func decide(_ prepared: PreparedApplication, in transaction: any DecisionTransaction) throws -> DecidedApplication {
+        precondition(!stale, "prepare(_:) the transaction before deciding")
+        let input = prepared.input
+        if let existing = try transaction.existing(applicationID: input.applicationID) {
+            guard existing.inputsHash == prepared.inputsHash else {
+                throw ApplicationError(code: "apply.conflict", field: "application_id",
+                                       message: "application \(input.applicationID) was already decided with other inputs; a changed application needs a new application_id")
+            }
+            return DecidedApplication(record: existing.decision, replayed: true, fraudFeatures: nil)
+        }
+        let credit = prepared.credit
+        let day = prepared.day
+        let identity = prepared.identity
+        let keys = prepared.keys
+        var blacklisted: [FraudDimension] = []
+        for (dimension, key) in prepared.blacklistKeys {
+            guard let entry = blacklist[dimension]?[keys.key(dimension) ?? 0], entry.key == key else { continue }
+            if entry.until.map({ day <= $0 }) ?? true { blacklisted.append(dimension) }
+        }
+        let personHex = prepared.personKey
+        let inputsHash = prepared.inputsHash
+        let amountCap = prepared.amountCap
+        var whitelist = StageVerdict()
+        var preCreditLimit: Money?
+        var segment: String?
+        switch WhitelistCheck.check(try transaction.whitelistEntry(personKey: personHex), on: day) {
+        case .invited(let cap, let invitedSegment):
+            preCreditLimit = cap
+            segment = invitedSegment
+        case .declined(let reason):
+            if policy.invitationOnly { whitelist.flag(.decline, reason) }
+        }
+        var subject = prepared.fraudSubject
+        subject.blacklisted = blacklisted
+        let fraud = engine.assess(subject)
+        // From here on the fraud state holds this application: a failure must rebuild it.
+        stale = true
+        let recent = policy.recentApprovalDays > 0
+            && (lastApproval[keys.person].map { input.appliedAt.secondsSinceEpoch - $0 < Int64(policy.recentApprovalDays) * 86_400 } ?? false)
+        let decision = DecisionEngine.decide(
+            DecisionInput(product: input.product, requestedAmount: input.requestedAmount, termMonths: input.termMonths, whitelist: whitelist,
+                          preCreditLimit: preCreditLimit, segment: segment, identity: identity.verdict, fraud: fraud.verdict, score: credit.score,
+                          adverseCharacteristics: credit.reasons.map(\.characteristic), recentlyApproved: recent),
+            rules: policy.decision)
+        let record = DecisionChain.seal(
+            DecisionRecord(applicationID: input.applicationID, decidedAt: input.appliedAt, outcome: decision.outcome,
+                           approvedLimit: decision.approvedLimit, proposedLimit: decision.proposedLimit, apr: decision.apr,
+                           score: credit.score, probability: credit.probability, fraudScore: fraud.score, reasons: decision.reasons,
+                           inputsHash: inputsHash, modelVersion: modelVersion, policyVersion: policyVersion),
+            after: head)
+        let stored = StoredApplication(
+            applicationID: input.applicationID, appliedAt: input.appliedAt, product: input.product, channel: input.channel,
+            merchantID: input.merchantID.isEmpty ? nil : input.merchantID, requestedAmount: input.requestedAmount, amountCap: amountCap,
+            termMonths: input.termMonths, personKey: personHex, keys: keys, personalData: prepared.sealedPersonalData,
+            inputsHash: inputsHash, decisionSequence: record.sequence)
+        try transaction.insert(stored, decision: record)
+        if decision.outcome == .review {
+            try transaction.openReview(ReviewItem(applicationID: input.applicationID, openedAt: input.appliedAt, reasons: decision.reasons,
+                                                  proposedLimit: decision.proposedLimit, apr: decision.apr, score: credit.score))
+        }
+        for event in fraud.surgeEvents {
+            try transaction.record(surge: event)
+            logger.notice("\(event.description)\(event.kind == .started ? "; tightened policy applies" : "; normal policy again")")
+        }
+        engine.recordDecision(merchantID: stored.merchantID, at: input.appliedAt, approved: decision.outcome == .approve)
+        if decision.outcome == .approve { lastApproval[keys.person] = input.appliedAt.secondsSinceEpoch }
+        head = record
+        stale = false
+        return DecidedApplication(record: record, replayed: false, fraudFeatures: fraud.features)
+    }
+}
+
+/// An application with everything that needs no state worked out: its checks, credit score,
+/// keyed hashes and sealed personal data. Made by ``ApplicationProcessor/prepare(_:)``.
+public struct PreparedApplication: Sendable {
+    public let input: ApplicationInput
+    let inputsHash: String
+    let credit: ScoreResult
+    let identity: IdentityAssessment
+    let day: CalendarDay
+    let personKey: String
+    let keys: FraudKeys
+    /// Full keys (hex) of the values a blacklist can name, by type.
+    let blacklistKeys: [(FraudDimension, String)]
+    let fraudSubject: FraudSubject
+    let amountCap: Money
+    let sealedPersonalData: [UInt8]
+
+    init(_ input: ApplicationInput, policy: LendingPolicy, scorer: Scorer, protector: PersonalDataProtector) throws(ApplicationError) {
+        self.input = input
+        inputsHash = hexString(protector.key(input.canonicalText, kind: .inputs))
+        do {
+            credit = try scorer.score(texts: input.characteristics, reasons: max(policy.decision.credit.adverseReasons, 1))
+        } catch {
+            throw ApplicationError(code: "apply.characteristic", field: error.characteristic ?? "", message: error.message)
+        }
+        day = input.appliedAt.day(atOffsetSeconds: policy.utcOffsetSeconds)
+        identity = IdentityCheck.assess(
+            IdentityInput(idNumber: input.idNumber, phone: input.phone, bankCard: input.bankCard, nameIdMatch: input.kycNameID,
+                          phoneMatch: input.kycPhone, cardMatch: input.kycCard, livenessPassed: input.liveness, faceScore: input.faceScore),
+            policy: policy.identity, on: day)
+        let values = NormalisedIdentifiers(input, resident: identity.residentID)
+        func fullKey(_ value: String, _ kind: PersonalDataKind) -> [UInt8]? { value.isEmpty ? nil : protector.key(value, kind: kind) }
+        let person = protector.key(values.idNumber.isEmpty ? "application:" + input.applicationID : values.idNumber, kind: .idNumber)
+        let phone = fullKey(values.phone, .phone)
+        let card = fullKey(values.bankCard, .bankCard)
+        let device = fullKey(values.deviceID, .deviceID)
+        let ip = fullKey(values.ip, .ip)
+        let contact = fullKey(values.contactPhone, .phone)
+        let address = fullKey(values.address, .address)
+        personKey = hexString(person)
+        var named: [(FraudDimension, String)] = [(.idNumber, personKey)]
+        for (dimension, key) in [(FraudDimension.phone, phone), (.deviceID, device), (.ip, ip), (.bankCard, card), (.contactPhone, contact)] {
+            if let key { named.append((dimension, hexString(key))) }
+        }
+        blacklistKeys = named
+        keys = FraudKeys(person: PersonalDataProtector.shortKey(person), phone: phone.map(PersonalDataProtector.shortKey),
+                         bankCard: card.map(PersonalDataProtector.shortKey), device: device.map(PersonalDataProtector.shortKey),
+                         ip: ip.map(PersonalDataProtector.shortKey), contactPhone: contact.map(PersonalDataProtector.shortKey),
+                         address: address.map(PersonalDataProtector.shortKey))
+        amountCap = policy.decision.products[input.product]?.maximumAmount ?? input.requestedAmount
+        let localSeconds = input.appliedAt.secondsSinceEpoch + policy.utcOffsetSeconds
+        let localHour = Int(((localSeconds % 86_400) + 86_400) % 86_400 / 3_600)
+        let notMatched = [input.kycNameID, input.kycPhone, input.kycCard].filter { $0 != .match }.count
+        fraudSubject = FraudSubject(
+            at: input.appliedAt, localHour: localHour, channel: input.channel, merchantID: input.merchantID.isEmpty ? nil : input.merchantID,
+            amount: input.requestedAmount, amountCap: amountCap, keys: keys, virtualOperatorPhone: MobilePhone.isVirtualOperator(values.phone),
+            employerMissing: input.employer.trimmingSpaces().isEmpty, faceScore: input.faceScore, providerNotMatched: notMatched,
+            age: identity.residentID?.age(on: day))
+        let personal = [input.name, values.idNumber, values.phone, values.bankCard, input.address, input.employer, values.contactPhone]
+            .joined(separator: "\u{1F}")
+        sealedPersonalData = protector.seal(Array(personal.utf8))
+    }
+}
+
+/// The review queue's desk: a person's decisions on applications sent to review.
+public struct ReviewDesk: Sendable {
+    public let policy: LendingPolicy
+
+    public init(policy: LendingPolicy) { self.policy = policy }
+
+    /// A person's decision on an application in the review queue: appended to the chain, the
+    /// item closed. An approval grants the proposed limit, capped again by the invitation as it
+    /// stands now; an application whose invitation has lapsed cannot be approved.
+    /// - Throws: ``ApplicationError`` when the application is not open for review or cannot be
+    ///   approved, and the store's errors.
+    public func decide(applicationID: String, approve: Bool, by reviewer: String, at time: Instant,
+                             in transaction: any DecisionTransaction) throws -> DecisionRecord {
+        guard let item = try transaction.review(applicationID: applicationID) else {
+            throw ApplicationError(code: "review.unknown", field: "application_id", message: "application \(applicationID) is not in the review queue; see lending review list")
+        }
+        guard item.status == .open else {
+            throw ApplicationError(code: "review.decided", field: "application_id", message: "application \(applicationID) was already decided by review")
+        }
+        guard let (previousHash, latest) = try transaction.existing(applicationID: applicationID) else {
+            throw ApplicationError(code: "review.unknown", field: "application_id", message: "application \(applicationID) has no stored decision")
+        }
+        guard !reviewer.trimmingSpaces().isEmpty else {
+            throw ApplicationError(code: "review.reviewer", field: "by", message: "the reviewer's name is empty; pass --by NAME")
+        }
+        var limit = Money.zero
+        if approve {
+            limit = item.proposedLimit
+            let day = time.day(atOffsetSeconds: policy.utcOffsetSeconds)
+            guard let stored = try transaction.application(applicationID) else {
+                throw ApplicationError(code: "review.unknown", field: "application_id", message: "application \(applicationID) is not stored")
+            }
+            switch WhitelistCheck.check(try transaction.whitelistEntry(personKey: stored.personKey), on: day) {
+            case .invited(let cap, _):
+                limit = LimitRule.approvedLimit(matrixLimit: limit, preCreditLimit: cap, requested: limit, step: policy.decision.pricing.limitStep)
+            case .declined(let reason):
+                if policy.invitationOnly {
+                    throw ApplicationError(code: "review.not_invited", field: "application_id",
+                                           message: "application \(applicationID) cannot be approved: \(reason.code) on \(day); decline it")
+                }
+            }
+            guard limit.fen > 0 else {
+                throw ApplicationError(code: "review.no_limit", field: "application_id", message: "application \(applicationID) has no limit to grant; decline it")
+            }
+        }
+        let record = DecisionChain.seal(
+            DecisionRecord(applicationID: applicationID, kind: .review, decidedAt: time, outcome: approve ? .approve : .decline,
+                           approvedLimit: limit, proposedLimit: item.proposedLimit, apr: approve ? item.apr : .zero, score: latest.score,
+                           probability: latest.probability, fraudScore: latest.fraudScore,
+                           reasons: latest.reasons + [approve ? "PL_MANUAL_APPROVAL" : "PL_MANUAL_DECLINE"], inputsHash: previousHash,
+                           modelVersion: latest.modelVersion, policyVersion: latest.policyVersion, decidedBy: reviewer),
+            after: try transaction.chainHead())
+        try transaction.append(decision: record)
+        try transaction.closeReview(applicationID: applicationID)
+        return record
+    }
+}
+
+/// The identifiers of an application as they are hashed: normalised where a rule defines the
+/// normal form (ID number, phone, card), trimmed otherwise. Blacklist import uses the same forms.
+struct NormalisedIdentifiers {
+    var idNumber: String
+    var phone: String
+    var bankCard: String
+    var deviceID: String
+    var ip: String
+    var contactPhone: String
+    var address: String
+
+    init(_ input: ApplicationInput, resident: ResidentID?) {
+        idNumber = resident?.value ?? NormalisedIdentifiers.normalise(input.idNumber, as: .idNumber)
+        phone = NormalisedIdentifiers.normalise(input.phone, as: .phone)
+        bankCard = NormalisedIdentifiers.normalise(input.bankCard, as: .bankCard)
+        deviceID = NormalisedIdentifiers.normalise(input.deviceID, as: .deviceID)
+        ip = NormalisedIdentifiers.normalise(input.ip, as: .ip)
+        contactPhone = NormalisedIdentifiers.normalise(input.contactPhone, as: .contactPhone)
+        address = input.address.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+    }
+
+    /// The normal form of a value of a type.
+    static func normalise(_ value: String, as type: FraudDimension) -> String {
+        switch type {
+        case .idNumber: (try? ResidentID.parse(value).get())?.value ?? value.trimmingSpaces().uppercased()
+        case .phone, .contactPhone: MobilePhone.normalise(value) ?? value.trimmingSpaces()
+        case .bankCard: BankCard.normalise(value) ?? value.filter { $0 != " " }
+        case .deviceID: value.trimmingSpaces().lowercased()
+        case .ip: value.trimmingSpaces()
+        }
+    }
+
+    /// The keyed-hash kind of a type (a contact phone is a phone).
+    static func kind(_ type: FraudDimension) -> PersonalDataKind {
+        switch type {
+        case .idNumber: .idNumber
+        case .phone, .contactPhone: .phone
+        case .bankCard: .bankCard
+        case .deviceID: .deviceID
+        case .ip: .ip
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import Foundation
+import GRDB
+import LendingDecisioning
+import LendingFraud
+import LendingModel
+import LendingPipeline
+import LendingPreCredit
+
+extension SQLiteStore: DecisionStore {
+    public func history(since: Instant) throws -> [HistoricApplication] {
+        try read("read the application history") { db in try SQLiteDecisionTransaction(db).history(since: since) }
+    }
+
+    public func blacklist() throws -> [BlacklistEntry] {
+        try read("read the blacklist") { db in try SQLiteDecisionTransaction(db).blacklist() }
+    }
+
+    public func chainHead() throws -> DecisionRecord? {
+        try read("read the last decision") { db in try SQLiteDecisionTransaction(db).chainHead() }
+    }
+
+    public func withTransaction<T>(_ body: (any DecisionTransaction) throws -> T) throws -> T {
+        try write("store the decisions") { db in try body(SQLiteDecisionTransaction(db)) }
+    }
+
+    public func forEachDecision(_ body: (DecisionRecord) throws -> Void) throws {
+        try read("read the decisions") { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM decisions ORDER BY sequence")
+            while let row = try rows.next() { try body(SQLiteStore.decision(row)) }
+        }
+    }
+
+    public func applicationsWithoutDecision() throws -> [String] {
+        try read("check the applications") { db in
+            try String.fetchAll(db, sql: """
+                SELECT a.application_id FROM applications a
+                LEFT JOIN decisions d ON d.sequence = a.decision_sequence AND d.application_id = a.application_id
+                WHERE d.sequence IS NULL ORDER BY a.application_id
+                """)
+        }
+    }
+
+    public func openReviews() throws -> [ReviewItem] {
+        try read("read the review queue") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM review_queue WHERE status = 'open' ORDER BY opened_at, application_id").map(SQLiteStore.review)
+        }
+    }
+
+    public func application(_ applicationID: String) throws -> (StoredApplication, DecisionRecord)? {
+        try read("read an application") { db in
+            let transaction = SQLiteDecisionTransaction(db)
+            guard let application = try transaction.application(applicationID),
+                  let decision = try transaction.latestDecision(applicationID) else { return nil }
+            return (application, decision)
+        }
+    }
+
+    public func whitelistCount() throws -> Int {
+        try read("count the whitelist") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM whitelist") ?? 0 }
+    }
+
+    // MARK: Rows
+
+    static func application(_ row: Row) -> StoredApplication {
+        func key(_ column: String) -> UInt64? { (row[column] as Int64?).map { UInt64(bitPattern: $0) } }
+        return StoredApplication(
+            applicationID: row["application_id"], appliedAt: Instant(secondsSinceEpoch: row["applied_at"]), product: row["product"],
+            channel: row["channel"], merchantID: row["merchant_id"], requestedAmount: Money(fen: row["requested_amount"]),
+            amountCap: Money(fen: row["amount_cap"]), termMonths: row["term_months"], personKey: row["person_key"],
+            keys: FraudKeys(person: key("k_person") ?? 0, phone: key("k_phone"), bankCard: key("k_card"), device: key("k_device"),
+                            ip: key("k_ip"), contactPhone: key("k_contact"), address: key("k_address")),
+            personalData: [UInt8](row["personal_data"] as Data), inputsHash: row["inputs_hash"], decisionSequence: row["decision_sequence"])
+    }
+
+    static func decision(_ row: Row) -> DecisionRecord {
+        let reasons: String = row["reasons"]
+        return DecisionRecord(
+            sequence: row["sequence"], applicationID: row["application_id"], kind: DecisionRecord.Kind(rawValue: row["kind"]) ?? .automated,
+            decidedAt: Instant(secondsSinceEpoch: row["decided_at"]), outcome: DecisionRecord.Outcome(rawValue: row["outcome"]) ?? .decline,
+            approvedLimit: Money(fen: row["approved_limit"]), proposedLimit: Money(fen: row["proposed_limit"]),
+            apr: AnnualRate(partsPerMillion: row["apr_ppm"]), score: row["score"], probability: row["probability"], fraudScore: row["fraud_score"],
+            reasons: reasons.isEmpty ? [] : reasons.split(separator: ";").map { DecisionReason(unchecked: String($0)) },
+            inputsHash: row["inputs_hash"], modelVersion: row["model_version"], policyVersion: row["policy_version"],
+            decidedBy: row["decided_by"], previousHash: row["previous_hash"], hash: row["hash"])
+    }
+
+    static func review(_ row: Row) -> ReviewItem {
+        let reasons: String = row["reasons"]
+        return ReviewItem(applicationID: row["application_id"], openedAt: Instant(secondsSinceEpoch: row["opened_at"]),
+                          status: ReviewItem.Status(rawValue: row["status"]) ?? .open,
+                          reasons: reasons.isEmpty ? [] : reasons.split(separator: ";").map { DecisionReason(unchecked: String($0)) },
+                          proposedLimit: Money(fen: row["proposed_limit"]), apr: AnnualRate(partsPerMillion: row["apr_ppm"]), score: row["score"])
+    }
+}
+
+/// One write (or read) transaction's operations, with cached statements for the hot path.
+struct SQLiteDecisionTransaction: DecisionTransaction {
+    let db: Database
+
+    init(_ db: Database) { self.db = db }
+
+    func history(since: Instant) throws -> [HistoricApplication] {
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT a.*, (SELECT outcome FROM decisions d WHERE d.application_id = a.application_id ORDER BY sequence DESC LIMIT 1) AS latest
+            FROM applications a WHERE a.applied_at >= ? ORDER BY a.applied_at, a.application_id
+            """, arguments: [since.secondsSinceEpoch])
+        var result: [HistoricApplication] = []
+        while let row = try rows.next() {
+            result.append(HistoricApplication(application: SQLiteStore.application(row), approved: (row["latest"] as String?) == "approve"))
+        }
+        return result
+    }
+
+    func blacklist() throws -> [BlacklistEntry] {
+        try Row.fetchAll(db, sql: "SELECT type, value_key, reason, valid_until FROM blacklist").compactMap { row in
+            guard let type = FraudDimension(rawValue: row["type"]) else { return nil }
+            return BlacklistEntry(type: type, valueKey: row["value_key"], reason: row["reason"],
+                                  validUntil: (row["valid_until"] as String?).flatMap { CalendarDay(iso: $0) })
+        }
+    }
+
+    func chainHead() throws -> DecisionRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM decisions ORDER BY sequence DESC LIMIT 1")).map(SQLiteStore.decision)
+    }
+
+    func latestDecision(_ applicationID: String) throws -> DecisionRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM decisions WHERE application_id = ? ORDER BY sequence DESC LIMIT 1"),
+                         arguments: [applicationID]).map(SQLiteStore.decision)
+    }
+
+    func existing(applicationID: String) throws -> (inputsHash: String, decision: DecisionRecord)? {
+        guard let hash = try String.fetchOne(db.cachedStatement(sql: "SELECT inputs_hash FROM applications WHERE application_id = ?"),
+                                             arguments: [applicationID]),
+              let decision = try latestDecision(applicationID) else { return nil }
+        return (hash, decision)
+    }
+
+    func application(_ applicationID: String) throws -> StoredApplication? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM applications WHERE application_id = ?"), arguments: [applicationID])
+            .map(SQLiteStore.application)
+    }
+
+    func whitelistEntry(personKey: String) throws -> WhitelistEntry? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM whitelist WHERE person_key = ?"), arguments: [personKey]),
+              let validUntil = CalendarDay(iso: row["valid_until"] as String) else { return nil }
+        return WhitelistEntry(idNumberKey: personKey, preCreditLimit: Money(fen: row["pre_credit_limit"]), segment: row["segment"],
+                              validUntil: validUntil)
+    }
+
+    func insert(_ application: StoredApplication, decision: DecisionRecord) throws {
+        try append(decision: decision)
+        func key(_ value: UInt64?) -> Int64? { value.map { Int64(bitPattern: $0) } }
+        let keys = application.keys
+        try db.cachedStatement(sql: """
+            INSERT INTO applications (application_id, applied_at, product, channel, merchant_id, requested_amount, amount_cap, term_months,
+                person_key, k_person, k_phone, k_card, k_device, k_ip, k_contact, k_address, personal_data, inputs_hash, decision_sequence)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                application.applicationID, application.appliedAt.secondsSinceEpoch, application.product, application.channel,
+                application.merchantID, application.requestedAmount.fen, application.amountCap.fen, application.termMonths,
+                application.personKey, Int64(bitPattern: keys.person), key(keys.phone), key(keys.bankCard), key(keys.device), key(keys.ip),
+                key(keys.contactPhone), key(keys.address), Data(application.personalData), application.inputsHash, application.decisionSequence,
+            ])
+    }
+
+    func append(decision: DecisionRecord) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO decisions (sequence, application_id, kind, decided_at, outcome, approved_limit, proposed_limit, apr_ppm, score,
+                probability, fraud_score, reasons, inputs_hash, model_version, policy_version, decided_by, previous_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                decision.sequence, decision.applicationID, decision.kind.rawValue, decision.decidedAt.secondsSinceEpoch,
+                decision.outcome.rawValue, decision.approvedLimit.fen, decision.proposedLimit.fen, decision.apr.partsPerMillion,
+                decision.score, decision.probability, decision.fraudScore, decision.reasons.map(\.code).joined(separator: ";"),
+                decision.inputsHash, decision.modelVersion, decision.policyVersion, decision.decidedBy, decision.previousHash, decision.hash,
+            ])
+    }
+
+    func openReview(_ item: ReviewItem) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO review_queue (application_id, opened_at, status, reasons, proposed_limit, apr_ppm, score)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                item.applicationID, item.openedAt.secondsSinceEpoch, item.status.rawValue, item.reasons.map(\.code).joined(separator: ";"),
+                item.proposedLimit.fen, item.apr.partsPerMillion, item.score,
+            ])
+    }
+
+    func closeReview(applicationID: String) throws {
+        try db.execute(sql: "UPDATE review_queue SET status = 'decided' WHERE application_id = ?", arguments: [applicationID])
+    }
+
+    func review(applicationID: String) throws -> ReviewItem? {
+        try Row.fetchOne(db, sql: "SELECT * FROM review_queue WHERE application_id = ?", arguments: [applicationID]).map(SQLiteStore.review)
+    }
+
+    func record(surge event: SurgeEvent) throws {
+        try db.execute(sql: "INSERT INTO surge_events (at, kind, key, recent_count, baseline_per_window) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [event.at.secondsSinceEpoch, event.kind.rawValue, event.key, event.recentCount, event.baselinePerWindow])
+    }
+
+    func storeWhitelist(_ entries: [WhitelistEntry], replacingAll: Bool) throws {
+        if replacingAll { try db.execute(sql: "DELETE FROM whitelist") }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO whitelist (person_key, pre_credit_limit, segment, valid_until) VALUES (?, ?, ?, ?)
+            ON CONFLICT (person_key) DO UPDATE SET pre_credit_limit = excluded.pre_credit_limit, segment = excluded.segment,
+                valid_until = excluded.valid_until
+            """)
+        for entry in entries {
+            try statement.execute(arguments: [entry.idNumberKey, entry.preCreditLimit.fen, entry.segment, entry.validUntil.description])
+        }
+    }
+
+    func storeBlacklist(_ entries: [BlacklistEntry]) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO blacklist (type, value_key, reason, valid_until) VALUES (?, ?, ?, ?)
+            ON CONFLICT (type, value_key) DO UPDATE SET reason = excluded.reason, valid_until = excluded.valid_until
+            """)
+        for entry in entries {
+            try statement.execute(arguments: [entry.type.rawValue, entry.valueKey, entry.reason, entry.validUntil?.description])
+        }
+    }
+}

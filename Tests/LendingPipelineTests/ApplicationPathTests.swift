@@ -1,0 +1,208 @@
+import LendingCSV
+import LendingDecisioning
+import LendingIdentity
+import LendingModel
+import LendingPipeline
+import LendingTestSupport
+import Testing
+
+@Suite struct ApplicationPathTests {
+    @Test func anInvitedCleanApplicantIsApprovedWithinThePreCreditLimit() throws {
+        let store = InMemoryDecisionStore()
+        let fields = applicationFields(1, overrides: ["requested_amount": "45000.00"])
+        let processor = try makeProcessor(store: store, invited: [fields["id_number"]!])
+        let decided = try decide(processor, store, [fields])[0]
+        // German Credit row 1 scores 590: segment B's upper band (>= 520) offers 30 000.00, the invitation caps at 20 000.00.
+        #expect(decided.record.score == 590)
+        #expect(decided.record.outcome == .approve)
+        #expect(decided.record.approvedLimit == Money(yuan: "20000"))
+        #expect(decided.record.apr == AnnualRate(decimal: "0.144"))
+        #expect(decided.record.reasons.isEmpty)
+        #expect(try store.chainHead()?.hash == decided.record.hash)
+    }
+
+    @Test func anApplicantWhoIsNotInvitedIsDeclined() throws {
+        let store = InMemoryDecisionStore()
+        let processor = try makeProcessor(store: store)
+        let decided = try decide(processor, store, [applicationFields(1)])[0]
+        #expect(decided.record.outcome == .decline)
+        #expect(decided.record.reasons.map(\.code) == ["WL_NOT_INVITED"])
+    }
+
+    @Test func anExpiredInvitationDeclines() throws {
+        let store = InMemoryDecisionStore()
+        let fields = applicationFields(1)
+        let processor = try makeProcessor(store: store, invited: [fields["id_number"]!], validUntil: "2026-09-30")
+        #expect(try decide(processor, store, [fields])[0].record.reasons.map(\.code) == ["WL_EXPIRED"])
+    }
+
+    /// The tri-state rule over the whole path: whatever else an application looks like, a
+    /// provider answer of no_record or error, or a missing liveness result, never approves.
+    @Test func noProviderErrorOrNoRecordEverApproves() throws {
+        var rng = SplitMix64(seed: 2026)
+        let results = ["match", "mismatch", "no_record", "error", ""]
+        var unsure = 0
+        var applications: [[String: String]] = []
+        for index in 0..<600 {
+            func pick(_ values: [String]) -> String { values[Int(rng.next() % UInt64(values.count))] }
+            var overrides = ["kyc_name_id": pick(results), "kyc_phone": pick(results), "kyc_card": pick(results),
+                             "liveness": pick(["pass", "pass", "fail", ""]), "face_score": pick(["95", "82", "70", "55", ""]),
+                             "requested_amount": pick(["1000.00", "8000.00", "20000.00"])]
+            if rng.next() % 4 == 0 { overrides["kyc_name_id"] = "match"; overrides["kyc_phone"] = "match"; overrides["kyc_card"] = "match" }
+            applications.append(applicationFields(index, at: "2026-10-\(10 + index / 100)T10:\(String(10 + index % 50)):00+08:00",
+                                                  row: Int(rng.next() % 1_000), overrides: overrides))
+        }
+        let store = InMemoryDecisionStore()
+        let processor = try makeProcessor(store: store, invited: applications.map { $0["id_number"]! })
+        let decided = try decide(processor, store, applications)
+        var approvedCount = 0
+        for (fields, result) in zip(applications, decided) {
+            let providers = [fields["kyc_name_id"]!, fields["kyc_phone"]!, fields["kyc_card"]!]
+            let notSure = providers.contains { $0 == "no_record" || $0 == "error" || $0 == "" } || fields["liveness"] == ""
+            if notSure {
+                unsure += 1
+                #expect(result.record.outcome != .approve, "\(providers) \(fields["liveness"]!) approved")
+            }
+            if providers.contains("mismatch") || fields["liveness"] == "fail" { #expect(result.record.outcome == .decline) }
+            if result.record.outcome == .approve { approvedCount += 1 }
+        }
+        // The test means something only if both kinds occurred and some applications were approved.
+        #expect(unsure > 300)
+        #expect(approvedCount > 20)
+    }
+
+    @Test func theSameApplicationAgainGivesItsStoredDecisionAndOtherInputsAreRefused() throws {
+        let store = InMemoryDecisionStore()
+        let fields = applicationFields(7)
+        let processor = try makeProcessor(store: store, invited: [fields["id_number"]!])
+        let first = try decide(processor, store, [fields])[0]
+        let again = try decide(processor, store, [fields])[0]
+        #expect(again.replayed)
+        #expect(again.record == first.record)
+        #expect(try store.chainHead()?.sequence == 1)
+        var changed = fields
+        changed["requested_amount"] = "6000.00"
+        #expect(throws: ApplicationError.self) { try decide(processor, store, [changed]) }
+        #expect(try store.chainHead()?.sequence == 1)
+    }
+
+    @Test func aBlacklistedDeviceDeclinesUntilItsEntryExpires() throws {
+        let store = InMemoryDecisionStore()
+        let before = applicationFields(1, at: "2026-10-01T10:00:00+08:00", overrides: ["device_id": " Device-X "])
+        let after = applicationFields(2, at: "2026-10-02T10:00:00+08:00", overrides: ["device_id": "device-x"])
+        try store.withTransaction { transaction in
+            try transaction.storeBlacklist([BlacklistEntry(type: .deviceID, valueKey: hexString(testProtector.key("device-x", kind: .deviceID)),
+                                                           reason: "fraud", validUntil: CalendarDay(iso: "2026-10-01"))])
+        }
+        let processor = try makeProcessor(store: store, invited: [before["id_number"]!, after["id_number"]!])
+        let decided = try decide(processor, store, [before, after])
+        #expect(decided[0].record.reasons.map(\.code) == ["FR_BLACKLIST_DEVICE_ID"])
+        #expect(decided[1].record.outcome == .approve)
+    }
+
+    @Test func applicantsSharingADeviceAreLinkedAndTheThirdIsDeclined() throws {
+        let store = InMemoryDecisionStore()
+        let applications = (0..<3).map { applicationFields($0, at: "2026-10-0\($0 + 1)T10:00:00+08:00", overrides: ["device_id": "shared"]) }
+        let processor = try makeProcessor(store: store, invited: applications.map { $0["id_number"]! })
+        let decided = try decide(processor, store, applications)
+        #expect(decided.map(\.record.outcome) == [.approve, .approve, .decline])
+        #expect(decided[2].record.reasons.map(\.code) == ["FR_DISTINCT_IDS_DEVICE_ID_30D", "FR_RING_LINKED"])
+        #expect(decided[2].fraudFeatures?[.ringPeople] == 3)
+    }
+
+    @Test func stateRebuiltFromTheStoreDecidesTheSame() throws {
+        // Two applications on one device in one run, the third in a later run with a new
+        // processor: the rebuilt state still links them.
+        let store = InMemoryDecisionStore()
+        let applications = (0..<3).map { applicationFields($0, at: "2026-10-0\($0 + 1)T10:00:00+08:00", overrides: ["device_id": "shared"]) }
+        let first = try makeProcessor(store: store, invited: applications.map { $0["id_number"]! })
+        _ = try decide(first, store, Array(applications.prefix(2)))
+        let second = try makeProcessor(store: store)
+        let decided = try decide(second, store, [applications[2]])[0]
+        #expect(decided.record.reasons.map(\.code) == ["FR_DISTINCT_IDS_DEVICE_ID_30D", "FR_RING_LINKED"])
+        #expect(decided.record.sequence == 3)
+    }
+
+    @Test func aSecondApplicationSoonAfterAnApprovalIsDeclinedByPolicy() throws {
+        let store = InMemoryDecisionStore()
+        let first = applicationFields(1, at: "2026-10-01T10:00:00+08:00")
+        var second = applicationFields(1, at: "2026-10-03T10:00:00+08:00")
+        second["application_id"] = "T-1b"
+        var later = applicationFields(1, at: "2026-10-08T10:00:01+08:00")
+        later["application_id"] = "T-1c"
+        let processor = try makeProcessor(store: store, invited: [first["id_number"]!])
+        let decided = try decide(processor, store, [first, second, later])
+        #expect(decided[0].record.outcome == .approve)
+        #expect(decided[1].record.reasons.map(\.code) == ["PL_RECENTLY_APPROVED"])
+        #expect(decided[2].record.outcome == .approve)  // seven days and a second after the first approval
+    }
+
+    @Test func reviewDeskApprovesWithinTheInvitationAndRecordsTheReviewer() throws {
+        let store = InMemoryDecisionStore()
+        let fields = applicationFields(3, overrides: ["kyc_phone": "no_record"])
+        let processor = try makeProcessor(store: store, invited: [fields["id_number"]!])
+        let decided = try decide(processor, store, [fields])[0]
+        #expect(decided.record.outcome == .review)
+        #expect(try store.openReviews().map(\.applicationID) == ["T-3"])
+        let desk = ReviewDesk(policy: rulesOnlyPolicy)
+        let record = try store.withTransaction { transaction in
+            try desk.decide(applicationID: "T-3", approve: true, by: "Li Wei", at: Instant(iso: "2026-10-02T09:00:00+08:00")!, in: transaction)
+        }
+        #expect(record.outcome == .approve)
+        #expect(record.kind == .review)
+        #expect(record.decidedBy == "Li Wei")
+        #expect(record.approvedLimit == decided.record.proposedLimit)
+        #expect(record.approvedLimit <= Money(yuan: "20000")!)
+        #expect(try store.openReviews().isEmpty)
+        #expect(throws: ApplicationError.self) {
+            try store.withTransaction { try desk.decide(applicationID: "T-3", approve: false, by: "Li Wei", at: Instant(iso: "2026-10-02T09:05:00+08:00")!, in: $0) }
+        }
+        #expect(try DecisionVerification.run(store: store).holds)
+    }
+
+    @Test func reviewDeskRefusesToApproveOnceTheInvitationLapsed() throws {
+        let store = InMemoryDecisionStore()
+        let fields = applicationFields(4, overrides: ["kyc_card": "error"])
+        let processor = try makeProcessor(store: store, invited: [fields["id_number"]!], validUntil: "2026-10-01")
+        #expect(try decide(processor, store, [fields])[0].record.outcome == .review)
+        #expect(throws: ApplicationError.self) {
+            try store.withTransaction { transaction in
+                try ReviewDesk(policy: rulesOnlyPolicy).decide(applicationID: "T-4", approve: true, by: "Li Wei",
+                                                               at: Instant(iso: "2026-10-02T09:00:00+08:00")!, in: transaction)
+            }
+        }
+    }
+
+    @Test func verificationFindsAnEditedDecisionAndARemovedLastOne() throws {
+        let store = InMemoryDecisionStore()
+        let applications = (0..<5).map { applicationFields($0, at: "2026-10-0\($0 + 1)T10:00:00+08:00") }
+        let processor = try makeProcessor(store: store, invited: applications.map { $0["id_number"]! })
+        _ = try decide(processor, store, applications)
+        let intact = try DecisionVerification.run(store: store)
+        #expect(intact.holds && intact.decisions == 5)
+        var original: DecisionRecord?
+        store.withDecisions { original = $0[2]; $0[2].approvedLimit = Money(yuan: "49999")! }
+        #expect(try DecisionVerification.run(store: store).problems == ["decision 3 (application T-2) was edited: its hash does not match its contents"])
+        // Put it back, then cut the last decision off: the chain alone still holds, but its application lost its decision.
+        store.withDecisions { $0[2] = original!; $0.removeLast() }
+        let cut = try DecisionVerification.run(store: store)
+        #expect(cut.decisions == 4)
+        #expect(cut.problems == ["1 application(s) lost their decision, first T-4: a decision row was removed"])
+        // And a hash published before the cut shows it too.
+        #expect(try DecisionVerification.run(store: store, expectHead: intact.headHash).problems.count == 2)
+    }
+
+    @Test func personalDataNeverAppearsInTheStoredRecords() throws {
+        let store = InMemoryDecisionStore()
+        let fields = applicationFields(9)
+        let processor = try makeProcessor(store: store, invited: [fields["id_number"]!])
+        _ = try decide(processor, store, [fields])
+        let (application, decision) = try #require(try store.application("T-9"))
+        let text = "\(application) \(decision)"
+        for secret in [fields["id_number"]!, fields["phone"]!, fields["bank_card"]!, fields["name"]!] {
+            #expect(!text.contains(secret))
+        }
+        let opened = try testProtector.open(application.personalData)
+        #expect(String(decoding: opened, as: UTF8.self).contains(fields["bank_card"]!))
+    }
+}

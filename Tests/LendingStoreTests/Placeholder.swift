@@ -1,4 +1,0 @@
-import Testing
-import LendingStore
-
-@Test func moduleLinks() {}
