@@ -63,6 +63,36 @@ public struct LoanState: Sendable, Hashable, Codable {
     /// Cash received after the write-off.
     public var recovered: Money
 
+    /// A state restored from storage, field by field (new loans come from ``Servicing/disburse(loanID:principal:months:on:terms:apr:lineID:)``).
+    public init(loanID: String, lineID: String?, apr: AnnualRate, principal: Money, disbursedOn: CalendarDay, processedThrough: CalendarDay,
+                status: LoanStatus, installments: [Installment], outstandingPrincipal: Money, interestReceivable: Money,
+                penaltyReceivable: Money, overpayment: Money, memoInterest: Money, memoPenalty: Money, daysPastDue: Int, bucket: String,
+                nonAccrual: Bool, nextDueIndex: Int, firstUnsettledIndex: Int, closedOn: CalendarDay?, writtenOff: LoanBalances?,
+                recovered: Money) {
+        self.loanID = loanID
+        self.lineID = lineID
+        self.apr = apr
+        self.principal = principal
+        self.disbursedOn = disbursedOn
+        self.processedThrough = processedThrough
+        self.status = status
+        self.installments = installments
+        self.outstandingPrincipal = outstandingPrincipal
+        self.interestReceivable = interestReceivable
+        self.penaltyReceivable = penaltyReceivable
+        self.overpayment = overpayment
+        self.memoInterest = memoInterest
+        self.memoPenalty = memoPenalty
+        self.daysPastDue = daysPastDue
+        self.bucket = bucket
+        self.nonAccrual = nonAccrual
+        self.nextDueIndex = nextDueIndex
+        self.firstUnsettledIndex = firstUnsettledIndex
+        self.closedOn = closedOn
+        self.writtenOff = writtenOff
+        self.recovered = recovered
+    }
+
     /// The balances the ledger must hold for this loan.
     public var ledgerBalances: LoanBalances {
         LoanBalances(principal: outstandingPrincipal, interest: interestReceivable, penalty: penaltyReceivable, overpayment: overpayment)
