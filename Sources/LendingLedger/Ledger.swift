@@ -1,1 +1,0 @@
-// LendingLedger: double-entry journal (issue 5). Being written.

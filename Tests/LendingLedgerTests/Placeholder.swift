@@ -1,4 +1,0 @@
-import Testing
-import LendingLedger
-
-@Test func moduleLinks() {}

@@ -1,4 +1,0 @@
-import Testing
-import LendingServicing
-
-@Test func moduleLinks() {}
