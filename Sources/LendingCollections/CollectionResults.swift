@@ -28,6 +28,15 @@ public struct ActionResult: Sendable, Hashable {
     /// Payments credited to the action: each payment goes to the loan's latest action on or before
     /// the payment day, if it is at most `recoveryWindowDays` before (last touch).
     public var recovered: Money
+
+    public init(action: CollectionAction, attempts: Int, contacts: Int, promises: Int, keptPromises: Int, recovered: Money) {
+        self.action = action
+        self.attempts = attempts
+        self.contacts = contacts
+        self.promises = promises
+        self.keptPromises = keptPromises
+        self.recovered = recovered
+    }
 }
 
 extension PortfolioMetrics {

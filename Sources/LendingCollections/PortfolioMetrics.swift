@@ -152,6 +152,12 @@ public struct BucketTotal: Sendable, Hashable {
     public var name: String
     public var loans: Int
     public var balance: Money
+
+    public init(name: String, loans: Int, balance: Money) {
+        self.name = name
+        self.loans = loans
+        self.balance = balance
+    }
 }
 
 /// Days past due at one month end, by bucket; written-off loans apart.
