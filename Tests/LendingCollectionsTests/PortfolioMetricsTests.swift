@@ -141,7 +141,7 @@ import Testing
                     let roll = Int.random(in: 0..<100, using: &random)
                     if k > 0 {
                         if roll < 5 { break } // paid off
-                        if dpd > 0 && roll < 40 { dpd = 0 } else if roll > 80 || dpd > 0 { dpd += Int.random(in: 1...31, using: &random) }
+                        if dpd > 0 && roll < 40 { dpd = 0 } else if roll > 80 || dpd > 0 { dpd += Int.random(in: 15...45, using: &random) }
                         balance = max(balance - amount / 12, 0)
                         if dpd > 120 { written = true }
                     }
