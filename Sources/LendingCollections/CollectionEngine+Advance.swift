@@ -32,8 +32,10 @@ extension CollectionEngine {
     public func advance(_ previous: LadderState?, snapshot: CollectionSnapshot, outcomes: [ContactOutcome],
                         on day: CalendarDay) -> LadderTransition {
         if let previous, previous.status == .writtenOff { return LadderTransition(state: previous, events: []) }
+        let tables = self.tables
         var events: [LadderEvent] = []
-        let previousWasOverdue = previous.map { isOverdueBucket($0.bucket) } ?? false
+        let previousBucketIndex = previous.flatMap { tables.bucketIndexByName[$0.bucket] }
+        let previousWasOverdue = previousBucketIndex.map { tables.bucketFromDays[$0] >= 1 } ?? false
         guard let collectionDay = snapshot.collectionDay(on: day), let bucketIndex = bucketIndex(forDay: collectionDay) else {
             if let previous {
                 if previous.promise != nil, previousWasOverdue { events.append(.promiseKept) }
@@ -42,14 +44,15 @@ extension CollectionEngine {
             return LadderTransition(state: nil, events: events)
         }
         let overdue = collectionDay > 0
-        let bucket = strategy.buckets[bucketIndex]
+        let bucketName = tables.bucketNames[bucketIndex]
         let bandIndex = bandIndex(forScore: snapshot.score)
-        let stages = ladders[bucketIndex][bandIndex]
+        let bandName = tables.bandNames[bandIndex]
+        let stages = tables.ladders[bucketIndex][bandIndex]
         let last = stages.count - 1
 
         var state: LadderState
         var heldStage: Int?
-        if let previous, overdue || !previousWasOverdue, bucketIndexByName[previous.bucket] != nil {
+        if let previous, overdue || !previousWasOverdue, previousBucketIndex != nil {
             state = previous
             heldStage = previous.stage
         } else {
@@ -57,15 +60,14 @@ extension CollectionEngine {
                 if previous.promise != nil { events.append(.promiseKept) }
                 events.append(.cured)
             }
-            state = LadderState(loanId: snapshot.loanId, status: .active, bucket: bucket.name,
-                                band: strategy.riskBands[bandIndex].name, stage: 0, stageEnteredOn: day, enteredOn: day,
-                                totalPaidSeen: snapshot.totalPaid)
-            events.append(.entered(bucket: bucket.name))
+            state = LadderState(loanId: snapshot.loanId, status: .active, bucket: bucketName, band: bandName, stage: 0,
+                                stageEnteredOn: day, enteredOn: day, totalPaidSeen: snapshot.totalPaid)
+            events.append(.entered(bucket: bucketName))
         }
         let paidBaseline = state.totalPaidSeen
 
         if overdue {
-            let milestones = strategy.milestones
+            let milestones = tables.milestones
             if let reportDay = milestones.bureauReportDay, collectionDay >= reportDay, state.bureauReportedOn == nil {
                 state.bureauReportedOn = day
                 events.append(.bureauReportDue)
@@ -77,8 +79,8 @@ extension CollectionEngine {
             if collectionDay >= milestones.writeOffDay {
                 state.status = .writtenOff
                 state.writtenOffOn = day
-                state.bucket = bucket.name
-                state.band = strategy.riskBands[bandIndex].name
+                state.bucket = bucketName
+                state.band = bandName
                 state.promise = nil
                 state.pausedThrough = nil
                 state.totalPaidSeen = snapshot.totalPaid
@@ -88,45 +90,20 @@ extension CollectionEngine {
         }
 
         var bucketChanged = false
-        if state.bucket != bucket.name {
-            if heldStage != nil { events.append(.bucketChanged(from: state.bucket, to: bucket.name)) }
-            state.bucket = bucket.name
+        if state.bucket != bucketName {
+            if heldStage != nil { events.append(.bucketChanged(from: state.bucket, to: bucketName)) }
+            state.bucket = bucketName
             state.escalation = 0
             bucketChanged = heldStage != nil
         }
-        state.band = strategy.riskBands[bandIndex].name
+        if state.band != bandName { state.band = bandName }
 
         var escalatedNow = false
         var resumed = false
         if overdue {
-            let rules = strategy.promises
-            func judgeOpenPromise() {
-                guard let promise = state.promise else { return }
-                if snapshot.totalPaid - promise.paidBefore >= promise.amount {
-                    state.promise = nil
-                    state.keptPromises += 1
-                    events.append(.promiseKept)
-                    if rules.keptResetsEscalation { state.escalation = 0 }
-                    if rules.keptPauseDays > 0 {
-                        state.status = .paused
-                        state.pausedThrough = day.adding(days: rules.keptPauseDays)
-                    } else {
-                        state.status = .active
-                        state.pausedThrough = nil
-                        resumed = true
-                        events.append(.resumed)
-                    }
-                } else if day > promise.dueOn.adding(days: rules.graceDays) {
-                    state.promise = nil
-                    state.brokenPromises += 1
-                    state.status = .active
-                    state.pausedThrough = nil
-                    state.escalation += 1
-                    escalatedNow = true
-                    events.append(.promiseBroken)
-                }
-            }
-            judgeOpenPromise()
+            let rules = tables.promises
+            Self.judgeOpenPromise(&state, events: &events, escalated: &escalatedNow, resumed: &resumed,
+                                  totalPaid: snapshot.totalPaid, day: day, rules: rules)
             var latest: ContactOutcome?
             for outcome in outcomes where outcome.loanId == snapshot.loanId && outcome.result == .promiseToPay {
                 if latest.map({ $0.happenedAt <= outcome.happenedAt }) ?? true { latest = outcome }
@@ -143,7 +120,8 @@ extension CollectionEngine {
                 escalatedNow = false
                 resumed = false
                 events.append(.promiseMade(dueOn: dueOn, amount: amount))
-                judgeOpenPromise()
+                Self.judgeOpenPromise(&state, events: &events, escalated: &escalatedNow, resumed: &resumed,
+                                      totalPaid: snapshot.totalPaid, day: day, rules: rules)
             }
             if state.status == .paused, state.promise == nil, let through = state.pausedThrough, day > through {
                 state.status = .active
@@ -181,9 +159,33 @@ extension CollectionEngine {
         return LadderTransition(state: state, events: events)
     }
 
-    /// Whether a bucket (by name) holds overdue days.
-    func isOverdueBucket(_ name: String) -> Bool {
-        guard let index = bucketIndexByName[name] else { return false }
-        return strategy.buckets[index].fromDay >= 1
+    /// Keeps or breaks the open promise, if any (rule 5). A static function with `inout`
+    /// parameters rather than a closure, so that nothing is boxed on this daily path.
+    private static func judgeOpenPromise(_ state: inout LadderState, events: inout [LadderEvent], escalated: inout Bool,
+                                         resumed: inout Bool, totalPaid: Money, day: CalendarDay, rules: PromiseRules) {
+        guard let promise = state.promise else { return }
+        if totalPaid - promise.paidBefore >= promise.amount {
+            state.promise = nil
+            state.keptPromises += 1
+            events.append(.promiseKept)
+            if rules.keptResetsEscalation { state.escalation = 0 }
+            if rules.keptPauseDays > 0 {
+                state.status = .paused
+                state.pausedThrough = day.adding(days: rules.keptPauseDays)
+            } else {
+                state.status = .active
+                state.pausedThrough = nil
+                resumed = true
+                events.append(.resumed)
+            }
+        } else if day > promise.dueOn.adding(days: rules.graceDays) {
+            state.promise = nil
+            state.brokenPromises += 1
+            state.status = .active
+            state.pausedThrough = nil
+            state.escalation += 1
+            escalated = true
+            events.append(.promiseBroken)
+        }
     }
 }

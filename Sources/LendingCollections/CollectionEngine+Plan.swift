@@ -37,26 +37,33 @@ extension CollectionEngine {
     ///   - businessDate: the date of the states (milestones fire on it).
     ///   - asOf: when the plan starts; the plan covers the following 24 hours.
     public func plan(_ cases: [CollectionCase], history: ContactHistory, businessDate: CalendarDay, asOf: Instant) -> CollectionPlan {
+        // Sort keys pulled out once: comparing through `cases[i].snapshot` would copy snapshots.
+        let scores = cases.map(\.snapshot.score)
+        let overdueDays = cases.map(\.snapshot.daysPastDue)
+        let ids = cases.map(\.snapshot.loanId)
         func riskierFirst(_ a: Int, _ b: Int) -> Bool {
-            let x = cases[a].snapshot, y = cases[b].snapshot
-            if x.score != y.score { return x.score < y.score }
-            if x.daysPastDue != y.daysPastDue { return x.daysPastDue > y.daysPastDue }
-            return x.loanId < y.loanId
+            if scores[a] != scores[b] { return scores[a] < scores[b] }
+            if overdueDays[a] != overdueDays[b] { return overdueDays[a] > overdueDays[b] }
+            return ids[a] < ids[b]
         }
-        var capacity = settings.map(\.dailyCapacity)
+        var capacity = tables.settings.map(\.dailyCapacity)
         var planned = [[PlannedAction]](repeating: [], count: cases.count)
         var skipped: [SkippedAction] = []
-        for index in cases.indices.sorted(by: riskierFirst) {
+        let riskOrder = cases.indices.sorted(by: riskierFirst)
+        for index in riskOrder {
             planned[index] = planLoan(cases[index], history: history, businessDate: businessDate, asOf: asOf,
                                       capacity: &capacity, skipped: &skipped)
         }
-        let bucketOf = cases.map { bucketIndexByName[$0.state.bucket] ?? Int.max }
-        let order = cases.indices.sorted { a, b in
-            bucketOf[a] != bucketOf[b] ? bucketOf[a] < bucketOf[b] : riskierFirst(a, b)
+        // By bucket, riskiest first within each: one pass over the risk order per bucket.
+        var byBucket = [[Int]](repeating: [], count: tables.bucketNames.count + 1)
+        for index in riskOrder {
+            byBucket[tables.bucketIndexByName[cases[index].state.bucket] ?? tables.bucketNames.count].append(index)
         }
         var actions: [PlannedAction] = []
         actions.reserveCapacity(planned.reduce(0) { $0 + $1.count })
-        for index in order { actions.append(contentsOf: planned[index]) }
+        for bucket in byBucket {
+            for index in bucket { actions.append(contentsOf: planned[index]) }
+        }
         return CollectionPlan(actions: actions, skipped: skipped)
     }
 
@@ -69,21 +76,32 @@ extension CollectionEngine {
             skipped.append(SkippedAction(loanId: state.loanId, action: .sms, reason: "UTC offset \(offset) s is out of range; fix the borrower's time zone"))
             return out
         }
-        let milestones = strategy.milestones
-        for (action, date, why) in [
-            (CollectionAction.bureauReport, state.bureauReportedOn, "bureau report at \(milestones.bureauReportDay ?? 0) days past due"),
-            (.insuranceClaim, state.insuranceClaimedOn, "insurance claim at \(milestones.insuranceClaimDay ?? 0) days past due"),
-            (.writeOff, state.writtenOffOn, "write-off at \(milestones.writeOffDay) days past due"),
-        ] where date == businessDate {
+        let anyMilestoneToday = state.bureauReportedOn == businessDate || state.insuranceClaimedOn == businessDate
+            || state.writtenOffOn == businessDate
+        for action in [CollectionAction.bureauReport, .insuranceClaim, .writeOff] where anyMilestoneToday {
+            let date = switch action {
+            case .bureauReport: state.bureauReportedOn
+            case .insuranceClaim: state.insuranceClaimedOn
+            default: state.writtenOffOn
+            }
+            guard date == businessDate else { continue }
             if history.hasBooked(action, loanId: state.loanId) {
                 skipped.append(SkippedAction(loanId: state.loanId, action: action, reason: "\(action) already booked for this loan"))
-            } else {
-                out.append(PlannedAction(loanId: state.loanId, action: action, channel: .internal, scheduledAt: asOf,
-                                         utcOffsetSeconds: offset, bucket: state.bucket, reason: why))
+                continue
             }
+            let milestones = tables.milestones
+            let why = switch action {
+            case .bureauReport: "bureau report at \(milestones.bureauReportDay ?? 0) days past due"
+            case .insuranceClaim: "insurance claim at \(milestones.insuranceClaimDay ?? 0) days past due"
+            default: "write-off at \(milestones.writeOffDay) days past due"
+            }
+            out.append(PlannedAction(loanId: state.loanId, action: action, channel: .internal, scheduledAt: asOf,
+                                     utcOffsetSeconds: offset, bucket: state.bucket, reason: why))
         }
-        guard state.status == .active, let stages = stages(bucket: state.bucket, band: state.band),
-              stages.indices.contains(state.stage) else { return out }
+        guard state.status == .active, let bucketIndex = tables.bucketIndexByName[state.bucket],
+              let bandIndex = tables.bandNames.firstIndex(of: state.band), tables.ladders[bucketIndex][bandIndex].indices.contains(state.stage)
+        else { return out }
+        let stages = tables.ladders[bucketIndex][bandIndex]
         let stage = stages[state.stage]
         let daysInStage = state.stageEnteredOn.days(to: businessDate)
         guard daysInStage >= 0, stage.everyDays == 0 ? daysInStage == 0 : daysInStage % stage.everyDays == 0 else { return out }
@@ -97,7 +115,7 @@ extension CollectionEngine {
         var notes: [String] = []
         var action = stage.action
         while true {
-            let actionSettings = settings[action.ordinal]
+            let actionSettings = tables.settings[action.ordinal]
             var blocked: String?
             if snapshot.optOuts.blocks(actionSettings.channel) {
                 blocked = "\(action) not used: \(actionSettings.channel) opted out"
@@ -120,7 +138,7 @@ extension CollectionEngine {
                                              loanId: state.loanId, offset: offset, history: history, asOf: asOf)
             if scheduled.times.isEmpty {
                 notes.append(contentsOf: scheduled.notes)
-                if scheduled.limited, strategy.callLimits.fallBackWhenLimited, let fallback = actionSettings.fallback {
+                if scheduled.limited, tables.callLimits.fallBackWhenLimited, let fallback = actionSettings.fallback {
                     action = fallback
                     continue
                 }
@@ -142,7 +160,7 @@ extension CollectionEngine {
     private func scheduleAttempts(_ attempts: Int, isCall: Bool, localTime: LocalTimeOfDay?, loanId: String, offset: Int,
                                   history: ContactHistory, asOf: Instant) -> (times: [Instant], notes: [String], limited: Bool) {
         let horizonEnd = asOf.adding(seconds: 86_400)
-        let spacing = Int64(strategy.callLimits.minutesBetweenAttempts) * 60
+        let spacing = Int64(tables.callLimits.minutesBetweenAttempts) * 60
         let past = isCall ? history.loan(loanId) : nil
         var times: [Instant] = []
         var notes: [String] = []
@@ -171,13 +189,13 @@ extension CollectionEngine {
                 }
                 break
             }
-            let local = LocalTimeOfDay(hour: 0).advanced(localSecondOfDay(time, offsetSeconds: offset))
-            let which = attempts > 1 ? "attempt \(attempt) " : ""
+            var local: LocalTimeOfDay { LocalTimeOfDay(hour: 0).advanced(localSecondOfDay(time, offsetSeconds: offset)) }
+            var which: String { attempts > 1 ? "attempt \(attempt) " : "" }
             if time >= horizonEnd {
                 switch limit {
                 case .attemptCap?:
                     limited = true
-                    notes.append("\(which)dropped: \(strategy.callLimits.maxAttempts) calls in \(strategy.callLimits.windowDays) days reached")
+                    notes.append("\(which)dropped: \(tables.callLimits.maxAttempts) calls in \(tables.callLimits.windowDays) days reached")
                 case .quietPeriod?:
                     limited = true
                     notes.append("\(which)dropped: quiet period after a conversation")
@@ -203,7 +221,7 @@ extension CollectionEngine {
     /// The first instant at or after `time` inside contact hours at the borrower's offset.
     func nextContactTime(_ time: Instant, offset: Int) -> Instant {
         let second = localSecondOfDay(time, offsetSeconds: offset)
-        let start = strategy.contactHours.start.secondsOfDay, end = strategy.contactHours.end.secondsOfDay
+        let start = tables.contactStart, end = tables.contactEnd
         if second < start { return time.adding(seconds: Int64(start - second)) }
         if second >= end { return time.adding(seconds: Int64(86_400 - second + start)) }
         return time

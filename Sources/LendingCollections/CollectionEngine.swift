@@ -6,32 +6,62 @@ import LendingModel
 /// ``advance(_:snapshot:outcomes:on:)`` every loan's ladder state, and ``plan(_:history:businessDate:asOf:)``
 /// the actions. Both are pure: values in, values out; the business date and time are parameters.
 public struct CollectionEngine: Sendable {
-    public let strategy: CollectionStrategy
-    /// `ladders[bucket][band]`: the stages of each pair, resolved (a band's own ladder, or the
-    /// bucket's ladder for every band).
-    let ladders: [[[LadderStage]]]
-    let bucketIndexByName: [String: Int]
-    /// Settings per action ordinal.
-    let settings: [ActionSettings]
+    /// The compiled strategy, shared by every copy of the engine (one reference to retain).
+    final class Tables: Sendable {
+        let strategy: CollectionStrategy
+        /// `ladders[bucket][band]`: the stages of each pair, resolved (a band's own ladder, or the
+        /// bucket's ladder for every band).
+        let ladders: [[[LadderStage]]]
+        let bucketIndexByName: [String: Int]
+        /// Settings per action ordinal.
+        let settings: [ActionSettings]
+        let bucketNames: [String]
+        let bucketFromDays: [Int]
+        let bandNames: [String]
+        let bandBounds: [Double?]
+        let milestones: Milestones
+        let promises: PromiseRules
+        let callLimits: CallLimits
+        let contactStart: Int
+        let contactEnd: Int
+
+        init(_ strategy: CollectionStrategy) {
+            self.strategy = strategy
+            var byName: [String: Int] = [:]
+            for (index, bucket) in strategy.buckets.enumerated() { byName[bucket.name] = index }
+            bucketIndexByName = byName
+            ladders = strategy.buckets.map { bucket in
+                strategy.riskBands.map { band in
+                    // Validation guarantees one of the two exists.
+                    (strategy.ladders.first { $0.bucket == bucket.name && $0.band == band.name }
+                        ?? strategy.ladders.first { $0.bucket == bucket.name && $0.band == nil })!.stages
+                }
+            }
+            var settings = [ActionSettings](repeating: ActionSettings(action: .sms, channel: .sms), count: CollectionAction.allCases.count)
+            for entry in strategy.actions { settings[entry.action.ordinal] = entry }
+            self.settings = settings
+            bucketNames = strategy.buckets.map(\.name)
+            bucketFromDays = strategy.buckets.map(\.fromDay)
+            bandNames = strategy.riskBands.map(\.name)
+            bandBounds = strategy.riskBands.map(\.belowScore)
+            milestones = strategy.milestones
+            promises = strategy.promises
+            callLimits = strategy.callLimits
+            contactStart = strategy.contactHours.start.secondsOfDay
+            contactEnd = strategy.contactHours.end.secondsOfDay
+        }
+    }
+
+    let tables: Tables
 
     /// - Throws: ``CollectionsError`` if the strategy is invalid.
     public init(strategy: CollectionStrategy) throws(CollectionsError) {
         try strategy.validate()
-        self.strategy = strategy
-        var byName: [String: Int] = [:]
-        for (index, bucket) in strategy.buckets.enumerated() { byName[bucket.name] = index }
-        bucketIndexByName = byName
-        ladders = strategy.buckets.map { bucket in
-            strategy.riskBands.map { band in
-                // Validation guarantees one of the two exists.
-                (strategy.ladders.first { $0.bucket == bucket.name && $0.band == band.name }
-                    ?? strategy.ladders.first { $0.bucket == bucket.name && $0.band == nil })!.stages
-            }
-        }
-        var settings = [ActionSettings](repeating: ActionSettings(action: .sms, channel: .sms), count: CollectionAction.allCases.count)
-        for entry in strategy.actions { settings[entry.action.ordinal] = entry }
-        self.settings = settings
+        tables = Tables(strategy)
     }
+
+    /// The strategy the engine runs.
+    public var strategy: CollectionStrategy { tables.strategy }
 
     /// The bucket of a collection day, if any (days before the first bucket have none).
     public func bucket(forDay day: Int) -> CollectionBucket? {
@@ -43,9 +73,9 @@ public struct CollectionEngine: Sendable {
 
     /// The stages that apply to a bucket and band (by name), or `nil` for unknown names.
     public func stages(bucket: String, band: String) -> [LadderStage]? {
-        guard let bucketIndex = bucketIndexByName[bucket],
-              let bandIndex = strategy.riskBands.firstIndex(where: { $0.name == band }) else { return nil }
-        return ladders[bucketIndex][bandIndex]
+        guard let bucketIndex = tables.bucketIndexByName[bucket],
+              let bandIndex = tables.bandNames.firstIndex(of: band) else { return nil }
+        return tables.ladders[bucketIndex][bandIndex]
     }
 
     /// The stage the schedule alone gives on a collection day: the last stage whose `fromDay`
@@ -55,22 +85,24 @@ public struct CollectionEngine: Sendable {
     }
 
     /// The settings of an action.
-    public func settings(of action: CollectionAction) -> ActionSettings { settings[action.ordinal] }
+    public func settings(of action: CollectionAction) -> ActionSettings { tables.settings[action.ordinal] }
 
     func bucketIndex(forDay day: Int) -> Int? {
-        let buckets = strategy.buckets
-        guard day >= buckets[0].fromDay else { return nil }
-        for index in buckets.indices where buckets[index].contains(day) { return index }
-        return nil
+        // Buckets are contiguous and the last is open: the last one starting at or before `day`.
+        let fromDays = tables.bucketFromDays
+        guard day >= fromDays[0] else { return nil }
+        var index = 0
+        while index + 1 < fromDays.count && fromDays[index + 1] <= day { index += 1 }
+        return index
     }
 
     func bandIndex(forScore score: Double) -> Int {
-        let bands = strategy.riskBands
-        for index in bands.indices {
-            guard let bound = bands[index].belowScore else { return index }
+        let bounds = tables.bandBounds
+        for index in bounds.indices {
+            guard let bound = bounds[index] else { return index }
             if score < bound { return index }
         }
-        return bands.count - 1
+        return bounds.count - 1
     }
 
     static func scheduledStage(in stages: [LadderStage], day: Int) -> Int {

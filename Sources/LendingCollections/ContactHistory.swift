@@ -81,6 +81,7 @@ public struct ContactHistory: Sendable {
     public mutating func forgetCalls(before instant: Instant) {
         let cutoff = instant.adding(seconds: -windowSeconds)
         for index in loans.values.indices {
+            guard let first = loans.values[index].calls.first, first <= cutoff else { continue }
             loans.values[index].calls.removeAll { $0 <= cutoff }
         }
     }

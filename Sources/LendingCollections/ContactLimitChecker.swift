@@ -71,7 +71,8 @@ public struct ContactLimitChecker: Sendable {
             let log = byLoan[loanId]!.sorted { $0.scheduledAt < $1.scheduledAt }
             let rules = borrowers[loanId]
             var milestones = Set<CollectionAction>()
-            var callTimes: [Instant] = []
+            var callTimes: [Int64] = []
+            var windowStart = 0
             for entry in log {
                 func report(_ kind: ContactViolation.Kind) {
                     found.append(ContactViolation(kind: kind, loanId: loanId, action: entry.action, at: entry.scheduledAt))
@@ -86,10 +87,12 @@ public struct ContactLimitChecker: Sendable {
                 if local < Int64(start) || local >= Int64(end) { report(.outsideContactHours) }
                 if let optOuts = rules?.optOuts, optOuts.blocks(entry.channel) { report(.optedOutChannel) }
                 guard isCall.contains(entry.action) else { continue }
-                callTimes.append(entry.scheduledAt)
-                // Calls in (t − window, t], this one included.
-                let low = entry.scheduledAt.secondsSinceEpoch - window
-                if callTimes.filter({ $0.secondsSinceEpoch > low }).count > limits.maxAttempts { report(.callCapExceeded) }
+                // Calls in (t − window, t], this one included: the log is in time order, so the
+                // window's first call only moves forward.
+                let time = entry.scheduledAt.secondsSinceEpoch
+                callTimes.append(time)
+                while callTimes[windowStart] <= time - window { windowStart += 1 }
+                if callTimes.count - windowStart > limits.maxAttempts { report(.callCapExceeded) }
                 for conversation in conversations[loanId] ?? []
                 where conversation < entry.scheduledAt && entry.scheduledAt.secondsSinceEpoch < conversation.secondsSinceEpoch + quiet {
                     report(.callInQuietPeriod)
