@@ -37,10 +37,12 @@ public struct CollectionSnapshot: Sendable, Hashable {
     }
 
     /// The collection day: days past due when overdue; otherwise minus the days until the next
-    /// due date (0 on the due date, −3 three days before); `nil` if there is no next due date.
+    /// due date (0 on the due date, −3 three days before); `nil` if there is no next due date, or
+    /// it has passed (a loan that is not overdue is never placed by a past date).
     public func collectionDay(on day: CalendarDay) -> Int? {
         if daysPastDue > 0 { return daysPastDue }
         guard let nextDueDate else { return nil }
-        return -day.days(to: nextDueDate)
+        let daysToDue = day.days(to: nextDueDate)
+        return daysToDue >= 0 ? -daysToDue : nil
     }
 }

@@ -23,6 +23,14 @@ import Testing
         #expect(result.events.isEmpty)
     }
 
+    @Test func aCurrentLoanWithAPastDueDateIsNotTakenForOverdue() {
+        let stale = loan("L1", dpd: 0, nextDue: due.adding(days: -2))
+        #expect(stale.collectionDay(on: due) == nil)
+        #expect(engine.advance(nil, snapshot: stale, outcomes: [], on: due).state == nil)
+        #expect(loan("L1", dpd: 0, nextDue: due).collectionDay(on: due) == 0)
+        #expect(loan("L1", dpd: 5, nextDue: due.adding(days: 25)).collectionDay(on: due) == 5)
+    }
+
     @Test func aLoanThreeDaysBeforeItsDueDateEntersPreDue() throws {
         let result = engine.advance(nil, snapshot: snapshot(-3), outcomes: [], on: due.adding(days: -3))
         let state = try #require(result.state)
