@@ -1,7 +1,7 @@
 import LendingCollections
 import LendingModel
 
-/// A business date `2026-11-21` plus `offset` days.
+/// A calendar day from ISO text (`2026-11-21`).
 func day(_ text: String) -> CalendarDay { CalendarDay(iso: text)! }
 
 func instant(_ text: String) -> Instant { Instant(iso: text)! }
