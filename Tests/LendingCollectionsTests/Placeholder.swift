@@ -1,4 +1,0 @@
-import Testing
-import LendingCollections
-
-@Test func moduleLinks() {}
