@@ -57,7 +57,8 @@ public enum ApplicationGenerator {
 
         // Time order; ties keep the order of generation. Ids are numbered in that order.
         let drafts = world.drafts
-        let order = drafts.indices.sorted { (drafts[$0].time, $0) < (drafts[$1].time, $1) }
+        let times = drafts.map(\.time)
+        let order = times.indices.sorted { (times[$0], $0) < (times[$1], $1) }
         let width = max(7, String(order.count).count)
         var applications: [SyntheticApplication] = []
         var truth: [TruthRecord] = []

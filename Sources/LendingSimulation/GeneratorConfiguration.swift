@@ -21,7 +21,7 @@ public struct GeneratorConfiguration: Sendable, Hashable {
     /// The share of all applications whose ID number a spreadsheet mangled (taken from clean).
     public var mangledShare: Double
 
-    /// The largest `count` accepted: everything is held in memory (about 1 KB per application).
+    /// The largest `count` accepted: everything is held in memory (about 1.4 KB per application).
     public static let maximumCount = 5_000_000
 
     /// 2026-10-01, the default first day.

@@ -107,19 +107,32 @@ public enum SyntheticDataWriter {
 
     private static func appendApplication(_ application: SyntheticApplication, offset: String, seconds: Int64,
                                           to buffer: inout CSVOutputBuffer) {
-        let face = application.faceScoreTenths
-        let fields = [
-            application.applicationID, localTime(application.appliedAt, offsetSeconds: seconds) + offset,
-            application.product.rawValue, application.channel.rawValue, application.merchantID, application.name,
-            application.idNumber, application.phone, application.bankCard, application.deviceID, application.ip,
-            application.address, application.employer, application.contactPhone, application.requestedAmount.yuanString,
-            String(application.termMonths), application.kycNameID.rawValue, application.kycPhone.rawValue,
-            application.kycCard.rawValue, application.livenessPassed ? "pass" : "fail", "\(face / 10).\(face % 10)",
-        ]
-        for (index, field) in fields.enumerated() {
-            if index > 0 { buffer.appendComma() }
-            buffer.appendField(field)
+        func field(_ text: String) {
+            buffer.appendField(text)
+            buffer.appendComma()
         }
+        let face = application.faceScoreTenths
+        field(application.applicationID)
+        field(localTime(application.appliedAt, offsetSeconds: seconds) + offset)
+        field(application.product.rawValue)
+        field(application.channel.rawValue)
+        field(application.merchantID)
+        field(application.name)
+        field(application.idNumber)
+        field(application.phone)
+        field(application.bankCard)
+        field(application.deviceID)
+        field(application.ip)
+        field(application.address)
+        field(application.employer)
+        field(application.contactPhone)
+        field(application.requestedAmount.yuanString)
+        field(String(application.termMonths))
+        field(application.kycNameID.rawValue)
+        field(application.kycPhone.rawValue)
+        field(application.kycCard.rawValue)
+        field(application.livenessPassed ? "pass" : "fail")
+        buffer.appendField("\(face / 10).\(face % 10)")
     }
 
     /// `2026-10-01T09:30:12` at the offset.

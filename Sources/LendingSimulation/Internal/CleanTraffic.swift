@@ -63,7 +63,7 @@ extension World {
             }
             var application: SyntheticApplication
             if let previous, rng.chance(0.6) {
-                let merchant = previous.channel == .merchant && rng.chance(0.5) ? merchants.ids.firstIndex(of: previous.merchantID) : nil
+                let merchant = previous.channel == .merchant && rng.chance(0.5) ? Merchants.index(of: previous.merchantID) : nil
                 application = self.application(applicant, at: time, profile: .clean, channel: (previous.channel, previous.product),
                                                merchant: merchant, &rng)
             } else {

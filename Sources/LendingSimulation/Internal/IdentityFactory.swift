@@ -7,7 +7,8 @@ struct IdentityFactory {
     private var usedIDs = Set<UInt64>()
     private var usedPhones = Set<UInt64>()
     private var usedCards = Set<UInt64>()
-    private var usedAddresses = Set<String>()
+    /// FNV-1a hashes of the addresses' UTF-8 (hashing Chinese text as `String` normalises it, which is slow).
+    private var usedAddresses = Set<UInt64>()
     private var usedIPs = Set<UInt32>()
 
     // MARK: ID numbers
@@ -147,8 +148,15 @@ struct IdentityFactory {
             default:
                 text = prefix + street + "\(rng.int(1...6))楼" + "\(rng.int(1...20))号"
             }
-            if usedAddresses.insert(text).inserted { return text }
+            if usedAddresses.insert(Self.fnv1a(text)).inserted { return text }
         }
+    }
+
+    /// The 64-bit FNV-1a hash of a text's UTF-8 bytes (deterministic, unlike `Hasher`).
+    static func fnv1a(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
     }
 
     // MARK: Devices and IPs

@@ -173,6 +173,9 @@ struct Merchants: Sendable {
     }
 
     func pick(_ rng: inout SplitMix64) -> Int { table.pick(&rng) }
+
+    /// The index of `M0042` (41).
+    static func index(of id: String) -> Int? { Int(id.dropFirst()).map { $0 - 1 } }
 }
 
 /// The carrier-grade NAT addresses clean traffic comes from: about one per three applications,
