@@ -1,1 +1,0 @@
-// LendingSimulation: synthetic applications with labelled fraud (issue 4). Being written.

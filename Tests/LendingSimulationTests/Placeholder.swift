@@ -1,4 +1,0 @@
-import Testing
-import LendingSimulation
-
-@Test func moduleLinks() {}
