@@ -82,7 +82,10 @@ let package = Package(
         .testTarget(name: "LendingScoringTests", dependencies: ["LendingScoring", "LendingTestSupport"]),
         .testTarget(
             name: "LendingPipelineTests",
-            dependencies: ["LendingPipeline", "LendingScoring", "LendingCSV", "LendingModel", "LendingTestSupport"]
+            dependencies: [
+                "LendingPipeline", "LendingScoring", "LendingCSV", "LendingModel", "LendingTestSupport", "LendingIdentity",
+                "LendingDecisioning", "LendingPreCredit", "LendingFraud", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "LendingStoreTests",

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 /// The fields of one record as byte ranges into a chunk, reused from record to record so that
 /// parsing allocates nothing per row. A non-copyable value: one per thread, no locking, no
 /// dynamic exclusivity checks in the hot loop.
@@ -260,9 +267,10 @@ extension CSVFieldSpans {
         if stop > recordStart && chunk[stop - 1] == 0x0A { stop -= 1 }
         if stop > recordStart && chunk[stop - 1] == 0x0D { stop -= 1 }
         stop = min(stop, recordStart + limit)
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: chunk[recordStart..<stop]), as: UTF8.self)
+        let raw = UnsafeRawBufferPointer(rebasing: chunk[recordStart..<stop])
+        let text = String(decoding: raw, as: UTF8.self)
         // A NUL byte would make the rejects file itself unreadable: show it as U+FFFD too.
-        guard text.utf8.contains(0) else { return text }
+        guard raw.count > 0, memchr(raw.baseAddress!, 0, raw.count) != nil else { return text }
         return String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }))
     }
 

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LendingModel
 
 /// One data record of a CSV file, handed to a ``CSVRecordReader`` callback: its fields as
@@ -9,7 +16,8 @@ public struct CSVRecord: Sendable {
     public var fields: [String]
     /// For each field, its 1-based line and column (columns count characters).
     public var positions: [(line: Int, column: Int)]
-    /// The record's text without its line end (at most 4096 bytes; bad bytes as U+FFFD).
+    /// The record's text without its line end (at most 4096 bytes; bad bytes as U+FFFD); empty
+    /// unless the reader was asked to keep it, or the record has a problem.
     public var raw: String
     /// A structural problem of this record (broken quoting, invalid UTF-8, a NUL byte, the wrong
     /// number of fields, too long); `fields` is then empty or incomplete.
@@ -33,7 +41,9 @@ public enum CSVRecordReader {
     ///   - record: called for each data record in order; blank lines are skipped.
     /// - Throws: ``CSVError`` for an unreadable file, an empty file or a bad header, and whatever
     ///   the callbacks throw.
-    public static func read<E: Error>(path: String, maxRecordBytes: Int = 1 << 20, header: ([String]) throws(E) -> Void,
+    ///   - keepRaw: keep every record's raw text (for a rejects file); a record with a problem
+    ///     always has it.
+    public static func read<E: Error>(path: String, maxRecordBytes: Int = 1 << 20, keepRaw: Bool = true, header: ([String]) throws(E) -> Void,
                                       record: (CSVRecord) throws(E) -> Void) throws(any Error) {
         let fd = try openInput(path)
         defer { closeInput(fd) }
@@ -64,7 +74,7 @@ public enum CSVRecordReader {
                             try header(names)
                             continue
                         }
-                        try record(makeRecord(spans, bytes, path: path, chunkFirstLine: nextLine, expected: expected))
+                        try record(makeRecord(spans, bytes, path: path, chunkFirstLine: nextLine, expected: expected, keepRaw: keepRaw))
                     }
                     nextLine += parser.newlines
                 }
@@ -79,9 +89,10 @@ public enum CSVRecordReader {
     }
 
     private static func makeRecord(_ spans: borrowing CSVFieldSpans, _ bytes: UnsafeRawBufferPointer, path: String, chunkFirstLine: Int,
-                                   expected: Int) -> CSVRecord {
+                                   expected: Int, keepRaw: Bool) -> CSVRecord {
         let start = spans.lineAndColumn(ofOffset: spans.recordStart, in: bytes, chunkFirstLine: chunkFirstLine)
-        var record = CSVRecord(file: path, line: start.line, fields: [], positions: [], raw: spans.rawText(in: bytes), problem: nil)
+        var record = CSVRecord(file: path, line: start.line, fields: [], positions: [], raw: keepRaw ? spans.rawText(in: bytes) : "", problem: nil)
+        defer { if !keepRaw && record.problem != nil { record.raw = spans.rawText(in: bytes) } }
         func location(_ offset: Int) -> SourceLocation {
             let (line, column) = spans.lineAndColumn(ofOffset: offset, in: bytes, chunkFirstLine: chunkFirstLine)
             return SourceLocation(file: path, line: line, column: column)
@@ -104,11 +115,15 @@ public enum CSVRecordReader {
                 index += 1
             }
             record.positions.append((line, column))
+            if let raw = spans.rawField(field, in: bytes), raw.count > 0, memchr(raw.baseAddress!, 0, raw.count) != nil {
+                record.problem = CSVError(.nulByte, "the field contains a NUL byte; remove it", location: location(offset))
+                return record
+            }
             guard let text = spans.string(field, in: bytes) else {
                 record.problem = CSVError(.invalidUTF8, "the field is not valid UTF-8; save the file as UTF-8", location: location(offset))
                 return record
             }
-            if text.utf8.contains(0) {
+            if spans.rawField(field, in: bytes) == nil && text.utf8.contains(0) {
                 record.problem = CSVError(.nulByte, "the field contains a NUL byte; remove it", location: location(offset))
                 return record
             }

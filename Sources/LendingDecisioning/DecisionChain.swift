@@ -58,33 +58,45 @@ public struct DecisionRecord: Sendable, Hashable, Codable {
     /// The text that is hashed: every field but `hash`, in a fixed order, one per line.
     /// Money in fen, rates in ppm, numbers in Swift's shortest round-trip form, so it is
     /// unambiguous; free text (ids, names, versions) has its backslashes and line breaks escaped.
-    public var canonicalText: String {
-        func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
-        func line(_ text: String) -> String { text.contains("\n") || text.contains("\\") ? text.escapingLineBreaks() : text }
-        var text = ""
-        text.reserveCapacity(512)
-        text += "sequence="; text += String(sequence)
-        text += "\napplication="; text += line(applicationID)
-        text += "\nkind="; text += kind.rawValue
-        text += "\ndecided_at="; text += String(decidedAt.secondsSinceEpoch)
-        text += "\noutcome="; text += outcome.rawValue
-        text += "\nlimit_fen="; text += String(approvedLimit.fen)
-        text += "\nproposed_fen="; text += String(proposedLimit.fen)
-        text += "\napr_ppm="; text += String(apr.partsPerMillion)
-        text += "\nscore="; text += number(score)
-        text += "\nprobability="; text += number(probability)
-        text += "\nfraud_score="; text += number(fraudScore)
-        text += "\nreasons="
-        for (index, reason) in reasons.enumerated() {
-            if index > 0 { text += ";" }
-            text += reason.code
+    public var canonicalText: String { String(decoding: canonicalBytes(), as: UTF8.self) }
+
+    /// ``canonicalText`` as UTF-8 bytes, built without intermediate strings.
+    public func canonicalBytes() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(640)
+        func field(_ name: StaticString, _ value: String, escaped: Bool = false, first: Bool = false) {
+            if !first { bytes.append(0x0A) }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            bytes.append(UInt8(ascii: "="))
+            if escaped && (value.utf8.contains(0x0A) || value.utf8.contains(0x5C)) {
+                bytes.append(contentsOf: value.escapingLineBreaks().utf8)
+            } else {
+                bytes.append(contentsOf: value.utf8)
+            }
         }
-        text += "\ninputs="; text += inputsHash
-        text += "\nmodel="; text += line(modelVersion)
-        text += "\npolicy="; text += line(policyVersion)
-        text += "\nby="; text += line(decidedBy)
-        text += "\nprevious="; text += previousHash
-        return text
+        func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+        field("sequence", String(sequence), first: true)
+        field("application", applicationID, escaped: true)
+        field("kind", kind.rawValue)
+        field("decided_at", String(decidedAt.secondsSinceEpoch))
+        field("outcome", outcome.rawValue)
+        field("limit_fen", String(approvedLimit.fen))
+        field("proposed_fen", String(proposedLimit.fen))
+        field("apr_ppm", String(apr.partsPerMillion))
+        field("score", number(score))
+        field("probability", number(probability))
+        field("fraud_score", number(fraudScore))
+        bytes.append(contentsOf: "\nreasons=".utf8)
+        for (index, reason) in reasons.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ";")) }
+            bytes.append(contentsOf: reason.code.utf8)
+        }
+        field("inputs", inputsHash)
+        field("model", modelVersion, escaped: true)
+        field("policy", policyVersion, escaped: true)
+        field("by", decidedBy, escaped: true)
+        field("previous", previousHash)
+        return bytes
     }
 }
 
@@ -112,9 +124,8 @@ public enum DecisionChain {
 
     /// The hash of a record's canonical text.
     public static func hash(of record: DecisionRecord) -> String {
-        var copy = record.canonicalText
-        let digest = copy.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
-        return hexString(digest)
+        let digest = record.canonicalBytes().withUnsafeBytes { SHA256.hash(data: $0) }
+        return digest.withUnsafeBytes { hexString($0) }
     }
 
     /// Seals a record after `previous`: sets its sequence, previous hash and hash.

@@ -131,8 +131,8 @@ public struct FraudModel: Sendable {
 public struct FraudEngine: Sendable {
     public let policy: FraudPolicy
     public let model: FraudModel?
-    private var velocity: [VelocityCounter<UInt64>]
-    private var distinct: [DistinctCounter<UInt64, UInt64>]
+    /// One log per dimension, in `FraudDimension.allCases` order.
+    private var logs: [KeyedEventLog<UInt64>]
     private var rings = RingIndex()
     private var surges: SurgeDetector
     private var channelSurges: SurgeDetector
@@ -143,14 +143,11 @@ public struct FraudEngine: Sendable {
     public init(policy: FraudPolicy = FraudPolicy(), model: FraudModel? = nil) {
         self.policy = policy
         self.model = model
-        velocity = FraudDimension.allCases.map { _ in VelocityCounter(longestWindow: .month) }
-        distinct = FraudDimension.allCases.map { _ in DistinctCounter(longestWindow: .month) }
+        logs = FraudDimension.allCases.map { _ in KeyedEventLog() }
         surges = SurgeDetector(policy: policy.surge)
         channelSurges = SurgeDetector(policy: policy.channelSurge)
         merchants = MerchantMonitor(policy: policy.collusion)
     }
-
-    private static let dimensionIndex: [FraudDimension: Int] = Dictionary(uniqueKeysWithValues: FraudDimension.allCases.enumerated().map { ($1, $0) })
 
     /// Records an application and rates it against everything seen before and itself.
     public mutating func assess(_ subject: FraudSubject) -> FraudAssessment {
@@ -159,16 +156,17 @@ public struct FraudEngine: Sendable {
         for dimension in subject.blacklisted {
             verdict.flag(policy.blacklistAction, DecisionReason("FR_BLACKLIST_\(dimension.code)"))
         }
-        let keys = subject.keys
         for rule in policy.velocity {
-            guard let key = keys.key(rule.dimension) else { continue }
-            let count = velocity[FraudEngine.dimensionIndex[rule.dimension]!].count(key, in: rule.window, at: subject.at)
-            if count > rule.maximum { verdict.flag(rule.action, DecisionReason("FR_VELOCITY_\(rule.dimension.code)_\(rule.window.label)")) }
+            guard let counts = observation.counts[rule.dimension.index] else { continue }
+            if counts.events(in: rule.window) > rule.maximum {
+                verdict.flag(rule.action, DecisionReason("FR_VELOCITY_\(rule.dimension.code)_\(rule.window.label)"))
+            }
         }
         for rule in policy.distinctIDs {
-            guard let key = keys.key(rule.dimension) else { continue }
-            let count = distinct[FraudEngine.dimensionIndex[rule.dimension]!].distinct(key, in: rule.window, at: subject.at)
-            if count > rule.maximum { verdict.flag(rule.action, DecisionReason("FR_DISTINCT_IDS_\(rule.dimension.code)_\(rule.window.label)")) }
+            guard let counts = observation.counts[rule.dimension.index] else { continue }
+            if counts.people(in: rule.window) > rule.maximum {
+                verdict.flag(rule.action, DecisionReason("FR_DISTINCT_IDS_\(rule.dimension.code)_\(rule.window.label)"))
+            }
         }
         if observation.ringPeople >= policy.ring.minimumPeople { verdict.flag(policy.ring.action, "FR_RING_LINKED") }
         if observation.merchantSurging && policy.tightened.reviewAll { verdict.flag(.review, "FR_SURGE_MERCHANT") }
@@ -179,7 +177,7 @@ public struct FraudEngine: Sendable {
             if merchants.isSuspect(signals) && appLevel { verdict.flag(.decline, "FR_MERCHANT_COLLUSION") }
             if merchants.approvalJumped(signals) { verdict.flag(.review, "FR_MERCHANT_APPROVAL_JUMP") }
         }
-        let features = self.features(subject, observation)
+        let features = FraudEngine.features(subject, observation)
         var score: Double?
         if let model {
             let probability = model.probability(features)
@@ -205,6 +203,9 @@ public struct FraudEngine: Sendable {
 
     /// What recording one application found out.
     public struct Observation: Sendable {
+        /// Per dimension (`FraudDimension.index`): the key's counts including this application,
+        /// `nil` when the application has no value of that dimension.
+        public var counts: [WindowCounts?] = Array(repeating: nil, count: FraudDimension.allCases.count)
         public var ringPeople = 1
         public var sharedDevice = false
         public var contactIsApplicant = false
@@ -214,16 +215,15 @@ public struct FraudEngine: Sendable {
         public var surgeEvents: [SurgeEvent] = []
     }
 
-    /// Records an application into every counter, the ring index, the surge detectors and the
+    /// Records an application into every log, the ring index, the surge detectors and the
     /// merchant statistics, without rating it.
     @discardableResult
     public mutating func observe(_ subject: FraudSubject) -> Observation {
         var observation = Observation()
         let keys = subject.keys
-        for (index, dimension) in FraudDimension.allCases.enumerated() {
+        for dimension in FraudDimension.allCases {
             guard let key = keys.key(dimension) else { continue }
-            velocity[index].record(key, at: subject.at)
-            if dimension != .idNumber { distinct[index].record(key, value: keys.person, at: subject.at) }
+            observation.counts[dimension.index] = logs[dimension.index].record(key, person: keys.person, at: subject.at)
         }
         let attributes = [keys.phone, keys.bankCard, keys.device, keys.contactPhone, keys.address].compactMap { $0 }
         observation.ringPeople = rings.link(person: keys.person, attributes: attributes)
@@ -232,14 +232,12 @@ public struct FraudEngine: Sendable {
             || keys.phone.map { namedContacts.contains($0) } == true
         if let phone = keys.phone { applicantPhones.insert(phone) }
         if let contact = keys.contactPhone { namedContacts.insert(contact) }
-        if let device = keys.device {
-            observation.sharedDevice = distinct[FraudEngine.dimensionIndex[.deviceID]!].distinct(device, in: .month, at: subject.at) > 1
-        }
-        let channel = channelSurges.record(subject.channel, at: subject.at)
+        observation.sharedDevice = (observation.counts[FraudDimension.deviceID.index]?.people(in: .month) ?? 0) > 1
+        let channel = channelSurges.record(subject.channel, label: subject.channel, at: subject.at)
         observation.channelSurging = channel.surging
         if let event = channel.event { observation.surgeEvents.append(event) }
         if let merchantID = subject.merchantID, !merchantID.isEmpty {
-            let merchant = surges.record("\(subject.channel)/\(merchantID)", at: subject.at)
+            let merchant = surges.record(merchantID, label: subject.channel + "/" + merchantID, at: subject.at)
             observation.merchantSurging = merchant.surging
             if let event = merchant.event { observation.surgeEvents.append(event) }
             observation.merchant = merchants.record(merchant: merchantID, at: subject.at, amount: subject.amount,
@@ -248,18 +246,9 @@ public struct FraudEngine: Sendable {
         return observation
     }
 
-    private func features(_ subject: FraudSubject, _ observation: Observation) -> FraudFeatures {
+    private static func features(_ subject: FraudSubject, _ observation: Observation) -> FraudFeatures {
         var features = FraudFeatures()
-        let keys = subject.keys
-        let at = subject.at
-        func count(_ dimension: FraudDimension, _ window: VelocityWindow) -> Double {
-            guard let key = keys.key(dimension) else { return 0 }
-            return Double(velocity[FraudEngine.dimensionIndex[dimension]!].count(key, in: window, at: at))
-        }
-        func people(_ dimension: FraudDimension, _ window: VelocityWindow) -> Double {
-            guard let key = keys.key(dimension) else { return 0 }
-            return Double(distinct[FraudEngine.dimensionIndex[dimension]!].distinct(key, in: window, at: at))
-        }
+        func counts(_ dimension: FraudDimension) -> WindowCounts { observation.counts[dimension.index] ?? WindowCounts() }
         features[.night] = subject.localHour < 6 ? 1 : 0
         features[.virtualPhone] = subject.virtualOperatorPhone ? 1 : 0
         features[.amountAtCap] = subject.amount >= subject.amountCap ? 1 : 0
@@ -268,16 +257,16 @@ public struct FraudEngine: Sendable {
         features[.employerMissing] = subject.employerMissing ? 1 : 0
         features[.kycNotMatch] = Double(subject.providerNotMatched)
         features[.age] = subject.age.map(Double.init) ?? .nan
-        features[.idApps24h] = count(.idNumber, .day)
-        features[.idApps30d] = count(.idNumber, .month)
-        features[.phoneApps24h] = count(.phone, .day)
-        features[.deviceApps24h] = count(.deviceID, .day)
-        features[.deviceIDs30d] = people(.deviceID, .month)
-        features[.ipApps1h] = count(.ip, .hour)
-        features[.ipApps24h] = count(.ip, .day)
-        features[.cardIDs30d] = people(.bankCard, .month)
-        features[.contactApps7d] = count(.contactPhone, .week)
-        features[.contactIDs30d] = people(.contactPhone, .month)
+        features[.idApps24h] = Double(counts(.idNumber).events(in: .day))
+        features[.idApps30d] = Double(counts(.idNumber).events(in: .month))
+        features[.phoneApps24h] = Double(counts(.phone).events(in: .day))
+        features[.deviceApps24h] = Double(counts(.deviceID).events(in: .day))
+        features[.deviceIDs30d] = Double(counts(.deviceID).people(in: .month))
+        features[.ipApps1h] = Double(counts(.ip).events(in: .hour))
+        features[.ipApps24h] = Double(counts(.ip).events(in: .day))
+        features[.cardIDs30d] = Double(counts(.bankCard).people(in: .month))
+        features[.contactApps7d] = Double(counts(.contactPhone).events(in: .week))
+        features[.contactIDs30d] = Double(counts(.contactPhone).people(in: .month))
         features[.contactIsApplicant] = observation.contactIsApplicant ? 1 : 0
         features[.ringPeople] = Double(observation.ringPeople)
         if let merchant = observation.merchant {

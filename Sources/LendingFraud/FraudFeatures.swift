@@ -11,6 +11,18 @@ public enum FraudDimension: String, Sendable, CaseIterable, Codable {
 
     /// The upper-case name used in reason codes (`DEVICE_ID`).
     public var code: String { rawValue.uppercased() }
+
+    /// Position in `allCases`.
+    public var index: Int {
+        switch self {
+        case .idNumber: 0
+        case .phone: 1
+        case .deviceID: 2
+        case .ip: 3
+        case .bankCard: 4
+        case .contactPhone: 5
+        }
+    }
 }
 
 /// The numeric features the fraud model reads, computed per application from the application

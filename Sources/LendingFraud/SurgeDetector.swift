@@ -61,12 +61,13 @@ public struct SurgeDetector: Sendable {
     public init(policy: SurgePolicy = SurgePolicy()) { self.policy = policy }
 
     /// Records one application for `key` at `time`; returns whether the key surges now and the
-    /// state change, if any.
-    public mutating func record(_ key: String, at time: Instant) -> (surging: Bool, event: SurgeEvent?) {
+    /// state change, if any (named `label`, or the key).
+    public mutating func record(_ key: String, label: @autoclosure () -> String? = nil, at time: Instant) -> (surging: Bool, event: SurgeEvent?) {
         let t = time.secondsSinceEpoch
         let window = Int64(policy.windowMinutes) * 60
         let baseline = Int64(policy.baselineHours) * 3_600
-        var entry = series.removeValue(forKey: key) ?? Series()
+        var entry = series[key] ?? Series()
+        series[key] = nil
         defer { series[key] = entry }
         // Keep the times sorted; drop those older than the baseline.
         if let last = entry.times.last, last > t {
@@ -90,12 +91,12 @@ public struct SurgeDetector: Sendable {
             entry.activeUntil = t + Int64(policy.cooldownMinutes) * 60
             if !entry.active {
                 entry.active = true
-                event = SurgeEvent(kind: .started, key: key, at: time, recentCount: recent, baselinePerWindow: perWindow)
+                event = SurgeEvent(kind: .started, key: label() ?? key, at: time, recentCount: recent, baselinePerWindow: perWindow)
             }
         } else if entry.active && t > entry.activeUntil {
             // Noticed now, ended when the cooldown ran out.
             entry.active = false
-            event = SurgeEvent(kind: .ended, key: key, at: Instant(secondsSinceEpoch: entry.activeUntil), recentCount: recent,
+            event = SurgeEvent(kind: .ended, key: label() ?? key, at: Instant(secondsSinceEpoch: entry.activeUntil), recentCount: recent,
                                baselinePerWindow: perWindow)
         }
         return (entry.active, event)

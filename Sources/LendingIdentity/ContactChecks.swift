@@ -4,34 +4,38 @@ import LendingModel
 /// accepted and removed.
 public enum MobilePhone {
     public static func normalise(_ text: String) -> String? {
-        var digits = text.filter { $0 != " " && $0 != "-" }
-        if digits.hasPrefix("+86") { digits.removeFirst(3) } else if digits.hasPrefix("0086") { digits.removeFirst(4) }
-        let bytes = Array(digits.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        for byte in text.utf8 where byte != UInt8(ascii: " ") && byte != UInt8(ascii: "-") { bytes.append(byte) }
+        if bytes.starts(with: [0x2B, 0x38, 0x36]) { bytes.removeFirst(3) } else if bytes.starts(with: [0x30, 0x30, 0x38, 0x36]) { bytes.removeFirst(4) }
         guard bytes.count == 11, bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }), bytes[0] == UInt8(ascii: "1"),
               bytes[1] >= UInt8(ascii: "3") else { return nil }
-        return digits
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
 /// A bank card number: 16 to 19 digits passing the Luhn check; spaces are removed.
 public enum BankCard {
     public static func normalise(_ text: String) -> String? {
-        let digits = text.filter { $0 != " " }
-        let bytes = Array(digits.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        for byte in text.utf8 where byte != UInt8(ascii: " ") { bytes.append(byte) }
         guard (16...19).contains(bytes.count), bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }), luhnValid(bytes) else { return nil }
-        return digits
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The Luhn (mod 10) check over ASCII digits.
     public static func luhnValid(_ digits: [UInt8]) -> Bool {
         var sum = 0
-        for (position, byte) in digits.reversed().enumerated() {
-            var digit = Int(byte - 48)
-            if position % 2 == 1 {
+        var double = false
+        for byte in digits.reversed() {
+            var digit = Int(byte &- 48)
+            if double {
                 digit *= 2
                 if digit > 9 { digit -= 9 }
             }
             sum += digit
+            double.toggle()
         }
         return sum % 10 == 0
     }

@@ -48,8 +48,6 @@ public struct ResidentID: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    static let checkCharacters: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
     /// Provincial-level codes of GB/T 2260 (the first two digits of the region code).
     static let provinces: Set<String> = [
         "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
@@ -58,35 +56,59 @@ public struct ResidentID: Sendable, Hashable, CustomStringConvertible {
     ]
 
     /// The check character for the first 17 digits.
+    @inlinable
     public static func checkCharacter(for digits: some Collection<UInt8>) -> Character {
+        Character(UnicodeScalar(checkByte(for: digits)))
+    }
+
+    /// The check character's ASCII byte for the first 17 digits (ISO 7064 MOD 11-2).
+    @inlinable
+    public static func checkByte(for digits: some Collection<UInt8>) -> UInt8 {
+        // Weights 2^(17-i) mod 11 for positions 0...16.
+        let weights: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) =
+            (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
         var sum = 0
-        for (weight, digit) in zip(weights, digits) { sum += weight * Int(digit - 48) }
-        return checkCharacters[sum % 11]
+        withUnsafeBytes(of: weights) { raw in
+            let table = raw.bindMemory(to: Int.self)
+            for (position, digit) in digits.prefix(17).enumerated() { sum += table[position] * Int(digit &- 48) }
+        }
+        // "10X98765432"
+        let checks: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (49, 48, 88, 57, 56, 55, 54, 53, 52, 51, 50)
+        return withUnsafeBytes(of: checks) { $0[sum % 11] }
     }
 
     /// Validates and normalises: surrounding spaces are trimmed and a lower-case `x` accepted.
     public static func parse(_ text: String) -> Result<ResidentID, Problem> {
-        let trimmed = text.trimmingCharacters(in: " \t")
-        guard !trimmed.isEmpty else { return .failure(.empty) }
-        let upper = trimmed.uppercased()
-        if upper.contains("E+") || (upper.contains(".") && upper.count < 18) { return .failure(.mangledBySpreadsheet) }
-        guard upper.count == 18 else { return .failure(.length) }
-        let bytes = Array(upper.utf8)
-        guard bytes[0..<17].allSatisfy({ $0 >= 48 && $0 <= 57 }), (bytes[17] >= 48 && bytes[17] <= 57) || bytes[17] == UInt8(ascii: "X") else {
+        var bytes = Array(text.utf8)
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
+        var start = 0
+        while start < bytes.count && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+        if start > 0 { bytes.removeFirst(start) }
+        guard !bytes.isEmpty else { return .failure(.empty) }
+        for index in bytes.indices where bytes[index] >= UInt8(ascii: "a") && bytes[index] <= UInt8(ascii: "z") { bytes[index] -= 32 }
+        // Length in characters: bytes, unless the text is not ASCII.
+        let length = bytes.allSatisfy { $0 < 0x80 } ? bytes.count : String(decoding: bytes, as: UTF8.self).count
+        let hasExponent = zip(bytes, bytes.dropFirst()).contains { $0 == UInt8(ascii: "E") && $1 == UInt8(ascii: "+") }
+        if hasExponent || (bytes.contains(UInt8(ascii: ".")) && length < 18) { return .failure(.mangledBySpreadsheet) }
+        guard length == 18 else { return .failure(.length) }
+        guard bytes.count == 18, bytes[0..<17].allSatisfy({ $0 >= 48 && $0 <= 57 }),
+              (bytes[17] >= 48 && bytes[17] <= 57) || bytes[17] == UInt8(ascii: "X") else {
             return .failure(.characters)
         }
-        guard Character(UnicodeScalar(bytes[17])) == checkCharacter(for: bytes[0..<17]) else { return .failure(.checksum) }
+        guard bytes[17] == checkByte(for: bytes[0..<17]) else { return .failure(.checksum) }
         func number(_ range: Range<Int>) -> Int { bytes[range].reduce(0) { $0 * 10 + Int($1 - 48) } }
         guard let birth = CalendarDay(year: number(6..<10), month: number(10..<12), day: number(12..<14)),
               number(6..<10) >= 1900 else {
             return .failure(.birthDate)
         }
-        let region = String(decoding: bytes[0..<6], as: UTF8.self)
-        guard provinces.contains(String(region.prefix(2))), !region.hasSuffix("0000") || region.prefix(2) == "71" || region.prefix(2) == "81" || region.prefix(2) == "82" else {
-            return .failure(.region)
-        }
-        return .success(ResidentID(value: upper, birthDate: birth, regionCode: region))
+        let province = number(0..<2)
+        let special = province == 71 || province == 81 || province == 82
+        guard provinceCodes.contains(province), number(2..<6) != 0 || special else { return .failure(.region) }
+        return .success(ResidentID(value: String(decoding: bytes, as: UTF8.self), birthDate: birth,
+                                   regionCode: String(decoding: bytes[0..<6], as: UTF8.self)))
     }
+
+    static let provinceCodes: Set<Int> = Set(provinces.compactMap { Int($0) })
 
     /// Age in whole years on `day`.
     public func age(on day: CalendarDay) -> Int {

@@ -66,10 +66,10 @@ extension SQLiteStore: DecisionStore {
         return StoredApplication(
             applicationID: row["application_id"], appliedAt: Instant(secondsSinceEpoch: row["applied_at"]), product: row["product"],
             channel: row["channel"], merchantID: row["merchant_id"], requestedAmount: Money(fen: row["requested_amount"]),
-            amountCap: Money(fen: row["amount_cap"]), termMonths: row["term_months"], personKey: row["person_key"],
+            amountCap: Money(fen: row["amount_cap"]), termMonths: row["term_months"], personKey: hex(row["person_key"]),
             keys: FraudKeys(person: key("k_person") ?? 0, phone: key("k_phone"), bankCard: key("k_card"), device: key("k_device"),
                             ip: key("k_ip"), contactPhone: key("k_contact"), address: key("k_address")),
-            personalData: [UInt8](row["personal_data"] as Data), inputsHash: row["inputs_hash"], decisionSequence: row["decision_sequence"])
+            personalData: [UInt8](row["personal_data"] as Data), inputsHash: hex(row["inputs_hash"]), decisionSequence: row["decision_sequence"])
     }
 
     static func decision(_ row: Row) -> DecisionRecord {
@@ -80,8 +80,8 @@ extension SQLiteStore: DecisionStore {
             approvedLimit: Money(fen: row["approved_limit"]), proposedLimit: Money(fen: row["proposed_limit"]),
             apr: AnnualRate(partsPerMillion: row["apr_ppm"]), score: row["score"], probability: row["probability"], fraudScore: row["fraud_score"],
             reasons: reasons.isEmpty ? [] : reasons.split(separator: ";").map { DecisionReason(unchecked: String($0)) },
-            inputsHash: row["inputs_hash"], modelVersion: row["model_version"], policyVersion: row["policy_version"],
-            decidedBy: row["decided_by"], previousHash: row["previous_hash"], hash: row["hash"])
+            inputsHash: hex(row["inputs_hash"]), modelVersion: row["model_version"], policyVersion: row["policy_version"],
+            decidedBy: row["decided_by"], previousHash: hex(row["previous_hash"]), hash: hex(row["hash"]))
     }
 
     static func review(_ row: Row) -> ReviewItem {
@@ -101,8 +101,10 @@ struct SQLiteDecisionTransaction: DecisionTransaction {
 
     func history(since: Instant) throws -> [HistoricApplication] {
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT a.*, (SELECT outcome FROM decisions d WHERE d.application_id = a.application_id ORDER BY sequence DESC LIMIT 1) AS latest
-            FROM applications a WHERE a.applied_at >= ? ORDER BY a.applied_at, a.application_id
+            SELECT a.*, f.inputs_hash,
+                (SELECT outcome FROM decisions d WHERE d.application_id = a.application_id ORDER BY sequence DESC LIMIT 1) AS latest
+            FROM applications a JOIN decisions f ON f.sequence = a.decision_sequence
+            WHERE a.applied_at >= ? ORDER BY a.applied_at, a.application_id
             """, arguments: [since.secondsSinceEpoch])
         var result: [HistoricApplication] = []
         while let row = try rows.next() {
@@ -114,7 +116,7 @@ struct SQLiteDecisionTransaction: DecisionTransaction {
     func blacklist() throws -> [BlacklistEntry] {
         try Row.fetchAll(db, sql: "SELECT type, value_key, reason, valid_until FROM blacklist").compactMap { row in
             guard let type = FraudDimension(rawValue: row["type"]) else { return nil }
-            return BlacklistEntry(type: type, valueKey: row["value_key"], reason: row["reason"],
+            return BlacklistEntry(type: type, valueKey: SQLiteStore.hex(row["value_key"]), reason: row["reason"],
                                   validUntil: (row["valid_until"] as String?).flatMap { CalendarDay(iso: $0) })
         }
     }
@@ -129,51 +131,111 @@ struct SQLiteDecisionTransaction: DecisionTransaction {
     }
 
     func existing(applicationID: String) throws -> (inputsHash: String, decision: DecisionRecord)? {
-        guard let hash = try String.fetchOne(db.cachedStatement(sql: "SELECT inputs_hash FROM applications WHERE application_id = ?"),
-                                             arguments: [applicationID]),
+        guard let hash = try Data.fetchOne(db.cachedStatement(sql: """
+                SELECT d.inputs_hash FROM applications a JOIN decisions d ON d.sequence = a.decision_sequence WHERE a.application_id = ?
+                """), arguments: [applicationID]).map({ SQLiteStore.hex($0) }),
               let decision = try latestDecision(applicationID) else { return nil }
         return (hash, decision)
     }
 
     func application(_ applicationID: String) throws -> StoredApplication? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM applications WHERE application_id = ?"), arguments: [applicationID])
-            .map(SQLiteStore.application)
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT a.*, d.inputs_hash FROM applications a JOIN decisions d ON d.sequence = a.decision_sequence WHERE a.application_id = ?
+            """), arguments: [applicationID]).map(SQLiteStore.application)
     }
 
     func whitelistEntry(personKey: String) throws -> WhitelistEntry? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM whitelist WHERE person_key = ?"), arguments: [personKey]),
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM whitelist WHERE person_key = ?"), arguments: [SQLiteStore.blob(personKey)]),
               let validUntil = CalendarDay(iso: row["valid_until"] as String) else { return nil }
         return WhitelistEntry(idNumberKey: personKey, preCreditLimit: Money(fen: row["pre_credit_limit"]), segment: row["segment"],
                               validUntil: validUntil)
     }
 
+    func whitelistEntries(personKeys: [String]) throws -> [String: WhitelistEntry] {
+        var found: [String: WhitelistEntry] = [:]
+        for chunk in personKeys.chunked(by: 500) {
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT * FROM whitelist WHERE person_key IN (\(placeholders(chunk.count)))"),
+                                           arguments: StatementArguments(chunk.map(SQLiteStore.blob)))
+            while let row = try rows.next() {
+                guard let validUntil = CalendarDay(iso: row["valid_until"] as String) else { continue }
+                let key = SQLiteStore.hex(row["person_key"])
+                found[key] = WhitelistEntry(idNumberKey: key, preCreditLimit: Money(fen: row["pre_credit_limit"]), segment: row["segment"],
+                                            validUntil: validUntil)
+            }
+        }
+        return found
+    }
+
+    func inputsHashes(applicationIDs: [String]) throws -> [String: String] {
+        var found: [String: String] = [:]
+        for chunk in applicationIDs.chunked(by: 500) {
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: """
+                    SELECT a.application_id, d.inputs_hash FROM applications a JOIN decisions d ON d.sequence = a.decision_sequence
+                    WHERE a.application_id IN (\(placeholders(chunk.count)))
+                    """),
+                arguments: StatementArguments(Array(chunk)))
+            while let row = try rows.next() { found[row[0]] = SQLiteStore.hex(row[1]) }
+        }
+        return found
+    }
+
     func insert(_ application: StoredApplication, decision: DecisionRecord) throws {
-        try append(decision: decision)
-        func key(_ value: UInt64?) -> Int64? { value.map { Int64(bitPattern: $0) } }
-        let keys = application.keys
-        try db.cachedStatement(sql: """
-            INSERT INTO applications (application_id, applied_at, product, channel, merchant_id, requested_amount, amount_cap, term_months,
-                person_key, k_person, k_phone, k_card, k_device, k_ip, k_contact, k_address, personal_data, inputs_hash, decision_sequence)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                application.applicationID, application.appliedAt.secondsSinceEpoch, application.product, application.channel,
-                application.merchantID, application.requestedAmount.fen, application.amountCap.fen, application.termMonths,
-                application.personKey, Int64(bitPattern: keys.person), key(keys.phone), key(keys.bankCard), key(keys.device), key(keys.ip),
-                key(keys.contactPhone), key(keys.address), Data(application.personalData), application.inputsHash, application.decisionSequence,
-            ])
+        try insert([(application, decision)])
+    }
+
+    /// Inserts in statements of up to 256 rows: one statement's overhead for many rows.
+    func insert(_ rows: [(application: StoredApplication, decision: DecisionRecord)]) throws {
+        for chunk in rows.chunked(by: 256) {
+            var decisionValues: [(any DatabaseValueConvertible)?] = []
+            decisionValues.reserveCapacity(chunk.count * 18)
+            var applicationValues: [(any DatabaseValueConvertible)?] = []
+            applicationValues.reserveCapacity(chunk.count * 18)
+            for (application, decision) in chunk {
+                decisionValues += SQLiteDecisionTransaction.values(decision)
+                applicationValues += SQLiteDecisionTransaction.values(application)
+            }
+            try db.cachedStatement(sql: SQLiteDecisionTransaction.insertDecisions + rowPlaceholders(18, chunk.count))
+                .execute(arguments: StatementArguments(decisionValues))
+            try db.cachedStatement(sql: SQLiteDecisionTransaction.insertApplications + rowPlaceholders(18, chunk.count))
+                .execute(arguments: StatementArguments(applicationValues))
+        }
     }
 
     func append(decision: DecisionRecord) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO decisions (sequence, application_id, kind, decided_at, outcome, approved_limit, proposed_limit, apr_ppm, score,
-                probability, fraud_score, reasons, inputs_hash, model_version, policy_version, decided_by, previous_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                decision.sequence, decision.applicationID, decision.kind.rawValue, decision.decidedAt.secondsSinceEpoch,
-                decision.outcome.rawValue, decision.approvedLimit.fen, decision.proposedLimit.fen, decision.apr.partsPerMillion,
-                decision.score, decision.probability, decision.fraudScore, decision.reasons.map(\.code).joined(separator: ";"),
-                decision.inputsHash, decision.modelVersion, decision.policyVersion, decision.decidedBy, decision.previousHash, decision.hash,
-            ])
+        try db.cachedStatement(sql: SQLiteDecisionTransaction.insertDecisions + rowPlaceholders(18, 1))
+            .execute(arguments: StatementArguments(SQLiteDecisionTransaction.values(decision)))
+    }
+
+    static let insertDecisions = """
+        INSERT INTO decisions (sequence, application_id, kind, decided_at, outcome, approved_limit, proposed_limit, apr_ppm, score,
+            probability, fraud_score, reasons, inputs_hash, model_version, policy_version, decided_by, previous_hash, hash) VALUES
+        """
+
+    static let insertApplications = """
+        INSERT INTO applications (application_id, applied_at, product, channel, merchant_id, requested_amount, amount_cap, term_months,
+            person_key, k_person, k_phone, k_card, k_device, k_ip, k_contact, k_address, personal_data, decision_sequence) VALUES
+        """
+
+    static func values(_ decision: DecisionRecord) -> [(any DatabaseValueConvertible)?] {
+        [
+            decision.sequence, decision.applicationID, decision.kind.rawValue, decision.decidedAt.secondsSinceEpoch,
+            decision.outcome.rawValue, decision.approvedLimit.fen, decision.proposedLimit.fen, decision.apr.partsPerMillion,
+            decision.score, decision.probability, decision.fraudScore, decision.reasons.map(\.code).joined(separator: ";"),
+            SQLiteStore.blob(decision.inputsHash), decision.modelVersion, decision.policyVersion, decision.decidedBy,
+            SQLiteStore.blob(decision.previousHash), SQLiteStore.blob(decision.hash),
+        ]
+    }
+
+    static func values(_ application: StoredApplication) -> [(any DatabaseValueConvertible)?] {
+        func key(_ value: UInt64?) -> Int64? { value.map { Int64(bitPattern: $0) } }
+        let keys = application.keys
+        return [
+            application.applicationID, application.appliedAt.secondsSinceEpoch, application.product, application.channel,
+            application.merchantID, application.requestedAmount.fen, application.amountCap.fen, application.termMonths,
+            SQLiteStore.blob(application.personKey), Int64(bitPattern: keys.person), key(keys.phone), key(keys.bankCard), key(keys.device),
+            key(keys.ip), key(keys.contactPhone), key(keys.address), Data(application.personalData), application.decisionSequence,
+        ]
     }
 
     func openReview(_ item: ReviewItem) throws {
@@ -207,7 +269,7 @@ struct SQLiteDecisionTransaction: DecisionTransaction {
                 valid_until = excluded.valid_until
             """)
         for entry in entries {
-            try statement.execute(arguments: [entry.idNumberKey, entry.preCreditLimit.fen, entry.segment, entry.validUntil.description])
+            try statement.execute(arguments: [SQLiteStore.blob(entry.idNumberKey), entry.preCreditLimit.fen, entry.segment, entry.validUntil.description])
         }
     }
 
@@ -217,7 +279,25 @@ struct SQLiteDecisionTransaction: DecisionTransaction {
             ON CONFLICT (type, value_key) DO UPDATE SET reason = excluded.reason, valid_until = excluded.valid_until
             """)
         for entry in entries {
-            try statement.execute(arguments: [entry.type.rawValue, entry.valueKey, entry.reason, entry.validUntil?.description])
+            try statement.execute(arguments: [entry.type.rawValue, SQLiteStore.blob(entry.valueKey), entry.reason, entry.validUntil?.description])
         }
+    }
+}
+
+/// `?, ?, ?` for `count` values.
+func placeholders(_ count: Int) -> String {
+    String(repeating: "?, ", count: max(count - 1, 0)) + (count > 0 ? "?" : "")
+}
+
+/// `(?, ?), (?, ?)` for `rows` rows of `columns` values.
+func rowPlaceholders(_ columns: Int, _ rows: Int) -> String {
+    let row = "(" + placeholders(columns) + ")"
+    return Array(repeating: row, count: rows).joined(separator: ", ")
+}
+
+extension Array {
+    /// Consecutive slices of at most `size` elements.
+    func chunked(by size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

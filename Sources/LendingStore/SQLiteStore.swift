@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import LendingModel
 
@@ -15,12 +16,18 @@ public final class SQLiteStore: Sendable {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A batch of a hundred thousand applications touches index pages all over the file:
+            // a 256 MB page cache keeps them in memory until the commit writes them once.
+            try db.execute(sql: "PRAGMA cache_size = -262144")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         configuration.busyMode = .timeout(10)
         do {
             writer = path == ":memory:" ? try DatabaseQueue(configuration: configuration)
                 : try DatabasePool(path: path, configuration: configuration)
+            // DatabasePool switches its writer to synchronous=NORMAL when it turns WAL on, after
+            // prepareDatabase ran: set FULL again, so that every commit is on disk when it returns.
+            try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try SQLiteStore.migrator.migrate(writer)
         } catch {
             throw StoreError(error, file: path, doing: "open the database")
@@ -32,20 +39,21 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration("v1-applications") { db in
             try db.execute(sql: """
                 CREATE TABLE whitelist (
-                    person_key TEXT PRIMARY KEY NOT NULL,
+                    person_key BLOB PRIMARY KEY NOT NULL,
                     pre_credit_limit INTEGER NOT NULL CHECK (pre_credit_limit >= 0),
                     segment TEXT NOT NULL,
                     valid_until TEXT NOT NULL
                 ) WITHOUT ROWID;
                 CREATE TABLE blacklist (
                     type TEXT NOT NULL,
-                    value_key TEXT NOT NULL,
+                    value_key BLOB NOT NULL,
                     reason TEXT NOT NULL,
                     valid_until TEXT,
                     PRIMARY KEY (type, value_key)
                 ) WITHOUT ROWID;
                 CREATE TABLE applications (
-                    application_id TEXT PRIMARY KEY NOT NULL,
+                    id INTEGER PRIMARY KEY,
+                    application_id TEXT NOT NULL UNIQUE,
                     applied_at INTEGER NOT NULL,
                     product TEXT NOT NULL,
                     channel TEXT NOT NULL,
@@ -53,15 +61,13 @@ public final class SQLiteStore: Sendable {
                     requested_amount INTEGER NOT NULL CHECK (requested_amount > 0),
                     amount_cap INTEGER NOT NULL,
                     term_months INTEGER NOT NULL,
-                    person_key TEXT NOT NULL,
+                    person_key BLOB NOT NULL,
                     k_person INTEGER NOT NULL,
                     k_phone INTEGER, k_card INTEGER, k_device INTEGER, k_ip INTEGER, k_contact INTEGER, k_address INTEGER,
                     personal_data BLOB NOT NULL,
-                    inputs_hash TEXT NOT NULL,
                     decision_sequence INTEGER NOT NULL
-                ) WITHOUT ROWID;
+                );
                 CREATE INDEX applications_by_time ON applications (applied_at);
-                CREATE INDEX applications_by_person ON applications (person_key);
                 CREATE TABLE decisions (
                     sequence INTEGER PRIMARY KEY,
                     application_id TEXT NOT NULL,
@@ -75,12 +81,12 @@ public final class SQLiteStore: Sendable {
                     probability REAL,
                     fraud_score REAL,
                     reasons TEXT NOT NULL,
-                    inputs_hash TEXT NOT NULL,
+                    inputs_hash BLOB NOT NULL,
                     model_version TEXT NOT NULL,
                     policy_version TEXT NOT NULL,
                     decided_by TEXT NOT NULL,
-                    previous_hash TEXT NOT NULL,
-                    hash TEXT NOT NULL
+                    previous_hash BLOB NOT NULL,
+                    hash BLOB NOT NULL
                 );
                 CREATE INDEX decisions_by_application ON decisions (application_id, sequence);
                 CREATE TRIGGER decisions_are_append_only_update BEFORE UPDATE ON decisions
@@ -126,6 +132,37 @@ public final class SQLiteStore: Sendable {
         } catch let error as DatabaseError {
             throw StoreError(error, file: path, doing: doing)
         }
+    }
+
+    /// Hashes and keys are kept as 32-byte blobs (half the size of their hex text).
+    static func blob(_ hex: String) -> Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(hex.utf8.count / 2)
+        var high: UInt8?
+        for digit in hex.utf8 {
+            let value: UInt8 = switch digit {
+            case 48...57: digit - 48
+            case 97...102: digit - 87
+            case 65...70: digit - 55
+            default: 0
+            }
+            if let first = high {
+                bytes.append(first << 4 | value)
+                high = nil
+            } else {
+                high = value
+            }
+        }
+        return Data(bytes)
+    }
+
+    /// The hex text of a blob read back.
+    static func hex(_ blob: Data?) -> String { blob.map { hexString($0) } ?? "" }
+
+    /// The value of a PRAGMA on the writing connection (`journal_mode`, `synchronous`...).
+    public func pragma(_ name: String) throws -> String? {
+        guard name.allSatisfy({ $0.isLetter || $0 == "_" }) else { return nil }
+        return try writer.write { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
     }
 
     /// Test hook: runs raw SQL (to tamper with rows as an attacker with file access would).

@@ -142,31 +142,90 @@ public final class ApplicationProcessor {
 
     /// Decides a prepared application inside a write transaction and stores it with its decision.
     public func decide(_ prepared: PreparedApplication, in transaction: any DecisionTransaction) throws -> DecidedApplication {
+        try decide(batch: [.success(prepared)], in: transaction)[0].get()
+    }
+
+    /// Decides prepared applications in order inside a write transaction, storing each with its
+    /// decision; the store is read and written once for the whole batch. An item that failed to
+    /// prepare, or whose id was decided before with other inputs, gives its error and changes
+    /// nothing; the others go on.
+    public func decide(batch: [Result<PreparedApplication, any Error>], in transaction: any DecisionTransaction) throws
+        -> [Result<DecidedApplication, any Error>] {
         precondition(!stale, "prepare(_:) the transaction before deciding")
-        let input = prepared.input
-        if let existing = try transaction.existing(applicationID: input.applicationID) {
-            guard existing.inputsHash == prepared.inputsHash else {
-                throw ApplicationError(code: "apply.conflict", field: "application_id",
-                                       message: "application \(input.applicationID) was already decided with other inputs; a changed application needs a new application_id")
+        let ready = batch.compactMap { try? $0.get() }
+        let storedHashes = try transaction.inputsHashes(applicationIDs: ready.map(\.input.applicationID))
+        let invitations = try transaction.whitelistEntries(personKeys: ready.map(\.personKey))
+        var decidedInBatch: [String: (inputsHash: String, record: DecisionRecord)] = [:]
+        var rows: [(application: StoredApplication, decision: DecisionRecord)] = []
+        rows.reserveCapacity(ready.count)
+        var reviews: [ReviewItem] = []
+        var surges: [SurgeEvent] = []
+        // From here on the fraud state may hold applications the store does not (yet): a failure must rebuild it.
+        stale = true
+        var results: [Result<DecidedApplication, any Error>] = []
+        results.reserveCapacity(batch.count)
+        for item in batch {
+            guard case .success(let prepared) = item else {
+                results.append(item.map { _ in preconditionFailure() })
+                continue
             }
-            return DecidedApplication(record: existing.decision, replayed: true, fraudFeatures: nil)
+            let id = prepared.input.applicationID
+            let earlier = decidedInBatch[id].map { ($0.inputsHash, Optional($0.record)) } ?? storedHashes[id].map { ($0, nil) }
+            if let (hash, record) = earlier {
+                guard hash == prepared.inputsHash else {
+                    results.append(.failure(ApplicationError(
+                        code: "apply.conflict", field: "application_id",
+                        message: "application \(id) was already decided with other inputs; a changed application needs a new application_id")))
+                    continue
+                }
+                guard let decision = try record ?? transaction.existing(applicationID: id)?.decision else {
+                    preconditionFailure("a stored application has a decision")
+                }
+                results.append(.success(DecidedApplication(record: decision, replayed: true, fraudFeatures: nil)))
+                continue
+            }
+            let outcome = decideInMemory(prepared, invitation: invitations[prepared.personKey])
+            rows.append((outcome.application, outcome.record))
+            if let review = outcome.review { reviews.append(review) }
+            surges += outcome.surgeEvents
+            decidedInBatch[id] = (prepared.inputsHash, outcome.record)
+            results.append(.success(DecidedApplication(record: outcome.record, replayed: false, fraudFeatures: outcome.features)))
         }
+        try transaction.insert(rows)
+        for review in reviews { try transaction.openReview(review) }
+        for event in surges {
+            try transaction.record(surge: event)
+            logger.notice("\(event.description)\(event.kind == .started ? "; tightened policy applies" : "; normal policy again")")
+        }
+        stale = false
+        return results
+    }
+
+    /// Everything one application changes, before it is stored.
+    private struct InMemoryOutcome {
+        var application: StoredApplication
+        var record: DecisionRecord
+        var review: ReviewItem?
+        var surgeEvents: [SurgeEvent]
+        var features: FraudFeatures
+    }
+
+    /// Blacklist, whitelist, fraud, decision and the chained record; updates the fraud state,
+    /// recent approvals and the chain head.
+    private func decideInMemory(_ prepared: PreparedApplication, invitation: WhitelistEntry?) -> InMemoryOutcome {
+        let input = prepared.input
         let credit = prepared.credit
         let day = prepared.day
-        let identity = prepared.identity
         let keys = prepared.keys
         var blacklisted: [FraudDimension] = []
         for (dimension, key) in prepared.blacklistKeys {
             guard let entry = blacklist[dimension]?[keys.key(dimension) ?? 0], entry.key == key else { continue }
             if entry.until.map({ day <= $0 }) ?? true { blacklisted.append(dimension) }
         }
-        let personHex = prepared.personKey
-        let inputsHash = prepared.inputsHash
-        let amountCap = prepared.amountCap
         var whitelist = StageVerdict()
         var preCreditLimit: Money?
         var segment: String?
-        switch WhitelistCheck.check(try transaction.whitelistEntry(personKey: personHex), on: day) {
+        switch WhitelistCheck.check(invitation, on: day) {
         case .invited(let cap, let invitedSegment):
             preCreditLimit = cap
             segment = invitedSegment
@@ -176,46 +235,41 @@ public final class ApplicationProcessor {
         var subject = prepared.fraudSubject
         subject.blacklisted = blacklisted
         let fraud = engine.assess(subject)
-        // From here on the fraud state holds this application: a failure must rebuild it.
-        stale = true
         let recent = policy.recentApprovalDays > 0
             && (lastApproval[keys.person].map { input.appliedAt.secondsSinceEpoch - $0 < Int64(policy.recentApprovalDays) * 86_400 } ?? false)
         let decision = DecisionEngine.decide(
             DecisionInput(product: input.product, requestedAmount: input.requestedAmount, termMonths: input.termMonths, whitelist: whitelist,
-                          preCreditLimit: preCreditLimit, segment: segment, identity: identity.verdict, fraud: fraud.verdict, score: credit.score,
-                          adverseCharacteristics: credit.reasons.map(\.characteristic), recentlyApproved: recent),
+                          preCreditLimit: preCreditLimit, segment: segment, identity: prepared.identity.verdict, fraud: fraud.verdict,
+                          score: credit.score, adverseCharacteristics: credit.reasons.map(\.characteristic), recentlyApproved: recent),
             rules: policy.decision)
         let record = DecisionChain.seal(
             DecisionRecord(applicationID: input.applicationID, decidedAt: input.appliedAt, outcome: decision.outcome,
                            approvedLimit: decision.approvedLimit, proposedLimit: decision.proposedLimit, apr: decision.apr,
                            score: credit.score, probability: credit.probability, fraudScore: fraud.score, reasons: decision.reasons,
-                           inputsHash: inputsHash, modelVersion: modelVersion, policyVersion: policyVersion),
+                           inputsHash: prepared.inputsHash, modelVersion: modelVersion, policyVersion: policyVersion),
             after: head)
-        let stored = StoredApplication(
+        let merchantID = input.merchantID.isEmpty ? nil : input.merchantID
+        let application = StoredApplication(
             applicationID: input.applicationID, appliedAt: input.appliedAt, product: input.product, channel: input.channel,
-            merchantID: input.merchantID.isEmpty ? nil : input.merchantID, requestedAmount: input.requestedAmount, amountCap: amountCap,
-            termMonths: input.termMonths, personKey: personHex, keys: keys, personalData: prepared.sealedPersonalData,
-            inputsHash: inputsHash, decisionSequence: record.sequence)
-        try transaction.insert(stored, decision: record)
+            merchantID: merchantID, requestedAmount: input.requestedAmount, amountCap: prepared.amountCap, termMonths: input.termMonths,
+            personKey: prepared.personKey, keys: keys, personalData: prepared.sealedPersonalData, inputsHash: prepared.inputsHash,
+            decisionSequence: record.sequence)
+        var review: ReviewItem?
         if decision.outcome == .review {
-            try transaction.openReview(ReviewItem(applicationID: input.applicationID, openedAt: input.appliedAt, reasons: decision.reasons,
-                                                  proposedLimit: decision.proposedLimit, apr: decision.apr, score: credit.score))
+            review = ReviewItem(applicationID: input.applicationID, openedAt: input.appliedAt, reasons: decision.reasons,
+                                proposedLimit: decision.proposedLimit, apr: decision.apr, score: credit.score)
         }
-        for event in fraud.surgeEvents {
-            try transaction.record(surge: event)
-            logger.notice("\(event.description)\(event.kind == .started ? "; tightened policy applies" : "; normal policy again")")
-        }
-        engine.recordDecision(merchantID: stored.merchantID, at: input.appliedAt, approved: decision.outcome == .approve)
+        engine.recordDecision(merchantID: merchantID, at: input.appliedAt, approved: decision.outcome == .approve)
         if decision.outcome == .approve { lastApproval[keys.person] = input.appliedAt.secondsSinceEpoch }
         head = record
-        stale = false
-        return DecidedApplication(record: record, replayed: false, fraudFeatures: fraud.features)
+        return InMemoryOutcome(application: application, record: record, review: review, surgeEvents: fraud.surgeEvents, features: fraud.features)
     }
 }
 
 /// An application with everything that needs no state worked out: its checks, credit score,
 /// keyed hashes and sealed personal data. Made by ``ApplicationProcessor/prepare(_:)``.
-public struct PreparedApplication: Sendable {
+/// A class: batches pass it between threads and arrays without copying its many fields.
+public final class PreparedApplication: Sendable {
     public let input: ApplicationInput
     let inputsHash: String
     let credit: ScoreResult
@@ -231,7 +285,7 @@ public struct PreparedApplication: Sendable {
 
     init(_ input: ApplicationInput, policy: LendingPolicy, scorer: Scorer, protector: PersonalDataProtector) throws(ApplicationError) {
         self.input = input
-        inputsHash = hexString(protector.key(input.canonicalText, kind: .inputs))
+        inputsHash = input.canonicalBytes.withUnsafeBytes { hexString(protector.key($0, kind: .inputs)) }
         do {
             credit = try scorer.score(texts: input.characteristics, reasons: max(policy.decision.credit.adverseReasons, 1))
         } catch {
@@ -352,7 +406,7 @@ struct NormalisedIdentifiers {
         deviceID = NormalisedIdentifiers.normalise(input.deviceID, as: .deviceID)
         ip = NormalisedIdentifiers.normalise(input.ip, as: .ip)
         contactPhone = NormalisedIdentifiers.normalise(input.contactPhone, as: .contactPhone)
-        address = input.address.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+        address = NormalisedIdentifiers.collapsingSpaces(input.address)
     }
 
     /// The normal form of a value of a type.
@@ -361,9 +415,32 @@ struct NormalisedIdentifiers {
         case .idNumber: (try? ResidentID.parse(value).get())?.value ?? value.trimmingSpaces().uppercased()
         case .phone, .contactPhone: MobilePhone.normalise(value) ?? value.trimmingSpaces()
         case .bankCard: BankCard.normalise(value) ?? value.filter { $0 != " " }
-        case .deviceID: value.trimmingSpaces().lowercased()
+        case .deviceID: asciiLowercased(value.trimmingSpaces())
         case .ip: value.trimmingSpaces()
         }
+    }
+
+    /// Runs of spaces and tabs as one space, none at either end.
+    static func collapsingSpaces(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            if byte == 0x20 || byte == 0x09 {
+                pendingSpace = !bytes.isEmpty
+            } else {
+                if pendingSpace { bytes.append(0x20) }
+                pendingSpace = false
+                bytes.append(byte)
+            }
+        }
+        return bytes.count == text.utf8.count ? text : String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// ASCII letters lowered; anything else kept as it is.
+    static func asciiLowercased(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return text }
+        return String(decoding: text.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }, as: UTF8.self)
     }
 
     /// The keyed-hash kind of a type (a contact phone is a phone).

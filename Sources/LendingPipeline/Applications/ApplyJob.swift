@@ -59,22 +59,40 @@ public struct ApplyJob {
             buffer.appendRecord(ApplyJob.outputColumns)
             rejectBuffer.appendRecord(["line", "column", "reason", "raw"])
             featureBuffer.appendRecord(["application_id"] + FraudFeatures.names)
-            var columnIndex: [String: Int] = [:]
             var lastProgress = started
-            var pending: [CSVRecord] = []
-            pending.reserveCapacity(ApplyJob.batchSize)
-            let preparer = processor.preparer
+            let queue = BatchQueue(capacity: 2)
+            // The producer reads and prepares batches on the other core while this thread decides
+            // and stores them in order: the fraud state and the chain need one writer.
+            let producer = Producer(path: inputPath, keepRaw: rejects != nil, reader: processor.reader, preparer: processor.preparer, queue: queue)
+            defer { queue.cancel() }
             try store.withTransaction { transaction in
                 try processor.prepare(transaction)
-                /// Decides a batch: the stateless part on every core, then each in order.
-                func flush() throws {
-                    let prepared = ApplyJob.prepare(pending, columns: columnIndex, preparer: preparer)
-                    for (record, item) in zip(pending, prepared) {
+                Thread.detachNewThread { producer.run() }
+                var columnIndex: [String: Int] = [:]
+                while let item = queue.pop() {
+                    let batch: PreparingBatch
+                    switch item {
+                    case .failure(let error):
+                        throw error
+                    case .header(let names):
+                        for (index, name) in names.enumerated() where columnIndex[name] == nil { columnIndex[name] = index }
+                        let missing = processor.reader.requiredColumns.filter { columnIndex[$0] == nil }
+                        if !missing.isEmpty {
+                            throw ApplicationError(code: "apply.header", field: missing[0],
+                                                   message: "the header lacks \(missing.map { "\"\($0)\"" }.joined(separator: ", ")); add the column\(missing.count > 1 ? "s" : "") (see lending apply --help)",
+                                                   location: SourceLocation(file: inputPath, line: 1, column: 1))
+                        }
+                        continue
+                    case .batch(let prepared):
+                        batch = prepared
+                    }
+                    let outcomes = try processor.decide(batch: batch.prepared, in: transaction)
+                    for (record, item) in zip(batch.records, outcomes) {
                         summary.rows += 1
                         do {
                             let decided: DecidedApplication
                             do {
-                                decided = try processor.decide(try item.get(), in: transaction)
+                                decided = try item.get()
                             } catch var error as ApplicationError {
                                 if error.location == nil { error.location = record.location(ofField: columnIndex[error.field] ?? 0) }
                                 throw error
@@ -101,7 +119,6 @@ public struct ApplyJob {
                             summary.rejected += 1
                         }
                     }
-                    pending.removeAll(keepingCapacity: true)
                     if buffer.count > 1 << 16 { try output.write(buffer); buffer.removeAll() }
                     if featureBuffer.count > 1 << 16 { try features?.write(featureBuffer); featureBuffer.removeAll() }
                     if let progress {
@@ -112,19 +129,6 @@ public struct ApplyJob {
                         }
                     }
                 }
-                try CSVRecordReader.read(path: inputPath, header: { (names: [String]) throws(ApplicationError) in
-                    for (index, name) in names.enumerated() { columnIndex[name] = index }
-                    let missing = processor.reader.requiredColumns.filter { columnIndex[$0] == nil }
-                    if !missing.isEmpty {
-                        throw ApplicationError(code: "apply.header", field: missing[0],
-                                               message: "the header lacks \(missing.map { "\"\($0)\"" }.joined(separator: ", ")); add the column\(missing.count > 1 ? "s" : "") (see lending apply --help)",
-                                               location: SourceLocation(file: inputPath, line: 1, column: 1))
-                    }
-                }, record: { (record: CSVRecord) throws in
-                    pending.append(record)
-                    if pending.count == ApplyJob.batchSize { try flush() }
-                })
-                if !pending.isEmpty { try flush() }
             }
             try output.write(buffer)
             try rejects?.write(rejectBuffer)
@@ -147,7 +151,7 @@ public struct ApplyJob {
     static let batchSize = 512
 
     /// Reads and prepares a batch of records on every core; results keep the records' order.
-    static func prepare(_ records: [CSVRecord], columns: [String: Int], preparer: ApplicationProcessor.Preparer)
+    static func prepare(_ records: [CSVRecord], columns: ApplicationReader.ColumnMap, preparer: ApplicationProcessor.Preparer)
         -> [Result<PreparedApplication, any Error>] {
         let results = UnsafeMutableBufferPointer<Result<PreparedApplication, any Error>>.allocate(capacity: records.count)
         defer { results.deallocate() }
@@ -165,21 +169,21 @@ public struct ApplyJob {
         return array
     }
 
-    private static func prepareOne(_ record: CSVRecord, columns: [String: Int], preparer: ApplicationProcessor.Preparer)
+    private static func prepareOne(_ record: CSVRecord, columns: ApplicationReader.ColumnMap, preparer: ApplicationProcessor.Preparer)
         -> Result<PreparedApplication, any Error> {
         if let problem = record.problem { return .failure(problem) }
         let input: ApplicationInput
         do {
-            input = try preparer.reader.read { name in columns[name].map { record.fields[$0] } }
+            input = try preparer.reader.read(fields: record.fields, columns: columns)
         } catch {
             return .failure(ApplicationError(code: "apply.field", field: error.field, message: error.message,
-                                             location: record.location(ofField: columns[error.field] ?? 0)))
+                                             location: record.location(ofField: columns.positions[error.field] ?? 0)))
         }
         do {
             return .success(try preparer.prepare(input))
         } catch {
             var located = error
-            located.location = record.location(ofField: columns[error.field] ?? 0)
+            located.location = record.location(ofField: columns.positions[error.field] ?? 0)
             return .failure(located)
         }
     }
@@ -209,6 +213,115 @@ public struct ApplyJob {
         buffer.appendComma()
         buffer.appendField(record.reasons.map(\.code).joined(separator: ";"))
         buffer.appendNewline()
+    }
+}
+
+/// Records with their prepared applications, handed from the producer to the deciding thread.
+final class PreparingBatch: @unchecked Sendable {
+    let records: [CSVRecord]
+    let prepared: [Result<PreparedApplication, any Error>]
+
+    init(records: [CSVRecord], prepared: [Result<PreparedApplication, any Error>]) {
+        self.records = records
+        self.prepared = prepared
+    }
+}
+
+/// A bounded queue between the producer and the deciding thread.
+final class BatchQueue: @unchecked Sendable {
+    enum Item {
+        case header([String])
+        case batch(PreparingBatch)
+        case failure(any Error)
+    }
+
+    private let condition = NSCondition()
+    private var items: [Item] = []
+    private var finished = false
+    private var cancelled = false
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Waits for room; `false` when the consumer has gone.
+    func push(_ item: Item) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity && !cancelled { condition.wait() }
+        if cancelled { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    /// The next item, or `nil` once the producer finished and everything was taken.
+    func pop() -> Item? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !finished { condition.wait() }
+        guard !items.isEmpty else { return nil }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
+    func finish() {
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
+    }
+
+    /// The consumer stopped: the producer's next push fails and it stops reading.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        items.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// Reads the applications file and prepares batches (on every core) for the deciding thread.
+struct Producer: Sendable {
+    let path: String
+    let keepRaw: Bool
+    let reader: ApplicationReader
+    let preparer: ApplicationProcessor.Preparer
+    let queue: BatchQueue
+
+    struct Stopped: Error {}
+
+    func run() {
+        var columns = reader.columnMap(header: [])
+        var pending: [CSVRecord] = []
+        pending.reserveCapacity(ApplyJob.batchSize)
+        do {
+            func flush() throws(Stopped) {
+                let prepared = ApplyJob.prepare(pending, columns: columns, preparer: preparer)
+                guard queue.push(.batch(PreparingBatch(records: pending, prepared: prepared))) else { throw Stopped() }
+                pending = []
+                pending.reserveCapacity(ApplyJob.batchSize)
+            }
+            try CSVRecordReader.read(path: path, keepRaw: keepRaw, header: { (names: [String]) throws(Stopped) in
+                columns = reader.columnMap(header: names)
+                guard queue.push(.header(names)) else { throw Stopped() }
+            }, record: { (record: CSVRecord) throws(Stopped) in
+                pending.append(record)
+                if pending.count == ApplyJob.batchSize { try flush() }
+            })
+            if !pending.isEmpty && !queue.isCancelled { try flush() }
+        } catch is Stopped {
+        } catch {
+            _ = queue.push(.failure(error))
+        }
+        queue.finish()
     }
 }
 

@@ -132,8 +132,14 @@ public protocol DecisionTransaction: DecisionHistoryReading {
     /// The stored application, if any.
     func application(_ applicationID: String) throws -> StoredApplication?
     func whitelistEntry(personKey: String) throws -> WhitelistEntry?
+    /// Whitelist entries of several people at once, by person key (absent: not invited).
+    func whitelistEntries(personKeys: [String]) throws -> [String: WhitelistEntry]
+    /// The stored inputs hashes of those of `applicationIDs` already stored.
+    func inputsHashes(applicationIDs: [String]) throws -> [String: String]
     /// Stores an application and its first decision (the decision's sequence is the next one).
     func insert(_ application: StoredApplication, decision: DecisionRecord) throws
+    /// Stores applications with their first decisions, in order.
+    func insert(_ rows: [(application: StoredApplication, decision: DecisionRecord)]) throws
     /// Appends a later decision (a review) to the chain.
     func append(decision: DecisionRecord) throws
     func openReview(_ item: ReviewItem) throws

@@ -96,6 +96,22 @@ public final class InMemoryDecisionStore: DecisionStore {
 
         func whitelistEntry(personKey: String) throws -> WhitelistEntry? { state.whitelist[personKey] }
 
+        func whitelistEntries(personKeys: [String]) throws -> [String: WhitelistEntry] {
+            var found: [String: WhitelistEntry] = [:]
+            for key in personKeys { found[key] = state.whitelist[key] }
+            return found
+        }
+
+        func inputsHashes(applicationIDs: [String]) throws -> [String: String] {
+            var found: [String: String] = [:]
+            for id in applicationIDs { found[id] = state.applications[id]?.inputsHash }
+            return found
+        }
+
+        func insert(_ rows: [(application: StoredApplication, decision: DecisionRecord)]) throws {
+            for row in rows { try insert(row.application, decision: row.decision) }
+        }
+
         func insert(_ application: StoredApplication, decision: DecisionRecord) throws {
             guard state.applications[application.applicationID] == nil else {
                 throw LendingError(code: "store.duplicate", message: "application \(application.applicationID) is already stored")
