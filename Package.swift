@@ -13,12 +13,17 @@ let package = Package(
         .library(name: "LendingPipeline", targets: ["LendingPipeline"]),
         .library(name: "LendingStore", targets: ["LendingStore"]),
         .library(name: "LendingSimulation", targets: ["LendingSimulation"]),
+        .library(name: "LendingHTTP", targets: ["LendingHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Bottom: values shared by every module (money, days, diagnostics).
@@ -34,6 +39,7 @@ let package = Package(
         .target(name: "LendingDecisioning", dependencies: ["LendingModel", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "LendingServicing", dependencies: ["LendingModel", "LendingLedger"]),
         .target(name: "LendingCollections", dependencies: ["LendingModel"]),
+        .target(name: "LendingDisbursement", dependencies: ["LendingModel"]),
         // Offline: binning, regression, scaling, metrics. Services link scoring, not this.
         .target(name: "LendingTraining", dependencies: ["LendingModel", "LendingScoring"]),
         // Synthetic data: applications with labelled fraud, repayment behaviour.
@@ -44,6 +50,7 @@ let package = Package(
             dependencies: [
                 "LendingModel", "LendingCSV", "LendingScoring", "LendingTraining",
                 "LendingIdentity", "LendingFraud", "LendingPreCredit", "LendingDecisioning",
+                "LendingLedger", "LendingServicing", "LendingDisbursement",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -53,7 +60,20 @@ let package = Package(
             name: "LendingStore",
             dependencies: [
                 "LendingPipeline", "LendingModel", "LendingDecisioning", "LendingPreCredit", "LendingFraud",
+                "LendingLedger", "LendingServicing", "LendingDisbursement",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Adapters: HTTP (Hummingbird) over the pipeline.
+        .target(
+            name: "LendingHTTP",
+            dependencies: [
+                "LendingPipeline", "LendingScoring", "LendingModel", "LendingDecisioning",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Tests only.
@@ -63,7 +83,7 @@ let package = Package(
             name: "lending",
             dependencies: [
                 "LendingPipeline", "LendingStore", "LendingSimulation", "LendingScoring", "LendingTraining",
-                "LendingCSV", "LendingModel",
+                "LendingCSV", "LendingModel", "LendingHTTP", "LendingServicing", "LendingLedger", "LendingDisbursement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -76,6 +96,14 @@ let package = Package(
         .testTarget(name: "LendingPreCreditTests", dependencies: ["LendingPreCredit", "LendingModel"]),
         .testTarget(name: "LendingDecisioningTests", dependencies: ["LendingDecisioning", "LendingModel"]),
         .testTarget(name: "LendingServicingTests", dependencies: ["LendingServicing", "LendingLedger", "LendingModel", "LendingTestSupport"]),
+        .testTarget(name: "LendingDisbursementTests", dependencies: ["LendingDisbursement", "LendingModel", "LendingTestSupport"]),
+        .testTarget(
+            name: "LendingHTTPTests",
+            dependencies: [
+                "LendingHTTP", "LendingPipeline", "LendingStore", "LendingScoring", "LendingModel", "LendingTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "LendingCollectionsTests", dependencies: ["LendingCollections", "LendingModel", "LendingTestSupport"]),
         .testTarget(name: "LendingSimulationTests", dependencies: ["LendingSimulation", "LendingIdentity", "LendingModel", "LendingCSV", "LendingTestSupport"]),
         .testTarget(name: "LendingTrainingTests", dependencies: ["LendingTraining", "LendingScoring", "LendingModel", "LendingTestSupport"]),
@@ -89,7 +117,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LendingStoreTests",
-            dependencies: ["LendingStore", "LendingPipeline", "LendingDecisioning", "LendingPreCredit", "LendingModel", "LendingTestSupport"]
+            dependencies: [
+                "LendingStore", "LendingPipeline", "LendingDecisioning", "LendingPreCredit", "LendingFraud", "LendingModel", "LendingTestSupport",
+                "LendingLedger", "LendingServicing", "LendingDisbursement",
+            ]
         ),
         .testTarget(name: "LendingCLITests", dependencies: ["LendingTestSupport", "lending"]),
     ]

@@ -1,0 +1,1 @@
+// LendingDisbursement: payout state machine (issue 5). Being written.

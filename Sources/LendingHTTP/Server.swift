@@ -1,0 +1,3 @@
+import Hummingbird
+
+// LendingHTTP: lending serve (issue 7). Being written.

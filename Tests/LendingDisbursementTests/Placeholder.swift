@@ -1,0 +1,4 @@
+import Testing
+import LendingDisbursement
+
+@Test func moduleLinks() {}

@@ -1,0 +1,4 @@
+import Testing
+import LendingHTTP
+
+@Test func moduleLinks() {}
