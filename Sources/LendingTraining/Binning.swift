@@ -204,11 +204,28 @@ public enum Binner {
     /// Fine classes at quantiles of the present values, merged optimally.
     static func numericCuts(_ present: [(value: Double, bad: Bool)], rows: Int, options: BinningOptions) -> [Double] {
         guard let first = present.first?.value else { return [] }
-        // Fine classes: cut at the value found at each quantile (distinct, above the minimum).
+        // Fine classes: a column with no more distinct values than fine classes (counts, flags)
+        // gets one class per value; any other is cut at the value found at each quantile
+        // (distinct, above the minimum).
+        var distinct: [Double] = [first]
+        for item in present where item.value > distinct[distinct.count - 1] {
+            distinct.append(item.value)
+            if distinct.count > options.fineBins { break }
+        }
         var fineCuts: [Double] = []
-        for step in 1..<max(options.fineBins, 2) {
-            let value = present[step * present.count / options.fineBins].value
-            if value > first && (fineCuts.last.map { value > $0 } ?? true) { fineCuts.append(value) }
+        if distinct.count <= options.fineBins {
+            fineCuts = Array(distinct.dropFirst())
+        } else {
+            for step in 1..<max(options.fineBins, 2) {
+                let value = present[step * present.count / options.fineBins].value
+                if value > first && (fineCuts.last.map { value > $0 } ?? true) { fineCuts.append(value) }
+            }
+            // A mass at one value with a long, thin tail (counts of shared devices, ring sizes)
+            // collapses the quantiles: cut at the smallest distinct values instead, the tail
+            // above them in the last class.
+            if fineCuts.count < (options.fineBins - 1) / 2 {
+                fineCuts = Array(distinct[1..<options.fineBins])
+            }
         }
         var goods = [Int](repeating: 0, count: fineCuts.count + 1)
         var bads = goods

@@ -62,8 +62,28 @@ public enum LogisticRegression {
                 hessian[a, a] += l2
                 newLogLikelihood -= 0.5 * l2 * beta[a] * beta[a]
             }
-            guard let step = hessian.solve(gradient) else {
+            guard var step = hessian.solve(gradient) else {
                 throw TrainingError("train.singular", "the regression is singular (characteristics are collinear or constant); remove one with --exclude or add --l2")
+            }
+            // Damped Newton: a full step can overshoot far from the optimum (a rare, strongly
+            // predictive bin), so halve it until the penalised log-likelihood does not fall.
+            func penalisedLogLikelihood(_ coefficients: [Double]) -> Double {
+                var total = 0.0
+                for row in 0..<rows {
+                    var linear = coefficients[0]
+                    for column in 1..<size { linear += coefficients[column] * columns[column - 1][row] }
+                    total += bad[row] ? logSigmoid(linear) : logSigmoid(-linear)
+                }
+                for a in 1..<max(size, 1) where l2 > 0 { total -= 0.5 * l2 * coefficients[a] * coefficients[a] }
+                return total
+            }
+            var halvings = 0
+            while halvings < 40 {
+                let trial = zip(beta, step).map { $0 + $1 }
+                let value = penalisedLogLikelihood(trial)
+                if value.isFinite && value >= newLogLikelihood - 1e-9 * max(1, abs(newLogLikelihood)) { break }
+                step = step.map { $0 / 2 }
+                halvings += 1
             }
             var largest = 0.0
             for index in 0..<size {

@@ -21,6 +21,24 @@ import Testing
         #expect(abs(fit.standardErrors[1] - variance1.squareRoot()) < 1e-9)
     }
 
+    /// A rare, strongly predictive bin: an undamped Newton step from the prior odds overshoots and
+    /// diverges (it did, on fraud features); the damped one reaches the two group logits.
+    @Test func convergesOnARareStronglyPredictiveBin() throws {
+        // WoE-coded like the virtual-operator phone flag of the fraud data: 2 864 bads of 131 828
+        // at -0.4033, 1 557 bads of 5 593 at 2.4515.
+        var x: [Double] = []
+        var bad: [Bool] = []
+        for index in 0..<131_828 { x.append(-0.4033); bad.append(index < 2_864) }
+        for index in 0..<5_593 { x.append(2.4515); bad.append(index < 1_557) }
+        let fit = try LogisticRegression.fit(columns: [x], bad: bad)
+        func logit(_ p: Double) -> Double { naturalLog(p / (1 - p)) }
+        let low = logit(2_864.0 / 131_828), high = logit(1_557.0 / 5_593)
+        let slope = (high - low) / (2.4515 + 0.4033)
+        #expect(fit.converged)
+        #expect(abs(fit.coefficients[1] - slope) < 1e-6)
+        #expect(abs(fit.coefficients[0] - (low + 0.4033 * slope)) < 1e-6)
+    }
+
     @Test func refusesOneClass() {
         #expect(throws: TrainingError.self) { try LogisticRegression.fit(columns: [[1, 2, 3]], bad: [false, false, false]) }
     }
