@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "LendingCSVTests", dependencies: ["LendingCSV", "LendingTestSupport"]),
         .testTarget(name: "LendingLedgerTests", dependencies: ["LendingLedger", "LendingModel", "LendingTestSupport"]),
         .testTarget(name: "LendingIdentityTests", dependencies: ["LendingIdentity", "LendingModel"]),
-        .testTarget(name: "LendingFraudTests", dependencies: ["LendingFraud", "LendingScoring", "LendingModel"]),
+        .testTarget(name: "LendingFraudTests", dependencies: ["LendingFraud", "LendingScoring", "LendingModel", "LendingTestSupport"]),
         .testTarget(name: "LendingPreCreditTests", dependencies: ["LendingPreCredit", "LendingModel"]),
         .testTarget(name: "LendingDecisioningTests", dependencies: ["LendingDecisioning", "LendingModel"]),
         .testTarget(name: "LendingServicingTests", dependencies: ["LendingServicing", "LendingLedger", "LendingModel", "LendingTestSupport"]),

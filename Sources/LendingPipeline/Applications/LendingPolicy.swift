@@ -83,10 +83,13 @@ public struct LendingPolicy: Sendable, Equatable, Codable {
     }
 
     /// The standard policy as pretty JSON (what Models/policy-default.json holds).
-    public static func standardJSON() -> String {
+    public static func standardJSON() -> String { json(standard) }
+
+    /// A policy as pretty JSON with sorted keys.
+    public static func json(_ policy: LendingPolicy) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(standard)) ?? Data()
+        let data = (try? encoder.encode(policy)) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
