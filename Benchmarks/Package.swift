@@ -35,6 +35,18 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "DecisionLatency",
+            dependencies: [
+                .product(name: "LendingPipeline", package: rootIdentity),
+                .product(name: "LendingStore", package: rootIdentity),
+                .product(name: "LendingSimulation", package: rootIdentity),
+                .product(name: "LendingScoring", package: rootIdentity),
+                .product(name: "LendingCSV", package: rootIdentity),
+                .product(name: "LendingModel", package: rootIdentity),
+            ],
+            path: "DecisionLatency"
+        ),
+        .executableTarget(
             name: "SingleApplicantLatency",
             dependencies: [
                 .product(name: "LendingScoring", package: rootIdentity),
