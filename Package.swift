@@ -31,6 +31,7 @@ let package = Package(
         // Foundations.
         .target(name: "LendingCSV", dependencies: ["LendingModel"]),
         .target(name: "LendingScoring"),
+        .target(name: "LendingReportKit"),
         .target(name: "LendingLedger", dependencies: ["LendingModel", .product(name: "Crypto", package: "swift-crypto")]),
         // Stages: pure functions of values.
         .target(name: "LendingIdentity", dependencies: ["LendingModel"]),
@@ -38,10 +39,10 @@ let package = Package(
         .target(name: "LendingPreCredit", dependencies: ["LendingModel"]),
         .target(name: "LendingDecisioning", dependencies: ["LendingModel", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "LendingServicing", dependencies: ["LendingModel", "LendingLedger"]),
-        .target(name: "LendingCollections", dependencies: ["LendingModel"]),
+        .target(name: "LendingCollections", dependencies: ["LendingModel", "LendingReportKit"]),
         .target(name: "LendingDisbursement", dependencies: ["LendingModel"]),
         // Offline: binning, regression, scaling, metrics. Services link scoring, not this.
-        .target(name: "LendingTraining", dependencies: ["LendingModel", "LendingScoring"]),
+        .target(name: "LendingTraining", dependencies: ["LendingModel", "LendingScoring", "LendingReportKit"]),
         // Synthetic data: applications with labelled fraud, repayment behaviour.
         .target(name: "LendingSimulation", dependencies: ["LendingModel", "LendingIdentity", "LendingCSV"]),
         // Orchestration: the one place that performs I/O.

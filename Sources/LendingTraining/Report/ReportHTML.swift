@@ -1,3 +1,5 @@
+import LendingReportKit
+
 /// Renders a `TrainingReport` as one self-contained HTML5 page: inline CSS, charts as inline
 /// SVG, no script and no reference to anything outside the page.
 ///
@@ -13,7 +15,7 @@ public enum ReportHTML {
         page.reserveCapacity(64 * 1024)
         page += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        page += "<title>\(escape(report.title))</title>\n<style>\n\(styleSheet)</style>\n</head>\n<body>\n<main>\n"
+        page += "<title>\(ReportKit.escape(report.title))</title>\n<style>\n\(styleSheet)</style>\n</head>\n<body>\n<main>\n"
         page += header(report)
         page += warnings(report.warnings)
         page += metrics(report)
@@ -32,10 +34,10 @@ public enum ReportHTML {
 
 extension ReportHTML {
     static func header(_ report: TrainingReport) -> String {
-        var html = "<header>\n<p class=\"eyebrow\">Scorecard training report</p>\n<h1>\(escape(report.title))</h1>\n"
+        var html = "<header>\n<p class=\"eyebrow\">Scorecard training report</p>\n<h1>\(ReportKit.escape(report.title))</h1>\n"
         if !report.settings.isEmpty {
             html += "<ul class=\"settings\">\n"
-            for setting in report.settings { html += "<li>\(escape(setting))</li>\n" }
+            for setting in report.settings { html += "<li>\(ReportKit.escape(setting))</li>\n" }
             html += "</ul>\n"
         }
         html += "<nav>"
@@ -50,7 +52,7 @@ extension ReportHTML {
     static func warnings(_ warnings: [String]) -> String {
         guard !warnings.isEmpty else { return "" }
         var html = "<section class=\"warnings\" id=\"warnings\">\n<h2>Warnings (\(warnings.count))</h2>\n<ul>\n"
-        for warning in warnings { html += "<li>\(escape(warning))</li>\n" }
+        for warning in warnings { html += "<li>\(ReportKit.escape(warning))</li>\n" }
         return html + "</ul>\n</section>\n"
     }
 
@@ -65,15 +67,15 @@ extension ReportHTML {
         html += "</tr></thead>\n<tbody>\n"
         for (index, sample) in report.samples.enumerated() {
             let badRate = sample.rows > 0 ? Double(sample.bads) / Double(sample.rows) * 100 : .nan
-            html += "<tr><td><span class=\"swatch\" style=\"background:\(sampleColour(index))\"></span>\(escape(sample.name))</td>"
-            html += numberCell(integer(sample.rows)) + numberCell(integer(sample.bads)) + numberCell(fixed(badRate, 2))
-            html += numberCell(fixed(sample.ks, 3)) + numberCell(fixed(sample.ksScore, 1))
-            html += numberCell(fixed(sample.auc, 3)) + numberCell(fixed(sample.gini, 3))
+            html += "<tr><td><span class=\"swatch\" style=\"background:\(sampleColour(index))\"></span>\(ReportKit.escape(sample.name))</td>"
+            html += numberCell(ReportKit.integer(sample.rows)) + numberCell(ReportKit.integer(sample.bads)) + numberCell(ReportKit.fixed(badRate, 2))
+            html += numberCell(ReportKit.fixed(sample.ks, 3)) + numberCell(ReportKit.fixed(sample.ksScore, 1))
+            html += numberCell(ReportKit.fixed(sample.auc, 3)) + numberCell(ReportKit.fixed(sample.gini, 3))
             if let psi = report.scorePSI {
                 if index == 0 {
                     html += "<td class=\"num muted\">reference</td>"
                 } else if index == 1 {
-                    html += "<td class=\"num\">\(fixed(psi, 4)) \(stabilityBadge(psi))</td>"
+                    html += "<td class=\"num\">\(ReportKit.fixed(psi, 4)) \(stabilityBadge(psi))</td>"
                 } else {
                     html += "<td class=\"num muted\">—</td>"
                 }
@@ -92,8 +94,8 @@ extension ReportHTML {
         var html = "<section id=\"discrimination\">\n<h2>Discrimination</h2>\n"
         guard !samples.isEmpty else { return html + emptyNote("No samples were evaluated.") + "</section>\n" }
         html += "<div class=\"charts\">\n"
-        html += figure("ROC curve", rocChart(samples))
-        html += figure("KS: cumulative bads and goods by score (\(escape(samples[0].name)))", ksChart(samples[0]))
+        html += ReportKit.figure("ROC curve", rocChart(samples))
+        html += ReportKit.figure("KS: cumulative bads and goods by score (\(ReportKit.escape(samples[0].name)))", ksChart(samples[0]))
         return html + "</div>\n</section>\n"
     }
 
@@ -102,7 +104,7 @@ extension ReportHTML {
         guard !samples.isEmpty else { return html + emptyNote("No samples were evaluated.") + "</section>\n" }
         html += "<div class=\"charts\">\n"
         for sample in samples.prefix(2) {
-            html += figure("Goods and bads by score band (\(escape(sample.name)), share of each class)", distributionChart(sample))
+            html += ReportKit.figure("Goods and bads by score band (\(ReportKit.escape(sample.name)), share of each class)", distributionChart(sample))
         }
         return html + "</div>\n</section>\n"
     }
@@ -112,7 +114,7 @@ extension ReportHTML {
         guard !samples.isEmpty else { return html + emptyNote("No samples were evaluated.") + "</section>\n" }
         html += "<div class=\"charts\">\n"
         for (index, sample) in samples.enumerated() {
-            html += figure("Predicted vs observed bad rate by score decile (\(escape(sample.name)))",
+            html += ReportKit.figure("Predicted vs observed bad rate by score decile (\(ReportKit.escape(sample.name)))",
                            calibrationChart(sample, colour: sampleColour(index)))
         }
         return html + "</div>\n</section>\n"
@@ -125,9 +127,9 @@ extension ReportHTML {
         html += "<th class=\"num\">Std. error</th><th class=\"num\">z</th><th class=\"num\">p-value</th>"
         html += "<th class=\"num\">VIF</th></tr></thead>\n<tbody>\n"
         for coefficient in coefficients {
-            html += "<tr><td>\(escape(coefficient.name))</td>"
-            html += numberCell(fixed(coefficient.estimate, 4)) + numberCell(fixed(coefficient.standardError, 4))
-            html += numberCell(fixed(coefficient.z, 2))
+            html += "<tr><td>\(ReportKit.escape(coefficient.name))</td>"
+            html += numberCell(ReportKit.fixed(coefficient.estimate, 4)) + numberCell(ReportKit.fixed(coefficient.standardError, 4))
+            html += numberCell(ReportKit.fixed(coefficient.z, 2))
             let p = coefficient.pValue
             if p.isFinite && p > 0.05 {
                 html += "<td class=\"num flag\" title=\"p-value above 0.05\">\(pValue(p)) ▲</td>"
@@ -136,9 +138,9 @@ extension ReportHTML {
             }
             if let vif = coefficient.vif {
                 if vif.isFinite && vif <= 10 {
-                    html += numberCell(fixed(vif, 2))
+                    html += numberCell(ReportKit.fixed(vif, 2))
                 } else {
-                    html += "<td class=\"num flag\" title=\"variance inflation above 10\">\(fixed(vif, 2)) ▲</td>"
+                    html += "<td class=\"num flag\" title=\"variance inflation above 10\">\(ReportKit.fixed(vif, 2)) ▲</td>"
                 }
             } else {
                 html += "<td class=\"num muted\">—</td>"
@@ -158,20 +160,20 @@ extension ReportHTML {
         let others = characteristics.filter { !$0.selected }
         if selected.isEmpty { html += emptyNote("No characteristic was selected for the model.") }
         for characteristic in selected {
-            html += "<article class=\"characteristic\">\n<h3>\(escape(characteristic.name)) "
-            html += "<span class=\"kind\">\(escape(characteristic.kind))</span> "
-            html += "<span class=\"iv\">IV \(fixed(characteristic.informationValue, 4)) · \(ivStrength(characteristic.informationValue))</span></h3>\n"
-            if let note = characteristic.note { html += "<p class=\"note\">\(escape(note))</p>\n" }
+            html += "<article class=\"characteristic\">\n<h3>\(ReportKit.escape(characteristic.name)) "
+            html += "<span class=\"kind\">\(ReportKit.escape(characteristic.kind))</span> "
+            html += "<span class=\"iv\">IV \(ReportKit.fixed(characteristic.informationValue, 4)) · \(ivStrength(characteristic.informationValue))</span></h3>\n"
+            if let note = characteristic.note { html += "<p class=\"note\">\(ReportKit.escape(note))</p>\n" }
             html += characteristicBody(characteristic)
             html += "</article>\n"
         }
         if !others.isEmpty {
             html += "<h3 class=\"subhead\">Not selected (\(others.count))</h3>\n"
             for characteristic in others {
-                html += "<details class=\"characteristic\">\n<summary><span class=\"name\">\(escape(characteristic.name))</span> "
-                html += "<span class=\"kind\">\(escape(characteristic.kind))</span> "
-                html += "<span class=\"iv\">IV \(fixed(characteristic.informationValue, 4))</span>"
-                if let note = characteristic.note { html += " <span class=\"note\">— \(escape(note))</span>" }
+                html += "<details class=\"characteristic\">\n<summary><span class=\"name\">\(ReportKit.escape(characteristic.name))</span> "
+                html += "<span class=\"kind\">\(ReportKit.escape(characteristic.kind))</span> "
+                html += "<span class=\"iv\">IV \(ReportKit.fixed(characteristic.informationValue, 4))</span>"
+                if let note = characteristic.note { html += " <span class=\"note\">— \(ReportKit.escape(note))</span>" }
                 html += "</summary>\n"
                 html += characteristicBody(characteristic)
                 html += "</details>\n"
@@ -192,17 +194,17 @@ extension ReportHTML {
             goods += bin.goods
             bads += bin.bads
             if bin.iv.isFinite { iv += bin.iv }
-            html += "<tr><td class=\"label\">\(escape(bin.label))</td>"
-            html += numberCell(integer(bin.count)) + numberCell(integer(bin.goods)) + numberCell(integer(bin.bads))
-            html += numberCell(fixed(bin.badRate * 100, 2))
-            html += "<td class=\"num \(bin.woe > 0 ? "risk" : "safe")\">\(fixed(bin.woe, 3))</td>"
-            html += numberCell(fixed(bin.iv, 4))
-            html += bin.points.map { numberCell(fixed($0, 1)) } ?? "<td class=\"num muted\">—</td>"
+            html += "<tr><td class=\"label\">\(ReportKit.escape(bin.label))</td>"
+            html += numberCell(ReportKit.integer(bin.count)) + numberCell(ReportKit.integer(bin.goods)) + numberCell(ReportKit.integer(bin.bads))
+            html += numberCell(ReportKit.fixed(bin.badRate * 100, 2))
+            html += "<td class=\"num \(bin.woe > 0 ? "risk" : "safe")\">\(ReportKit.fixed(bin.woe, 3))</td>"
+            html += numberCell(ReportKit.fixed(bin.iv, 4))
+            html += bin.points.map { numberCell(ReportKit.fixed($0, 1)) } ?? "<td class=\"num muted\">—</td>"
             html += "</tr>\n"
         }
         let totalRate = count > 0 ? Double(bads) / Double(count) * 100 : .nan
-        html += "</tbody>\n<tfoot><tr><td>Total</td>" + numberCell(integer(count)) + numberCell(integer(goods))
-        html += numberCell(integer(bads)) + numberCell(fixed(totalRate, 2)) + "<td></td>" + numberCell(fixed(iv, 4))
+        html += "</tbody>\n<tfoot><tr><td>Total</td>" + numberCell(ReportKit.integer(count)) + numberCell(ReportKit.integer(goods))
+        html += numberCell(ReportKit.integer(bads)) + numberCell(ReportKit.fixed(totalRate, 2)) + "<td></td>" + numberCell(ReportKit.fixed(iv, 4))
         html += "<td></td></tr></tfoot>\n</table>\n"
         html += woeChart(characteristic)
         return html + "</div>\n"
@@ -213,7 +215,7 @@ extension ReportHTML {
         var html = "<section id=\"stability\">\n<h2>Characteristic stability (CSI, test vs train)</h2>\n"
         html += "<table class=\"csi\">\n<thead><tr><th>Characteristic</th><th class=\"num\">CSI</th><th>Stability</th></tr></thead>\n<tbody>\n"
         for value in values {
-            html += "<tr><td>\(escape(value.name))</td>" + numberCell(fixed(value.value, 4))
+            html += "<tr><td>\(ReportKit.escape(value.name))</td>" + numberCell(ReportKit.fixed(value.value, 4))
             html += "<td>\(stabilityBadge(value.value))</td></tr>\n"
         }
         return html + "</tbody>\n</table>\n</section>\n"
@@ -223,200 +225,99 @@ extension ReportHTML {
 // MARK: - Charts
 
 extension ReportHTML {
-    /// A rectangle of the SVG canvas mapped to a data domain.
-    struct Plot {
-        var left: Double
-        var top: Double
-        var width: Double
-        var height: Double
-        var xMin: Double
-        var xMax: Double
-        var yMin: Double
-        var yMax: Double
-
-        var right: Double { left + width }
-        var bottom: Double { top + height }
-
-        func x(_ value: Double) -> Double {
-            let span = xMax - xMin
-            return span > 0 ? left + (min(max(value, xMin), xMax) - xMin) / span * width : left
-        }
-
-        func y(_ value: Double) -> Double {
-            let span = yMax - yMin
-            return span > 0 ? bottom - (min(max(value, yMin), yMax) - yMin) / span * height : bottom
-        }
-
-        func point(_ x: Double, _ y: Double) -> String { "\(coordinate(self.x(x))),\(coordinate(self.y(y)))" }
-    }
 
     static let chartWidth = 500.0
     static let chartHeight = 320.0
 
-    static func svgOpen(width: Double, height: Double, label: String) -> String {
-        "<svg class=\"chart\" width=\"\(coordinate(width))\" height=\"\(coordinate(height))\" "
-            + "viewBox=\"0 0 \(coordinate(width)) \(coordinate(height))\" role=\"img\" aria-label=\"\(label)\">\n"
-            + "<title>\(label)</title>\n"
-    }
 
-    /// Grid, axes, tick marks, tick labels and axis titles.
-    static func axes(_ plot: Plot, xTicks: [(Double, String)], yTicks: [(Double, String)], xTitle: String, yTitle: String) -> String {
-        var svg = "<g class=\"grid\">"
-        for (value, _) in yTicks {
-            let y = coordinate(plot.y(value))
-            svg += "<line x1=\"\(coordinate(plot.left))\" y1=\"\(y)\" x2=\"\(coordinate(plot.right))\" y2=\"\(y)\"/>"
-        }
-        for (value, _) in xTicks {
-            let x = coordinate(plot.x(value))
-            svg += "<line x1=\"\(x)\" y1=\"\(coordinate(plot.top))\" x2=\"\(x)\" y2=\"\(coordinate(plot.bottom))\"/>"
-        }
-        svg += "</g>\n<g class=\"axis\">"
-        svg += "<line x1=\"\(coordinate(plot.left))\" y1=\"\(coordinate(plot.bottom))\" x2=\"\(coordinate(plot.right))\" y2=\"\(coordinate(plot.bottom))\"/>"
-        svg += "<line x1=\"\(coordinate(plot.left))\" y1=\"\(coordinate(plot.top))\" x2=\"\(coordinate(plot.left))\" y2=\"\(coordinate(plot.bottom))\"/>"
-        for (value, label) in xTicks {
-            let x = coordinate(plot.x(value))
-            svg += "<line x1=\"\(x)\" y1=\"\(coordinate(plot.bottom))\" x2=\"\(x)\" y2=\"\(coordinate(plot.bottom + 4))\"/>"
-            svg += "<text x=\"\(x)\" y=\"\(coordinate(plot.bottom + 16))\" text-anchor=\"middle\">\(label)</text>"
-        }
-        for (value, label) in yTicks {
-            let y = coordinate(plot.y(value))
-            svg += "<line x1=\"\(coordinate(plot.left - 4))\" y1=\"\(y)\" x2=\"\(coordinate(plot.left))\" y2=\"\(y)\"/>"
-            svg += "<text x=\"\(coordinate(plot.left - 7))\" y=\"\(coordinate(plot.y(value) + 3.5))\" text-anchor=\"end\">\(label)</text>"
-        }
-        svg += "</g>\n"
-        svg += "<text class=\"axis-title\" x=\"\(coordinate(plot.left + plot.width / 2))\" y=\"\(coordinate(plot.bottom + 33))\" "
-        svg += "text-anchor=\"middle\">\(xTitle)</text>\n"
-        let yMid = coordinate(plot.top + plot.height / 2)
-        let yX = coordinate(plot.left - 40)
-        svg += "<text class=\"axis-title\" x=\"\(yX)\" y=\"\(yMid)\" text-anchor=\"middle\" "
-        svg += "transform=\"rotate(-90 \(yX) \(yMid))\">\(yTitle)</text>\n"
-        return svg
-    }
 
-    /// One legend row: a line or a box in `colour`, then escaped-already `text`.
-    static func legendEntry(x: Double, y: Double, colour: String, text: String, dashed: Bool = false, box: Bool = false) -> String {
-        var svg = ""
-        if box {
-            svg += "<rect x=\"\(coordinate(x))\" y=\"\(coordinate(y - 6))\" width=\"12\" height=\"10\" fill=\"\(colour)\"/>"
-        } else {
-            svg += "<line x1=\"\(coordinate(x))\" y1=\"\(coordinate(y - 1))\" x2=\"\(coordinate(x + 18))\" y2=\"\(coordinate(y - 1))\" "
-            svg += "stroke=\"\(colour)\" stroke-width=\"2.5\"\(dashed ? " stroke-dasharray=\"4 3\"" : "")/>"
-        }
-        svg += "<text x=\"\(coordinate(x + 24))\" y=\"\(coordinate(y + 3))\">\(text)</text>\n"
-        return svg
-    }
 
-    /// Legend entries in one row, right-aligned at `right` (widths estimated from the text length).
-    static func legendRow(right: Double, y: Double, entries: [(colour: String, text: String)], box: Bool) -> String {
-        let widths = entries.map { (box ? 18 : 24) + 6.3 * Double($0.text.count) + 14 }
-        var x = right - widths.reduce(0, +)
-        var svg = ""
-        for (entry, width) in zip(entries, widths) {
-            if box {
-                svg += "<rect x=\"\(coordinate(x))\" y=\"\(coordinate(y - 6))\" width=\"12\" height=\"10\" fill=\"\(entry.colour)\"/>"
-                svg += "<text x=\"\(coordinate(x + 17))\" y=\"\(coordinate(y + 3))\">\(entry.text)</text>\n"
-            } else {
-                svg += legendEntry(x: x, y: y, colour: entry.colour, text: entry.text)
-            }
-            x += width
-        }
-        return svg
-    }
 
-    static func noData(_ plot: Plot, _ message: String) -> String {
-        "<text class=\"no-data\" x=\"\(coordinate(plot.left + plot.width / 2))\" y=\"\(coordinate(plot.top + plot.height / 2))\" "
-            + "text-anchor=\"middle\">\(message)</text>\n"
-    }
 
-    static func polyline(_ points: [String], colour: String, width: Double = 2, extra: String = "") -> String {
-        guard points.count >= 2 else { return "" }
-        return "<polyline\(extra) fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(coordinate(width))\" "
-            + "stroke-linejoin=\"round\" points=\"\(points.joined(separator: " "))\"/>\n"
-    }
 
-    static var unitTicks: [(Double, String)] { (0...5).map { (Double($0) / 5, fixed(Double($0) / 5, 1)) } }
+    static var unitTicks: [(Double, String)] { (0...5).map { (Double($0) / 5, ReportKit.fixed(Double($0) / 5, 1)) } }
 
     static func rocChart(_ samples: [SampleReport]) -> String {
-        let plot = Plot(left: 52, top: 14, width: 262, height: 262, xMin: 0, xMax: 1, yMin: 0, yMax: 1)
-        var svg = svgOpen(width: chartWidth, height: chartHeight, label: "ROC curve")
-        svg += axes(plot, xTicks: unitTicks, yTicks: unitTicks, xTitle: "Share of goods flagged (FPR)", yTitle: "Share of bads flagged (TPR)")
-        svg += "<line class=\"reference\" x1=\"\(coordinate(plot.left))\" y1=\"\(coordinate(plot.bottom))\" "
-        svg += "x2=\"\(coordinate(plot.right))\" y2=\"\(coordinate(plot.top))\"/>\n"
+        let plot = ReportKit.Plot(left: 52, top: 14, width: 262, height: 262, xMin: 0, xMax: 1, yMin: 0, yMax: 1)
+        var svg = ReportKit.svgOpen(width: chartWidth, height: chartHeight, label: "ROC curve")
+        svg += ReportKit.axes(plot, xTicks: unitTicks, yTicks: unitTicks, xTitle: "Share of goods flagged (FPR)", yTitle: "Share of bads flagged (TPR)")
+        svg += "<line class=\"reference\" x1=\"\(ReportKit.coordinate(plot.left))\" y1=\"\(ReportKit.coordinate(plot.bottom))\" "
+        svg += "x2=\"\(ReportKit.coordinate(plot.right))\" y2=\"\(ReportKit.coordinate(plot.top))\"/>\n"
         var legendY = plot.top + 10
         let legendX = plot.right + 22
         for (index, sample) in samples.enumerated() {
             let points = sample.roc.filter { $0.x.isFinite && $0.y.isFinite }.map { plot.point($0.x, $0.y) }
-            svg += polyline(points, colour: sampleColour(index), width: 2.2,
-                            extra: " class=\"roc-line\" data-sample=\"\(escape(sample.name))\"")
-            let name = truncated(sample.name, 14)
-            svg += legendEntry(x: legendX, y: legendY, colour: sampleColour(index), text: "\(escape(name)) (AUC \(fixed(sample.auc, 3)))")
+            svg += ReportKit.polyline(points, colour: sampleColour(index), width: 2.2,
+                            extra: " class=\"roc-line\" data-sample=\"\(ReportKit.escape(sample.name))\"")
+            let name = ReportKit.truncated(sample.name, 14)
+            svg += ReportKit.legendEntry(x: legendX, y: legendY, colour: sampleColour(index), text: "\(ReportKit.escape(name)) (AUC \(ReportKit.fixed(sample.auc, 3)))")
             legendY += 20
         }
-        svg += legendEntry(x: legendX, y: legendY, colour: "#a0aec0", text: "random (AUC 0.500)", dashed: true)
+        svg += ReportKit.legendEntry(x: legendX, y: legendY, colour: "#a0aec0", text: "random (AUC 0.500)", dashed: true)
         return svg + "</svg>\n"
     }
 
     static func ksChart(_ sample: SampleReport) -> String {
-        var svg = svgOpen(width: chartWidth, height: chartHeight, label: "KS chart")
+        var svg = ReportKit.svgOpen(width: chartWidth, height: chartHeight, label: "KS chart")
         var scores = sample.ksCurve.map(\.score).filter(\.isFinite)
         if sample.ksScore.isFinite && !scores.isEmpty { scores.append(sample.ksScore) }
         guard var low = scores.min(), var high = scores.max() else {
-            let plot = Plot(left: 52, top: 14, width: 430, height: 262, xMin: 0, xMax: 1, yMin: 0, yMax: 1)
-            svg += axes(plot, xTicks: [], yTicks: unitTicks, xTitle: "Score", yTitle: "Cumulative share")
-            return svg + noData(plot, "No KS curve") + "</svg>\n"
+            let plot = ReportKit.Plot(left: 52, top: 14, width: 430, height: 262, xMin: 0, xMax: 1, yMin: 0, yMax: 1)
+            svg += ReportKit.axes(plot, xTicks: [], yTicks: unitTicks, xTitle: "Score", yTitle: "Cumulative share")
+            return svg + ReportKit.noData(plot, "No KS curve") + "</svg>\n"
         }
         if high <= low { low -= 1; high += 1 }
-        let plot = Plot(left: 52, top: 24, width: 430, height: 252, xMin: low, xMax: high, yMin: 0, yMax: 1)
-        let ticks = niceTicks(low, high, count: 6)
-        svg += axes(plot, xTicks: ticks.values.map { ($0, fixed($0, ticks.decimals)) }, yTicks: unitTicks,
+        let plot = ReportKit.Plot(left: 52, top: 24, width: 430, height: 252, xMin: low, xMax: high, yMin: 0, yMax: 1)
+        let ticks = ReportKit.niceTicks(low, high, count: 6)
+        svg += ReportKit.axes(plot, xTicks: ticks.values.map { ($0, ReportKit.fixed($0, ticks.decimals)) }, yTicks: unitTicks,
                     xTitle: "Score (lower is riskier)", yTitle: "Cumulative share at or below score")
         let valid = sample.ksCurve.filter { $0.score.isFinite }
         let bads = valid.filter { $0.cumulativeBads.isFinite }.map { plot.point($0.score, $0.cumulativeBads) }
         let goods = valid.filter { $0.cumulativeGoods.isFinite }.map { plot.point($0.score, $0.cumulativeGoods) }
-        svg += polyline(bads, colour: badsColour, extra: " class=\"ks-bads\"")
-        svg += polyline(goods, colour: goodsColour, extra: " class=\"ks-goods\"")
+        svg += ReportKit.polyline(bads, colour: badsColour, extra: " class=\"ks-bads\"")
+        svg += ReportKit.polyline(goods, colour: goodsColour, extra: " class=\"ks-goods\"")
         if sample.ksScore.isFinite {
             let x = plot.x(sample.ksScore)
-            svg += "<line class=\"marker\" x1=\"\(coordinate(x))\" y1=\"\(coordinate(plot.top))\" x2=\"\(coordinate(x))\" "
-            svg += "y2=\"\(coordinate(plot.bottom))\"/>\n"
+            svg += "<line class=\"marker\" x1=\"\(ReportKit.coordinate(x))\" y1=\"\(ReportKit.coordinate(plot.top))\" x2=\"\(ReportKit.coordinate(x))\" "
+            svg += "y2=\"\(ReportKit.coordinate(plot.bottom))\"/>\n"
             // The gap itself, on the curve point nearest the KS score.
             if let nearest = valid.filter({ $0.cumulativeBads.isFinite && $0.cumulativeGoods.isFinite })
                 .min(by: { abs($0.score - sample.ksScore) < abs($1.score - sample.ksScore) }) {
-                svg += "<line x1=\"\(coordinate(x))\" y1=\"\(coordinate(plot.y(nearest.cumulativeBads)))\" x2=\"\(coordinate(x))\" "
-                svg += "y2=\"\(coordinate(plot.y(nearest.cumulativeGoods)))\" stroke=\"#1a202c\" stroke-width=\"3\"/>\n"
+                svg += "<line x1=\"\(ReportKit.coordinate(x))\" y1=\"\(ReportKit.coordinate(plot.y(nearest.cumulativeBads)))\" x2=\"\(ReportKit.coordinate(x))\" "
+                svg += "y2=\"\(ReportKit.coordinate(plot.y(nearest.cumulativeGoods)))\" stroke=\"#1a202c\" stroke-width=\"3\"/>\n"
             }
             // Both curves rise with the score, so nothing is drawn right of the marker below
             // the lower curve, nor left of it above the upper one: the label goes there.
             let onLeft = x < plot.left + plot.width * 0.55
-            svg += "<text class=\"marker-label\" x=\"\(coordinate(onLeft ? x + 6 : x - 6))\" "
-            svg += "y=\"\(coordinate(onLeft ? plot.bottom - 8 : plot.top + 14))\" text-anchor=\"\(onLeft ? "start" : "end")\">"
-            svg += "KS \(fixed(sample.ks, 3)) at \(fixed(sample.ksScore, 1))</text>\n"
+            svg += "<text class=\"marker-label\" x=\"\(ReportKit.coordinate(onLeft ? x + 6 : x - 6))\" "
+            svg += "y=\"\(ReportKit.coordinate(onLeft ? plot.bottom - 8 : plot.top + 14))\" text-anchor=\"\(onLeft ? "start" : "end")\">"
+            svg += "KS \(ReportKit.fixed(sample.ks, 3)) at \(ReportKit.fixed(sample.ksScore, 1))</text>\n"
         }
-        svg += legendRow(right: plot.right, y: 12, entries: [(badsColour, "cumulative bads"), (goodsColour, "cumulative goods")], box: false)
+        svg += ReportKit.legendRow(right: plot.right, y: 12, entries: [(badsColour, "cumulative bads"), (goodsColour, "cumulative goods")], box: false)
         return svg + "</svg>\n"
     }
 
     static func distributionChart(_ sample: SampleReport) -> String {
-        var svg = svgOpen(width: chartWidth, height: chartHeight, label: "Score distribution of \(escape(sample.name))")
+        var svg = ReportKit.svgOpen(width: chartWidth, height: chartHeight, label: "Score distribution of \(ReportKit.escape(sample.name))")
         let bands = sample.distribution
         let totalGoods = Double(bands.reduce(0) { $0 + max($1.goods, 0) })
         let totalBads = Double(bands.reduce(0) { $0 + max($1.bads, 0) })
         func share(_ count: Int, _ total: Double) -> Double { total > 0 ? Double(max(count, 0)) / total * 100 : 0 }
         let highest = bands.map { max(share($0.goods, totalGoods), share($0.bads, totalBads)) }.max() ?? 0
-        let yTicks = niceTicks(0, max(highest, 1), count: 5)
+        let yTicks = ReportKit.niceTicks(0, max(highest, 1), count: 5)
         let yTop = max(yTicks.values.last ?? 1, highest)
-        let plot = Plot(left: 52, top: 24, width: 430, height: 252, xMin: 0, xMax: Double(max(bands.count, 1)), yMin: 0, yMax: yTop)
+        let plot = ReportKit.Plot(left: 52, top: 24, width: 430, height: 252, xMin: 0, xMax: Double(max(bands.count, 1)), yMin: 0, yMax: yTop)
         // Bands are of equal width: round scores as x ticks, placed by linear interpolation.
         var xTicks: [(Double, String)] = []
         if let first = bands.first, let last = bands.last, first.lower.isFinite, last.upper.isFinite, last.upper > first.lower {
-            let ticks = niceTicks(first.lower, last.upper, count: 6)
+            let ticks = ReportKit.niceTicks(first.lower, last.upper, count: 6)
             for value in ticks.values where value <= last.upper {
-                xTicks.append(((value - first.lower) / (last.upper - first.lower) * Double(bands.count), fixed(value, ticks.decimals)))
+                xTicks.append(((value - first.lower) / (last.upper - first.lower) * Double(bands.count), ReportKit.fixed(value, ticks.decimals)))
             }
         }
-        svg += axes(plot, xTicks: xTicks, yTicks: yTicks.values.map { ($0, fixed($0, yTicks.decimals) + "%") },
+        svg += ReportKit.axes(plot, xTicks: xTicks, yTicks: yTicks.values.map { ($0, ReportKit.fixed($0, yTicks.decimals) + "%") },
                     xTitle: "Score band", yTitle: "Share of class in band")
-        guard !bands.isEmpty else { return svg + noData(plot, "No score distribution") + "</svg>\n" }
+        guard !bands.isEmpty else { return svg + ReportKit.noData(plot, "No score distribution") + "</svg>\n" }
         let slot = plot.width / Double(bands.count)
         let gap = max(slot * 0.12, 0.5)
         let barWidth = (slot - 2 * gap) / 2
@@ -425,54 +326,49 @@ extension ReportHTML {
             let x0 = plot.left + Double(index) * slot + gap
             let goodsShare = share(band.goods, totalGoods)
             let badsShare = share(band.bads, totalBads)
-            let tip = "\(fixed(band.lower, 1))–\(fixed(band.upper, 1)): \(integer(band.goods)) goods (\(fixed(goodsShare, 1))%), "
-                + "\(integer(band.bads)) bads (\(fixed(badsShare, 1))%)"
-            svg += bar(x: x0, width: barWidth, top: plot.y(goodsShare), bottom: plot.bottom, colour: goodsColour, tip: tip)
-            svg += bar(x: x0 + barWidth, width: barWidth, top: plot.y(badsShare), bottom: plot.bottom, colour: badsColour, tip: tip)
+            let tip = "\(ReportKit.fixed(band.lower, 1))–\(ReportKit.fixed(band.upper, 1)): \(ReportKit.integer(band.goods)) goods (\(ReportKit.fixed(goodsShare, 1))%), "
+                + "\(ReportKit.integer(band.bads)) bads (\(ReportKit.fixed(badsShare, 1))%)"
+            svg += ReportKit.bar(x: x0, width: barWidth, top: plot.y(goodsShare), bottom: plot.bottom, colour: goodsColour, tip: tip)
+            svg += ReportKit.bar(x: x0 + barWidth, width: barWidth, top: plot.y(badsShare), bottom: plot.bottom, colour: badsColour, tip: tip)
         }
         svg += "</g>\n"
-        svg += legendRow(right: plot.right, y: 12, entries: [(goodsColour, "goods (\(integer(Int(totalGoods))))"),
-                                                             (badsColour, "bads (\(integer(Int(totalBads))))")], box: true)
+        svg += ReportKit.legendRow(right: plot.right, y: 12, entries: [(goodsColour, "goods (\(ReportKit.integer(Int(totalGoods))))"),
+                                                             (badsColour, "bads (\(ReportKit.integer(Int(totalBads))))")], box: true)
         return svg + "</svg>\n"
     }
 
-    static func bar(x: Double, width: Double, top: Double, bottom: Double, colour: String, tip: String) -> String {
-        let height = max(bottom - top, 0)
-        return "<rect x=\"\(coordinate(x))\" y=\"\(coordinate(bottom - height))\" width=\"\(coordinate(width))\" "
-            + "height=\"\(coordinate(height))\" fill=\"\(colour)\"><title>\(tip)</title></rect>\n"
-    }
 
     static func calibrationChart(_ sample: SampleReport, colour: String) -> String {
-        var svg = svgOpen(width: chartWidth, height: chartHeight, label: "Calibration of \(escape(sample.name))")
+        var svg = ReportKit.svgOpen(width: chartWidth, height: chartHeight, label: "Calibration of \(ReportKit.escape(sample.name))")
         let bands = sample.calibration.filter { $0.predicted.isFinite && $0.observed.isFinite }
         let highest = bands.map { max($0.predicted, $0.observed) }.max() ?? 1
-        let ticks = niceTicks(0, min(max(highest, 0.05), 1), count: 5)
+        let ticks = ReportKit.niceTicks(0, min(max(highest, 0.05), 1), count: 5)
         let top = min(max(ticks.values.last ?? 1, highest), 1)
-        let plot = Plot(left: 52, top: 14, width: 262, height: 262, xMin: 0, xMax: top, yMin: 0, yMax: top)
+        let plot = ReportKit.Plot(left: 52, top: 14, width: 262, height: 262, xMin: 0, xMax: top, yMin: 0, yMax: top)
         let percentDecimals = max(ticks.decimals - 2, 0)
-        let labelled = ticks.values.map { ($0, fixed($0 * 100, percentDecimals) + "%") }
-        svg += axes(plot, xTicks: labelled, yTicks: labelled, xTitle: "Predicted bad rate", yTitle: "Observed bad rate")
-        svg += "<line class=\"reference\" x1=\"\(coordinate(plot.left))\" y1=\"\(coordinate(plot.bottom))\" "
-        svg += "x2=\"\(coordinate(plot.right))\" y2=\"\(coordinate(plot.top))\"/>\n"
+        let labelled = ticks.values.map { ($0, ReportKit.fixed($0 * 100, percentDecimals) + "%") }
+        svg += ReportKit.axes(plot, xTicks: labelled, yTicks: labelled, xTitle: "Predicted bad rate", yTitle: "Observed bad rate")
+        svg += "<line class=\"reference\" x1=\"\(ReportKit.coordinate(plot.left))\" y1=\"\(ReportKit.coordinate(plot.bottom))\" "
+        svg += "x2=\"\(ReportKit.coordinate(plot.right))\" y2=\"\(ReportKit.coordinate(plot.top))\"/>\n"
         if bands.isEmpty {
-            svg += noData(plot, "No calibration bands")
+            svg += ReportKit.noData(plot, "No calibration bands")
         } else {
-            svg += polyline(bands.map { plot.point($0.predicted, $0.observed) }, colour: colour, width: 1.5, extra: " class=\"calibration-line\"")
+            svg += ReportKit.polyline(bands.map { plot.point($0.predicted, $0.observed) }, colour: colour, width: 1.5, extra: " class=\"calibration-line\"")
             for band in bands {
-                svg += "<circle cx=\"\(coordinate(plot.x(band.predicted)))\" cy=\"\(coordinate(plot.y(band.observed)))\" r=\"4\" "
-                svg += "fill=\"\(colour)\" stroke=\"#fff\" stroke-width=\"1\"><title>scores \(fixed(band.lowerScore, 1))–"
-                svg += "\(fixed(band.upperScore, 1)), \(integer(band.count)) rows: predicted \(fixed(band.predicted * 100, 1))%, "
-                svg += "observed \(fixed(band.observed * 100, 1))%</title></circle>\n"
+                svg += "<circle cx=\"\(ReportKit.coordinate(plot.x(band.predicted)))\" cy=\"\(ReportKit.coordinate(plot.y(band.observed)))\" r=\"4\" "
+                svg += "fill=\"\(colour)\" stroke=\"#fff\" stroke-width=\"1\"><title>scores \(ReportKit.fixed(band.lowerScore, 1))–"
+                svg += "\(ReportKit.fixed(band.upperScore, 1)), \(ReportKit.integer(band.count)) rows: predicted \(ReportKit.fixed(band.predicted * 100, 1))%, "
+                svg += "observed \(ReportKit.fixed(band.observed * 100, 1))%</title></circle>\n"
             }
         }
         let legendX = plot.right + 22
-        svg += legendEntry(x: legendX, y: plot.top + 10, colour: colour, text: "observed, by decile")
-        svg += legendEntry(x: legendX, y: plot.top + 30, colour: "#a0aec0", text: "perfect calibration", dashed: true)
+        svg += ReportKit.legendEntry(x: legendX, y: plot.top + 10, colour: colour, text: "observed, by decile")
+        svg += ReportKit.legendEntry(x: legendX, y: plot.top + 30, colour: "#a0aec0", text: "perfect calibration", dashed: true)
         // Mean absolute gap, weighted by rows, as one number to read.
         let rows = bands.reduce(0) { $0 + max($1.count, 0) }
         if rows > 0 {
             let gap = bands.reduce(0.0) { $0 + abs($1.predicted - $1.observed) * Double(max($1.count, 0)) } / Double(rows)
-            svg += "<text x=\"\(coordinate(legendX))\" y=\"\(coordinate(plot.top + 58))\">mean |gap| \(fixed(gap * 100, 2)) pts</text>\n"
+            svg += "<text x=\"\(ReportKit.coordinate(legendX))\" y=\"\(ReportKit.coordinate(plot.top + 58))\">mean |gap| \(ReportKit.fixed(gap * 100, 2)) pts</text>\n"
         }
         return svg + "</svg>\n"
     }
@@ -484,47 +380,44 @@ extension ReportHTML {
         let labelWidth = 122.0
         let width = 360.0
         let height = 12 + rowHeight * Double(bins.count) + 36
-        var svg = svgOpen(width: width, height: height, label: "WoE by bin of \(escape(characteristic.name))")
+        var svg = ReportKit.svgOpen(width: width, height: height, label: "WoE by bin of \(ReportKit.escape(characteristic.name))")
         let largest = bins.map(\.woe).filter(\.isFinite).map { abs($0) }.max() ?? 0
-        let ticks = niceTicks(0, max(largest, 0.1), count: 2)
+        let ticks = ReportKit.niceTicks(0, max(largest, 0.1), count: 2)
         let bound = max(ticks.values.last ?? 1, largest)
         // Room on both sides of the bars for their value labels.
-        let plot = Plot(left: labelWidth + 34, top: 12, width: width - labelWidth - 70, height: rowHeight * Double(bins.count),
+        let plot = ReportKit.Plot(left: labelWidth + 34, top: 12, width: width - labelWidth - 70, height: rowHeight * Double(bins.count),
                         xMin: -bound, xMax: bound, yMin: 0, yMax: 1)
-        let xTicks = [-bound, 0, bound].map { ($0, fixed($0, max(ticks.decimals, 1))) }
+        let xTicks = [-bound, 0, bound].map { ($0, ReportKit.fixed($0, max(ticks.decimals, 1))) }
         for (value, label) in xTicks {
-            let x = coordinate(plot.x(value))
-            svg += "<line class=\"gridline\" x1=\"\(x)\" y1=\"\(coordinate(plot.top))\" x2=\"\(x)\" y2=\"\(coordinate(plot.bottom))\"/>"
-            svg += "<text class=\"tick\" x=\"\(x)\" y=\"\(coordinate(plot.bottom + 14))\" text-anchor=\"middle\">\(label)</text>\n"
+            let x = ReportKit.coordinate(plot.x(value))
+            svg += "<line class=\"gridline\" x1=\"\(x)\" y1=\"\(ReportKit.coordinate(plot.top))\" x2=\"\(x)\" y2=\"\(ReportKit.coordinate(plot.bottom))\"/>"
+            svg += "<text class=\"tick\" x=\"\(x)\" y=\"\(ReportKit.coordinate(plot.bottom + 14))\" text-anchor=\"middle\">\(label)</text>\n"
         }
         for (index, bin) in bins.enumerated() {
             let rowTop = plot.top + Double(index) * rowHeight
             let centre = rowTop + rowHeight / 2
-            svg += "<text class=\"bin-label\" x=\"\(coordinate(labelWidth - 6))\" y=\"\(coordinate(centre + 4))\" text-anchor=\"end\">"
-            svg += "\(escape(truncated(bin.label, 19)))<title>\(escape(bin.label))</title></text>"
+            svg += "<text class=\"bin-label\" x=\"\(ReportKit.coordinate(labelWidth - 6))\" y=\"\(ReportKit.coordinate(centre + 4))\" text-anchor=\"end\">"
+            svg += "\(ReportKit.escape(ReportKit.truncated(bin.label, 19)))<title>\(ReportKit.escape(bin.label))</title></text>"
             if bin.woe.isFinite {
                 let zero = plot.x(0)
                 let end = plot.x(bin.woe)
                 let colour = bin.woe > 0 ? badsColour : goodsColour
-                svg += "<rect x=\"\(coordinate(min(zero, end)))\" y=\"\(coordinate(rowTop + 4))\" width=\"\(coordinate(abs(end - zero)))\" "
-                svg += "height=\"\(coordinate(rowHeight - 8))\" fill=\"\(colour)\"><title>WoE \(fixed(bin.woe, 3))</title></rect>"
+                svg += "<rect x=\"\(ReportKit.coordinate(min(zero, end)))\" y=\"\(ReportKit.coordinate(rowTop + 4))\" width=\"\(ReportKit.coordinate(abs(end - zero)))\" "
+                svg += "height=\"\(ReportKit.coordinate(rowHeight - 8))\" fill=\"\(colour)\"><title>WoE \(ReportKit.fixed(bin.woe, 3))</title></rect>"
                 let textX = bin.woe >= 0 ? end + 4 : end - 4
-                svg += "<text class=\"value\" x=\"\(coordinate(textX))\" y=\"\(coordinate(centre + 4))\" "
-                svg += "text-anchor=\"\(bin.woe >= 0 ? "start" : "end")\">\(fixed(bin.woe, 2))</text>\n"
+                svg += "<text class=\"value\" x=\"\(ReportKit.coordinate(textX))\" y=\"\(ReportKit.coordinate(centre + 4))\" "
+                svg += "text-anchor=\"\(bin.woe >= 0 ? "start" : "end")\">\(ReportKit.fixed(bin.woe, 2))</text>\n"
             } else {
-                svg += "<text class=\"value muted\" x=\"\(coordinate(plot.x(0) + 4))\" y=\"\(coordinate(centre + 4))\">n/a</text>\n"
+                svg += "<text class=\"value muted\" x=\"\(ReportKit.coordinate(plot.x(0) + 4))\" y=\"\(ReportKit.coordinate(centre + 4))\">n/a</text>\n"
             }
         }
-        svg += "<line class=\"zero\" x1=\"\(coordinate(plot.x(0)))\" y1=\"\(coordinate(plot.top))\" x2=\"\(coordinate(plot.x(0)))\" "
-        svg += "y2=\"\(coordinate(plot.bottom))\"/>\n"
-        svg += "<text class=\"tick\" x=\"\(coordinate(plot.left + plot.width / 2))\" y=\"\(coordinate(plot.bottom + 30))\" "
+        svg += "<line class=\"zero\" x1=\"\(ReportKit.coordinate(plot.x(0)))\" y1=\"\(ReportKit.coordinate(plot.top))\" x2=\"\(ReportKit.coordinate(plot.x(0)))\" "
+        svg += "y2=\"\(ReportKit.coordinate(plot.bottom))\"/>\n"
+        svg += "<text class=\"tick\" x=\"\(ReportKit.coordinate(plot.left + plot.width / 2))\" y=\"\(ReportKit.coordinate(plot.bottom + 30))\" "
         svg += "text-anchor=\"middle\">← safer   WoE   riskier →</text>\n"
         return svg + "</svg>\n"
     }
 
-    static func figure(_ caption: String, _ svg: String) -> String {
-        "<figure>\n<figcaption>\(caption)</figcaption>\n\(svg)</figure>\n"
-    }
 }
 
 // MARK: - Text and numbers
@@ -539,72 +432,14 @@ extension ReportHTML {
         return palette[index % palette.count]
     }
 
-    /// Escapes `&`, `<`, `>`, `"` and `'` for use in text and in quoted attribute values.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default:
-                // Control characters other than tab and newline have no place in the page.
-                if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" {
-                    escaped += " "
-                } else {
-                    escaped.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return escaped
-    }
 
-    /// At most `limit` characters, with an ellipsis when cut.
-    static func truncated(_ text: String, _ limit: Int) -> String {
-        text.count <= limit ? text : String(text.prefix(max(limit - 1, 1))) + "…"
-    }
 
-    /// `value` rounded half away from zero to `decimals` places, written with a dot and no
-    /// grouping; "n/a" for NaN and infinities. Uses only integer arithmetic on the rounded
-    /// value, so the text never depends on a platform formatter.
-    static func fixed(_ value: Double, _ decimals: Int) -> String {
-        guard value.isFinite else { return "n/a" }
-        let places = min(max(decimals, 0), 12)
-        var scale = 1.0
-        for _ in 0..<places { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
-        // Beyond 2^53 fixed decimals mean nothing: fall back to the shortest round-trip form.
-        guard scaled < 9_007_199_254_740_992 else { return value.description }
-        let units = UInt64(scaled)
-        var digits = String(units)
-        if places > 0 {
-            if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
-            let split = digits.index(digits.endIndex, offsetBy: -places)
-            digits = String(digits[..<split]) + "." + String(digits[split...])
-        }
-        return value < 0 && units != 0 ? "-" + digits : digits
-    }
 
-    /// SVG coordinates: one decimal place.
-    static func coordinate(_ value: Double) -> String { fixed(value.isFinite ? value : 0, 1) }
 
-    /// An integer with thin commas between thousands (`12,345`).
-    static func integer(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var grouped = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { grouped += "," }
-            grouped.append(digit)
-        }
-        return value < 0 ? "-" + grouped : grouped
-    }
 
     static func pValue(_ p: Double) -> String {
         guard p.isFinite else { return "n/a" }
-        return p < 0.0001 ? "&lt;0.0001" : fixed(p, 4)
+        return p < 0.0001 ? "&lt;0.0001" : ReportKit.fixed(p, 4)
     }
 
     static func numberCell(_ text: String) -> String {
@@ -635,33 +470,6 @@ extension ReportHTML {
         }
     }
 
-    /// About `count` round ticks (steps of 1, 2 or 5 times a power of ten) from the first
-    /// multiple of the step at or above `low` to the first at or above `high`.
-    static func niceTicks(_ low: Double, _ high: Double, count: Int) -> (values: [Double], decimals: Int) {
-        guard low.isFinite, high.isFinite, high > low, count > 0 else { return ([], 0) }
-        let raw = (high - low) / Double(count)
-        guard raw.isFinite, raw > 0 else { return ([], 0) }
-        var magnitude = 1.0
-        var decimals = 0
-        while magnitude > raw && decimals < 300 { magnitude /= 10; decimals += 1 }
-        while magnitude * 10 <= raw { magnitude *= 10 }
-        var step = magnitude * 10
-        for factor in [1.0, 2.0, 5.0] where factor * magnitude >= raw {
-            step = factor * magnitude
-            break
-        }
-        if step >= magnitude * 10 && decimals > 0 { decimals -= 1 }
-        let first = (low / step).rounded(.up)
-        var values: [Double] = []
-        var k = first
-        while values.count < 100 {
-            let value = k * step
-            values.append(abs(value) < step * 1e-9 ? 0 : value)
-            if value >= high - step * 1e-9 { break }
-            k += 1
-        }
-        return (values, min(decimals, 12))
-    }
 
     static let styleSheet = """
     :root{--goods:#2b6cb0;--bads:#c53030;--test:#dd6b20;--ink:#1a202c;--muted:#718096;--line:#e2e8f0;--head:#f1f5f9}
