@@ -471,15 +471,7 @@ extension ReportHTML {
     }
 
 
-    static let styleSheet = """
-    :root{--goods:#2b6cb0;--bads:#c53030;--test:#dd6b20;--ink:#1a202c;--muted:#718096;--line:#e2e8f0;--head:#f1f5f9}
-    *{box-sizing:border-box}
-    body{margin:0;background:#f4f6f8;color:var(--ink);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
-    main{max-width:1100px;margin:0 auto;padding:24px 24px 48px;background:#fff;min-height:100vh}
-    header .eyebrow{margin:0;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.08em}
-    h1{font-size:26px;margin:2px 0 10px;line-height:1.25;word-wrap:break-word}
-    h2{font-size:19px;margin:30px 0 12px;padding-bottom:4px;border-bottom:2px solid var(--line)}
-    h3{font-size:15px;margin:22px 0 8px}
+    static let styleSheet = ReportKit.baseStyleSheet + """
     nav{font-size:13px;color:var(--muted);margin-top:8px}
     nav a{color:var(--goods);text-decoration:none}
     .settings{display:flex;flex-wrap:wrap;gap:6px;list-style:none;padding:0;margin:0}
@@ -487,36 +479,17 @@ extension ReportHTML {
     .warnings{background:#fffaf0;border:1px solid #fbd38d;border-left:5px solid var(--test);border-radius:4px;padding:4px 16px;margin-top:22px}
     .warnings h2{border:0;margin:8px 0 0;font-size:16px;color:#9c4221}
     .warnings ul{margin:6px 0 10px;padding-left:20px}
-    table{border-collapse:collapse;font-variant-numeric:tabular-nums;margin:6px 0;font-size:13px}
-    th,td{border:1px solid var(--line);padding:3px 9px;vertical-align:top}
-    th{background:var(--head);text-align:left;font-weight:600}
-    tfoot td{background:#fafbfc;font-weight:600}
-    .num{text-align:right;white-space:nowrap}
     td.label{min-width:90px}
     td.flag{background:#fff5f5;color:var(--bads);font-weight:600}
     td.risk{color:var(--bads)}
     td.safe{color:var(--goods)}
-    .muted,.empty,.hint,.note{color:var(--muted)}
     .hint{font-size:12.5px;margin:4px 0}
     .flag-key{color:var(--bads)}
-    .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:7px}
-    .badge{display:inline-block;border-radius:8px;padding:0 7px;font-size:11.5px;font-weight:600}
-    .badge.ok{background:#f0fff4;color:#276749}.badge.warn{background:#fffaf0;color:#9c4221}.badge.bad{background:#fff5f5;color:var(--bads)}
-    .charts{display:flex;flex-wrap:wrap;gap:16px}
-    figure{margin:0;border:1px solid var(--line);border-radius:4px;padding:6px}
-    figcaption{font-weight:600;font-size:12.5px;margin:0 0 2px 4px}
-    svg.chart{display:block;font-family:inherit;font-size:11px;fill:#2d3748}
-    svg .grid line,svg line.gridline{stroke:#edf2f7;stroke-width:1}
-    svg .axis line{stroke:#a0aec0;stroke-width:1}
-    svg .axis text,svg text.tick{fill:#4a5568}
-    svg .axis-title{fill:#2d3748;font-weight:600}
-    svg line.reference{stroke:#a0aec0;stroke-width:1.5;stroke-dasharray:5 4}
     svg line.marker{stroke:#1a202c;stroke-width:1;stroke-dasharray:3 3}
     svg line.zero{stroke:#4a5568;stroke-width:1}
     svg .marker-label{font-weight:700}
     svg .value{font-size:10.5px;fill:#4a5568}
     svg .bin-label{font-size:10.5px}
-    svg .no-data{fill:var(--muted);font-size:13px}
     .characteristic .kind{font-weight:400;font-size:12px;color:var(--muted);background:var(--head);border-radius:8px;padding:0 7px;margin-left:4px}
     .characteristic .iv{font-weight:600;font-size:13px;color:#2d3748;margin-left:6px}
     .bins{display:flex;gap:18px;align-items:flex-start}
@@ -527,6 +500,7 @@ extension ReportHTML {
     details.characteristic .note{font-weight:400}
     details[open] summary{margin-bottom:6px}
     h3.subhead{color:#4a5568}
+
 
     """
 }
