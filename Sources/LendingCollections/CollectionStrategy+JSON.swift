@@ -16,7 +16,7 @@ extension CollectionStrategy {
         do {
             strategy = try JSONDecoder().decode(CollectionStrategy.self, from: data)
         } catch let error as DecodingError {
-            throw CollectionsError(.invalidJSON, "not a valid collections strategy: \(describe(error)); compare with Models/collections-strategy.json", file: file)
+            throw CollectionsError(.invalidJSON, "not a valid collections strategy: \(error.plainDescription); compare with Models/collections-strategy.json", file: file)
         } catch {
             throw CollectionsError(.invalidJSON, "not valid JSON; check the file is a collections strategy", file: file)
         }
@@ -36,25 +36,5 @@ extension CollectionStrategy {
         var data = (try? encoder.encode(self)) ?? Data()
         data.append(0x0A)
         return data
-    }
-}
-
-private func describe(_ error: DecodingError) -> String {
-    func path(_ codingPath: [any CodingKey]) -> String {
-        var text = ""
-        for key in codingPath {
-            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
-        }
-        return text.isEmpty ? "the top level" : text
-    }
-    switch error {
-    case .keyNotFound(let key, let context):
-        return "\(path(context.codingPath + [key])) is required"
-    case .typeMismatch(_, let context), .valueNotFound(_, let context):
-        return "\(path(context.codingPath)) has the wrong type"
-    case .dataCorrupted(let context):
-        return "\(path(context.codingPath)): \(context.debugDescription)"
-    @unknown default:
-        return "\(error)"
     }
 }

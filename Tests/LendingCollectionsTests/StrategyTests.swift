@@ -28,7 +28,7 @@ import Testing
         let data = try JSONSerialization.data(withJSONObject: object)
         let error = #expect(throws: CollectionsError.self) { try CollectionStrategy.decode(data, file: "s.json") }
         #expect(error?.code == "collections.invalid_json")
-        #expect(error?.description.hasPrefix("s.json: not a valid collections strategy: contactHours.end is required") == true)
+        #expect(error?.description.hasPrefix("s.json: not a valid collections strategy: \"contactHours.end\" is required") == true)
     }
 
     @Test func aBadTimeOfDayIsRejected() {

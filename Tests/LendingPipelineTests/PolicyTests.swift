@@ -39,7 +39,7 @@ import Testing
 
     @Test(arguments: [
         (#"{"decision": {"credit": {"declineBelow": 500, "reviewBelow": 450, "adverseReasons": 4}}}"#, "\"decision.credit.reviewBelow\" must be at least \"declineBelow\""),
-        (#"{"fraud": {"velocity": [{"dimension": "shoe_size", "window": "1h", "maximum": 1, "action": "review"}]}}"#, "fraud.velocity.[0].dimension"),
+        (#"{"fraud": {"velocity": [{"dimension": "shoe_size", "window": "1h", "maximum": 1, "action": "review"}]}}"#, "\"fraud.velocity[0].dimension\": Cannot initialize FraudDimension"),
         (#"{"fraud": {"ring": {"minimumPeople": 3, "action": "maybe", "horizonDays": 90}}}"#, "is not an outcome"),
         (#"{"utcOffset": "8 hours"}"#, "\"utcOffset\" must look like +08:00"),
         (#"{"format": "lending.scorecard"}"#, "is this a policy file?"),

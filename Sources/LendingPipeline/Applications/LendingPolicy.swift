@@ -132,20 +132,13 @@ public struct LendingPolicy: Sendable, Equatable, Codable {
             return policy
         } catch let error as LendingError {
             throw error
-        } catch let DecodingError.dataCorrupted(context) {
-            throw LendingError(code: "policy.value", message: "\(path(context.codingPath)): \(context.debugDescription)", file: file)
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw LendingError(code: "policy.value", message: "\(path(context.codingPath)) has the wrong type: \(context.debugDescription)", file: file)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw LendingError(code: "policy.value", message: "\(path(context.codingPath + [key])) is required", file: file)
+        } catch let error as DecodingError {
+            throw LendingError(code: "policy.value", message: error.plainDescription, file: file)
         } catch {
             throw LendingError(code: "policy.value", message: "the policy cannot be read: \(error)", file: file)
         }
     }
 
-    private static func path(_ keys: [any CodingKey]) -> String {
-        "\"" + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + "\""
-    }
 
     /// Objects merge key by key; anything else in `overrides` replaces the base.
     static func mergeJSON(_ base: Any, _ overrides: Any) -> Any {
