@@ -36,3 +36,22 @@ func fail(_ error: any Error) -> ExitCode {
     }
     return ExitCode(1)
 }
+
+/// Runs a command's body: exit codes and command-line errors pass through; any other error is
+/// printed as a one-line diagnostic and ends the program with status 1.
+func reporting(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch let validation as ValidationError {
+        throw validation
+    } catch {
+        throw fail(error)
+    }
+}
+
+/// `; 3 rejected, see bad.csv` when rows were set aside.
+func rejectedNote(_ count: Int, _ path: String?) -> String {
+    count > 0 ? "; \(count) rejected, see \(path ?? "the rejects file")" : ""
+}

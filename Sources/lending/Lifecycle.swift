@@ -109,7 +109,7 @@ struct Apply: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        do {
+        try reporting {
             let logger = bootstrapLogging(quiet: quiet)
             let policy = try policyOptions.load()
             let scorer = try Scorer(Scorecard.load(path: model))
@@ -130,14 +130,10 @@ struct Apply: ParsableCommand {
                 var line = "decided \(summary.rows - summary.rejected) of \(summary.rows) applications in \(String(format2: summary.seconds))s (\(Int(rate))/s): "
                     + "\(summary.approved) approved, \(summary.review) to review, \(summary.declined) declined"
                 if summary.replayed > 0 { line += "; \(summary.replayed) already decided (stored decisions repeated)" }
-                if summary.rejected > 0 { line += "; \(summary.rejected) rejected, see \(rejects ?? "")" }
+                line += rejectedNote(summary.rejected, rejects)
                 printToStandardError(line)
             }
             if summary.rejected > 0 { throw ExitCode(3) }
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            throw fail(error)
         }
     }
 }
@@ -179,19 +175,15 @@ struct WhitelistCommand: ParsableCommand {
         var quiet = false
 
         func run() throws {
-            do {
+            try reporting {
                 let (store, protector) = try database.open()
                 let summary = try WhitelistImportJob(path: list, replace: replace, rejectsPath: rejects, policy: try policyOptions.load())
                     .run(store: store, protector: protector)
                 if !quiet {
                     printToStandardError("imported \(summary.imported) invitations\(summary.repeated > 0 ? " (\(summary.repeated) repeated ID numbers: the later row wins)" : ""); "
-                                         + "\(summary.total) in the whitelist\(summary.rejected > 0 ? "; \(summary.rejected) rejected, see \(rejects ?? "")" : "")")
+                                         + "\(summary.total) in the whitelist\(rejectedNote(summary.rejected, rejects))")
                 }
                 if summary.rejected > 0 { throw ExitCode(3) }
-            } catch let exit as ExitCode {
-                throw exit
-            } catch {
-                throw fail(error)
             }
         }
     }
@@ -233,7 +225,7 @@ struct WhitelistCommand: ParsableCommand {
         var quiet = false
 
         func run() throws {
-            do {
+            try reporting {
                 guard let day = asOf.map({ CalendarDay(iso: $0) }) ?? today() else {
                     throw ValidationError("--as-of must be a date YYYY-MM-DD")
                 }
@@ -242,15 +234,9 @@ struct WhitelistCommand: ParsableCommand {
                                                     rejectsPath: rejects, policy: try policyOptions.load()).run(scorer: scorer)
                 if !quiet {
                     let segments = summary.bySegment.keys.sorted().map { "\($0) \(summary.bySegment[$0]!)" }.joined(separator: ", ")
-                    printToStandardError("invited \(summary.invited) of \(summary.rows) (\(segments))\(summary.rejected > 0 ? "; \(summary.rejected) rejected, see \(rejects ?? "")" : "")")
+                    printToStandardError("invited \(summary.invited) of \(summary.rows) (\(segments))\(rejectedNote(summary.rejected, rejects))")
                 }
                 if summary.rejected > 0 { throw ExitCode(3) }
-            } catch let exit as ExitCode {
-                throw exit
-            } catch let validation as ValidationError {
-                throw validation
-            } catch {
-                throw fail(error)
             }
         }
     }
@@ -288,18 +274,14 @@ struct BlacklistCommand: ParsableCommand {
         var quiet = false
 
         func run() throws {
-            do {
+            try reporting {
                 let (store, protector) = try database.open()
                 let summary = try BlacklistImportJob(path: list, rejectsPath: rejects).run(store: store, protector: protector)
                 if !quiet {
                     let types = summary.byType.keys.sorted().map { "\($0) \(summary.byType[$0]!)" }.joined(separator: ", ")
-                    printToStandardError("imported \(summary.imported) blacklist entries (\(types))\(summary.rejected > 0 ? "; \(summary.rejected) rejected, see \(rejects ?? "")" : "")")
+                    printToStandardError("imported \(summary.imported) blacklist entries (\(types))\(rejectedNote(summary.rejected, rejects))")
                 }
                 if summary.rejected > 0 { throw ExitCode(3) }
-            } catch let exit as ExitCode {
-                throw exit
-            } catch {
-                throw fail(error)
             }
         }
     }
@@ -323,7 +305,7 @@ struct Review: ParsableCommand {
         var output: String = "-"
 
         func run() throws {
-            do {
+            try reporting {
                 let (store, _) = try database.open()
                 let file = try OutputFile(path: output)
                 var buffer = CSVOutputBuffer()
@@ -334,8 +316,6 @@ struct Review: ParsableCommand {
                 }
                 try file.write(buffer)
                 try file.commit()
-            } catch {
-                throw fail(error)
             }
         }
     }
@@ -374,7 +354,7 @@ struct Review: ParsableCommand {
         }
 
         func run() throws {
-            do {
+            try reporting {
                 let (store, protector) = try database.open()
                 let policy = try policyOptions.load()
                 _ = protector
@@ -383,8 +363,6 @@ struct Review: ParsableCommand {
                                                at: at.flatMap { Instant(iso: $0) } ?? now(), in: transaction)
                 }
                 print("\(record.applicationID),\(record.outcome.rawValue),\(record.approvedLimit.yuanString),\(record.outcome == .approve ? record.apr.decimalString : "")")
-            } catch {
-                throw fail(error)
             }
         }
     }
@@ -415,16 +393,12 @@ struct Decisions: ParsableCommand {
         var expectHead: String?
 
         func run() throws {
-            do {
+            try reporting {
                 let (store, _) = try database.open()
                 let result = try DecisionVerification.run(store: store, expectHead: expectHead)
                 for problem in result.problems { printToStandardError("\(database.db): \(problem)") }
                 print("decisions \(result.decisions) head \(result.headHash) \(result.holds ? "ok" : "BROKEN")")
                 if !result.holds { throw ExitCode(1) }
-            } catch let exit as ExitCode {
-                throw exit
-            } catch {
-                throw fail(error)
             }
         }
     }
@@ -453,12 +427,10 @@ struct PolicyCommand: ParsableCommand {
         @OptionGroup var policyOptions: PolicyOptions
 
         func run() throws {
-            do {
+            try reporting {
                 let policy = try policyOptions.load()
                 print(LendingPolicy.json(policy), terminator: "")
                 printToStandardError("version tag: \(policy.versionTag)")
-            } catch {
-                throw fail(error)
             }
         }
     }
