@@ -15,12 +15,24 @@ public final class OutputFile {
     private var fd: Int32
     private var finished = false
 
-    /// Opens the temporary file (or standard output for `-`).
+    /// Opens the temporary file (or standard output for `-`). A target that exists and is not a
+    /// regular file (`/dev/null`, a pipe, a terminal) is written directly: renaming over it would
+    /// replace the device with a file.
     public init(path: String) throws(CSVError) {
         self.path = path
         if path == "-" {
             temporaryPath = nil
             fd = 1
+            return
+        }
+        var status = stat()
+        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG {
+            let opened = open(path, O_WRONLY | O_CLOEXEC)
+            guard opened >= 0 else {
+                throw CSVError(.io, "cannot open the output: \(systemErrorText(errno)); check that it is writable", file: path)
+            }
+            temporaryPath = nil
+            fd = opened
             return
         }
         let slash = path.lastIndex(of: "/")
@@ -56,7 +68,10 @@ public final class OutputFile {
     public func commit() throws(CSVError) {
         guard !finished else { return }
         finished = true
-        guard let temporaryPath else { return }
+        guard let temporaryPath else {
+            if fd > 2 { close(fd) }
+            return
+        }
         if fsync(fd) != 0 {
             let code = errno
             close(fd); unlink(temporaryPath)
@@ -74,7 +89,10 @@ public final class OutputFile {
     public func abandon() {
         guard !finished else { return }
         finished = true
-        guard let temporaryPath else { return }
+        guard let temporaryPath else {
+            if fd > 2 { close(fd) }
+            return
+        }
         close(fd)
         unlink(temporaryPath)
     }

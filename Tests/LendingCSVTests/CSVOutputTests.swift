@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LendingCSV
 import Testing
 
@@ -47,5 +52,18 @@ import Testing
         #expect(!valid([0xED, 0xA0, 0x80]))     // surrogate
         #expect(!valid([0xF4, 0x90, 0x80, 0x80])) // above U+10FFFF
         #expect(!valid(Array("abcdefgh".utf8) + [0xFF]))
+    }
+}
+
+@Suite struct OutputFileTargetTests {
+    /// Writing to /dev/null must not replace the device with a regular file (an atomic rename
+    /// over it once did).
+    @Test func aDeviceIsWrittenDirectlyAndStaysADevice() throws {
+        let output = try OutputFile(path: "/dev/null")
+        try Array("a,b\n".utf8).withUnsafeBytes { try output.write($0) }
+        try output.commit()
+        var status = stat()
+        #expect(stat("/dev/null", &status) == 0)
+        #expect((status.st_mode & S_IFMT) == S_IFCHR)
     }
 }
