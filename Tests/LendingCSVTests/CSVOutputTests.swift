@@ -56,14 +56,26 @@ import Testing
 }
 
 @Suite struct OutputFileTargetTests {
-    /// Writing to /dev/null must not replace the device with a regular file (an atomic rename
-    /// over it once did).
-    @Test func aDeviceIsWrittenDirectlyAndStaysADevice() throws {
-        let output = try OutputFile(path: "/dev/null")
+    /// A target that is not a regular file (here a pipe; /dev/null in real use) is written
+    /// directly and stays what it was: an atomic rename over /dev/null once replaced the device
+    /// with a regular file.
+    @Test func aPipeIsWrittenDirectlyAndStaysAPipe() throws {
+        let path = "/tmp/lending-output-fifo-\(getpid())"
+        unlink(path)
+        #expect(mkfifo(path, 0o600) == 0)
+        defer { unlink(path) }
+        // A reader first, so that opening for writing does not wait.
+        let reader = open(path, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        defer { close(reader) }
+        let output = try OutputFile(path: path)
         try Array("a,b\n".utf8).withUnsafeBytes { try output.write($0) }
         try output.commit()
         var status = stat()
-        #expect(stat("/dev/null", &status) == 0)
-        #expect((status.st_mode & S_IFMT) == S_IFCHR)
+        #expect(stat(path, &status) == 0)
+        #expect((status.st_mode & S_IFMT) == S_IFIFO)
+        var buffer = [UInt8](repeating: 0, count: 16)
+        #expect(read(reader, &buffer, 16) == 4)
+        #expect(Array(buffer.prefix(4)) == Array("a,b\n".utf8))
     }
 }
