@@ -1,5 +1,6 @@
 -- wrk script: POST /v1/score for one applicant (German Credit row 1), bearer key from $LENDING_BENCH_KEY.
 wrk.method = "POST"
+wrk.path = "/v1/score"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. (os.getenv("LENDING_BENCH_KEY") or "bench-key")
 wrk.body = '{"features":{"status_of_existing_checking_account":"... < 0 DM","duration_in_month":6,'

@@ -40,22 +40,33 @@ public struct APIKeySet: Sendable {
 
     /// Whether `presented` is one of the keys. Every digest is compared in full, whatever matches.
     public func accepts(_ presented: some StringProtocol) -> Bool {
-        let candidate = APIKeySet.digest(String(presented))
-        var matched: UInt8 = 0
-        for digest in digests {
-            var difference: UInt8 = 0
-            for index in 0..<32 { difference |= digest[index] ^ candidate[index] }
-            matched |= difference == 0 ? 1 : 0
-        }
-        return matched == 1
+        var text = String(presented)
+        return text.withUTF8 { accepts(bytes: UnsafeRawBufferPointer($0)) }
     }
 
-    /// Whether an `Authorization` header value carries an accepted bearer key.
+    private func accepts(bytes: UnsafeRawBufferPointer) -> Bool {
+        let candidate = SHA256.hash(data: bytes)
+        return candidate.withUnsafeBytes { candidate in
+            var matched: UInt8 = 0
+            for digest in digests {
+                var difference: UInt8 = 0
+                for index in 0..<32 { difference |= digest[index] ^ candidate[index] }
+                matched |= difference == 0 ? 1 : 0
+            }
+            return matched == 1
+        }
+    }
+
+    /// Whether an `Authorization` header value carries an accepted bearer key (`Bearer` in any case).
     public func authorizes(header: String?) -> Bool {
-        guard let header else { return false }
-        let prefix = "Bearer "
-        guard header.count > prefix.count, header.prefix(prefix.count).lowercased() == prefix.lowercased() else { return false }
-        return accepts(header.dropFirst(prefix.count))
+        guard var header else { return false }
+        return header.withUTF8 { bytes in
+            let scheme = Array("bearer ".utf8)
+            guard bytes.count > scheme.count else { return false }
+            for index in 0..<6 where bytes[index] | 0x20 != scheme[index] { return false }
+            guard bytes[6] == 0x20 else { return false }
+            return accepts(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[scheme.count...])))
+        }
     }
 
     static func digest(_ key: String) -> [UInt8] { Array(SHA256.hash(data: Array(key.utf8))) }

@@ -22,7 +22,9 @@ public struct LendingRequestContext: RequestContext {
 /// HummingbirdTesting.
 public struct LendingService: Sendable {
     /// The credit scorecard of `POST /v1/score`.
-    public var scorer: Scorer
+    public let scorer: Scorer
+    /// Each characteristic's position in the model's order.
+    let characteristicIndex: [String: Int]
     /// The keys `Authorization: Bearer KEY` is checked against (every route but `/health`).
     public var keys: APIKeySet
     /// Decides `POST /v1/applications`; `nil` answers the application routes with 501.
@@ -51,6 +53,7 @@ public struct LendingService: Sendable {
                 idempotency: any IdempotencyStore = InMemoryIdempotencyStore(), metrics: ServiceMetrics = ServiceMetrics(),
                 logger: Logger = Logger(label: "lending.http"), maximumBodyBytes: Int = 4 << 20, maximumRows: Int = 10_000) {
         self.scorer = scorer
+        characteristicIndex = Dictionary(scorer.compiled.names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         self.keys = keys
         self.desk = desk
         self.loans = loans
@@ -111,42 +114,63 @@ public struct LendingService: Sendable {
 
     func score(_ request: Request) async throws -> Response {
         let body = try await collect(request)
-        let parsed = try decodeBody(ScoreRequestBody.self, from: body)
-        let reasons = parsed.reasons ?? 4
-        guard (0...64).contains(reasons) else { throw HTTPServiceError.badRequest("score.reasons", "\"reasons\" must be from 0 to 64") }
-        switch (parsed.features, parsed.rows) {
+        guard case .object(let members) = try parseJSON(body) else {
+            throw HTTPServiceError.badRequest("score.body", "the body must be a JSON object: {\"features\": {...}} or {\"rows\": [...]}")
+        }
+        var features: [(String, JSONValue)]?
+        var rows: [JSONValue]?
+        var reasons = 4
+        for (key, value) in members {
+            switch key {
+            case "features":
+                guard case .object(let fields) = value else { throw HTTPServiceError.badRequest("score.body", "\"features\" must be a JSON object") }
+                features = fields
+            case "rows":
+                guard case .array(let list) = value else { throw HTTPServiceError.badRequest("score.body", "\"rows\" must be an array of objects") }
+                rows = list
+            case "reasons":
+                guard case .number(let text) = value, let count = Int(text), (0...64).contains(count) else {
+                    throw HTTPServiceError.badRequest("score.reasons", "\"reasons\" must be a whole number from 0 to 64")
+                }
+                reasons = count
+            default:
+                continue
+            }
+        }
+        var writer = JSONWriter()
+        switch (features, rows) {
         case (let features?, nil):
-            let result = try scoreOne(features, reasons: reasons, row: nil)
+            write(try scoreOne(features, reasons: reasons, row: nil), to: &writer)
             metrics.recordScores(1)
-            return jsonResponse(.ok, encodeJSON(ScoreBody(result)))
         case (nil, let rows?):
             guard rows.count <= maximumRows else {
                 throw HTTPServiceError.badRequest("score.too_many_rows", "\(rows.count) rows in one request; send at most \(maximumRows)")
             }
-            var results: [ScoreBody] = []
-            results.reserveCapacity(rows.count)
-            for (index, row) in rows.enumerated() { results.append(ScoreBody(try scoreOne(row, reasons: reasons, row: index))) }
+            writer.bytes.reserveCapacity(rows.count * 240 + 16)
+            writer.raw("{\"results\":[")
+            for (index, row) in rows.enumerated() {
+                guard case .object(let fields) = row else { throw HTTPServiceError.badRequest("score.body", "\"rows[\(index)]\" must be a JSON object") }
+                if index > 0 { writer.raw(",") }
+                write(try scoreOne(fields, reasons: reasons, row: index), to: &writer)
+            }
+            writer.raw("]}")
             metrics.recordScores(rows.count)
-            return jsonResponse(.ok, encodeJSON(ScoreBatchBody(results: results)))
         default:
             throw HTTPServiceError.badRequest("score.body", "send {\"features\": {...}} for one applicant or {\"rows\": [{...}, ...]} for several, not both")
         }
+        return jsonResponse(.ok, ByteBuffer(bytes: writer.bytes))
     }
 
-    private func scoreOne(_ features: [String: JSONScalar], reasons: Int, row: Int?) throws(HTTPServiceError) -> ScoreResult {
-        let names = scorer.compiled.names
-        var texts: [String] = []
-        texts.reserveCapacity(names.count)
-        let place = row.map { "rows[\($0)]." } ?? "features."
-        for name in names {
-            guard let value = features[name] else {
-                texts.append("")
-                continue
+    /// Scores one applicant's fields: each value is text as a CSV field holds it (numbers as
+    /// written), absent or null is missing, unknown names are ignored.
+    private func scoreOne(_ fields: [(String, JSONValue)], reasons: Int, row: Int?) throws(HTTPServiceError) -> ScoreResult {
+        var texts = [String](repeating: "", count: characteristicIndex.count)
+        for (name, value) in fields {
+            guard let index = characteristicIndex[name] else { continue }
+            guard let text = value.fieldText else {
+                throw .badRequest("score.field_type", "\"\(row.map { "rows[\($0)]." } ?? "features.")\(name)\" must be a string, a number or null")
             }
-            guard let text = value.text else {
-                throw .badRequest("score.field_type", "\"\(place)\(name)\" must be a string, a number or null")
-            }
-            texts.append(text)
+            texts[index] = text
         }
         do {
             return try scorer.score(texts: texts, reasons: reasons)
@@ -155,19 +179,40 @@ public struct LendingService: Sendable {
         }
     }
 
+    /// `{"score": 590, "probability": 0.057011, "reasons": [{"characteristic": ..., "points_below_maximum": ...}]}`:
+    /// the probability with 6 decimals, as `lending score` writes it.
+    func write(_ result: ScoreResult, to writer: inout JSONWriter) {
+        writer.raw("{\"score\":")
+        writer.number(result.score)
+        writer.raw(",\"probability\":")
+        writer.probability(result.probability)
+        writer.raw(",\"reasons\":[")
+        for (index, reason) in result.reasons.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.raw("{\"characteristic\":")
+            writer.string(reason.characteristic)
+            writer.raw(",\"points_below_maximum\":")
+            writer.number(reason.pointsBelowMaximum)
+            writer.raw("}")
+        }
+        writer.raw("]}")
+    }
+
     // MARK: Applications
 
     func createApplication(_ body: ByteBuffer) async throws -> (HTTPResponse.Status, ByteBuffer) {
         guard let desk else { throw HTTPServiceError(.notImplemented, code: "http.not_configured", message: "this server takes no applications") }
-        let fields = try decodeBody([String: JSONScalar].self, from: body)
-        var texts: [String: String] = [:]
-        texts.reserveCapacity(fields.count)
-        for (name, value) in fields {
-            guard let text = value.text else { throw HTTPServiceError.badRequest("apply.field", "\"\(name)\" must be a string, a number or null") }
-            texts[name] = text
+        guard case .object(let members) = try parseJSON(body) else {
+            throw HTTPServiceError.badRequest("apply.field", "the body must be a JSON object of the application's fields")
         }
-        if case .number? = fields["requested_amount"] {
-            throw HTTPServiceError.badRequest("apply.field", "\"requested_amount\" must be a decimal string in yuan such as \"5000.00\", not a JSON number")
+        var texts: [String: String] = [:]
+        texts.reserveCapacity(members.count)
+        for (name, value) in members {
+            guard let text = value.fieldText else { throw HTTPServiceError.badRequest("apply.field", "\"\(name)\" must be a string, a number or null") }
+            if name == "requested_amount", case .number = value {
+                throw HTTPServiceError.badRequest("apply.field", "\"requested_amount\" must be a decimal string in yuan such as \"5000.00\", not a JSON number")
+            }
+            texts[name] = text
         }
         let input: ApplicationInput
         do {
@@ -333,6 +378,15 @@ extension HTTPFields.Element.Name {
 
 func jsonResponse(_ status: HTTPResponse.Status, _ body: ByteBuffer) -> Response {
     Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+}
+
+/// Parses a body as JSON, or refuses it with 400 `http.malformed_json`.
+func parseJSON(_ body: ByteBuffer) throws(HTTPServiceError) -> JSONValue {
+    do {
+        return try body.withUnsafeReadableBytes { bytes throws(JSONSyntaxError) in try JSONReader.parse(bytes) }
+    } catch {
+        throw .badRequest("http.malformed_json", "the body is not valid JSON (\(error.reason) at byte \(error.offset)); send one UTF-8 JSON object")
+    }
 }
 
 func staticJSON(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }

@@ -19,7 +19,7 @@ public final class ServiceMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// A swift-metrics factory over ``registry`` (for `MetricsSystem.bootstrap`, if wanted).
     public let factory: PrometheusMetricsFactory
-    private let requests = Mutex<[RequestKey: Metrics.Counter]>([:])
+    private let handles = Mutex<[RequestKey: (requests: Metrics.Counter, duration: Metrics.Timer)]>([:])
     private let durations = Mutex<[DurationKey: Metrics.Timer]>([:])
     private let decisions: [DecisionRecord.Outcome: Metrics.Counter]
     private let scores: Metrics.Counter
@@ -57,24 +57,29 @@ public final class ServiceMetrics: Sendable {
 
     /// Records one answered request under its route template.
     public func recordRequest(route: String, method: String, status: Int, nanoseconds: UInt64) {
-        let counter = requests.withLock { handles in
-            let key = RequestKey(route: route, method: method, status: status)
-            if let counter = handles[key] { return counter }
-            let counter = Metrics.Counter(label: "lending_http_requests_total",
-                                          dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory)
-            handles[key] = counter
-            return counter
-        }
-        let timer = durations.withLock { handles in
-            let key = DurationKey(route: route, method: method)
-            if let timer = handles[key] { return timer }
-            let timer = Metrics.Timer(label: "lending_http_request_duration_seconds", dimensions: [("route", route), ("method", method)],
+        let key = RequestKey(route: route, method: method, status: status)
+        let found = handles.withLock { $0[key] } ?? makeHandles(key)
+        found.requests.increment()
+        found.duration.recordNanoseconds(Int64(clamping: nanoseconds))
+    }
+
+    private func makeHandles(_ key: RequestKey) -> (requests: Metrics.Counter, duration: Metrics.Timer) {
+        let timer = durations.withLock { timers in
+            let durationKey = DurationKey(route: key.route, method: key.method)
+            if let timer = timers[durationKey] { return timer }
+            let timer = Metrics.Timer(label: "lending_http_request_duration_seconds", dimensions: [("route", key.route), ("method", key.method)],
                                       factory: factory)
-            handles[key] = timer
+            timers[durationKey] = timer
             return timer
         }
-        counter.increment()
-        timer.recordNanoseconds(Int64(clamping: nanoseconds))
+        return handles.withLock { handles in
+            if let existing = handles[key] { return existing }
+            let counter = Metrics.Counter(label: "lending_http_requests_total",
+                                          dimensions: [("route", key.route), ("method", key.method), ("status", String(key.status))],
+                                          factory: factory)
+            handles[key] = (counter, timer)
+            return (counter, timer)
+        }
     }
 
     /// Counts a new decision by outcome.

@@ -7,6 +7,8 @@ import LendingModel
 import LendingPipeline
 import LendingScoring
 import Logging
+import NIOCore
+import NIOPosix
 import Synchronization
 
 struct Serve: ParsableCommand {
@@ -47,10 +49,14 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("api-key-file"), help: "A file of API keys, one per line (# starts a comment).")
     var apiKeyFile: String?
 
+    @Option(name: .long, help: "Event-loop threads serving connections and running handlers (default: one per core).")
+    var threads: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
     func validate() throws {
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be from 1 to 256") }
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical") }
     }
@@ -75,6 +81,10 @@ struct Serve: ParsableCommand {
         } catch {
             throw fail(error)
         }
+        // Swift concurrency's jobs run on the server's event loops: no hop between dispatch's
+        // threads and NIO's for every request (Benchmarks/README.md, HTTP).
+        if let threads { NIOSingletons.groupLoopCountSuggestion = threads }
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         // ArgumentParser runs this command synchronously: wait here for the server's task.
         let outcome = Mutex<(any Error)?>(nil)
         let finished = DispatchSemaphore(value: 0)

@@ -5,48 +5,6 @@ import LendingModel
 import LendingPipeline
 import LendingScoring
 
-/// A JSON value where the contract wants text: a string, a number (written back in its shortest
-/// round-trip form, whole numbers without a decimal point), a boolean or null (a missing value).
-/// Objects and arrays are kept apart so that the field can be named in the error.
-enum JSONScalar: Decodable, Sendable {
-    case text(String)
-    case number(Double)
-    case bool(Bool)
-    case null
-    case nested
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let text = try? container.decode(String.self) {
-            self = .text(text)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else if let bool = try? container.decode(Bool.self) {
-            self = .bool(bool)
-        } else {
-            self = .nested
-        }
-    }
-
-    /// The value as CSV text would hold it; `nil` for an object or array.
-    var text: String? {
-        switch self {
-        case .text(let text): text
-        case .number(let number): JSONScalar.text(of: number)
-        case .bool(let bool): bool ? "true" : "false"
-        case .null: ""
-        case .nested: nil
-        }
-    }
-
-    static func text(of number: Double) -> String {
-        if number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
-        return number.description
-    }
-}
-
 /// Decodes a request body, turning decoding failures into 400s that name the field.
 func decodeBody<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws(HTTPServiceError) -> T {
     do {
@@ -108,12 +66,6 @@ struct ErrorBody: Encodable {
 
 // MARK: Scoring
 
-struct ScoreRequestBody: Decodable {
-    var features: [String: JSONScalar]?
-    var rows: [[String: JSONScalar]]?
-    var reasons: Int?
-}
-
 struct ReasonBody: Encodable {
     var characteristic: String
     var pointsBelowMaximum: Double
@@ -124,7 +76,8 @@ struct ReasonBody: Encodable {
     }
 }
 
-/// One applicant's score: `probability` is rounded to 6 decimals, as `lending score` writes it.
+/// One applicant's score as Codable would write it: the reference for the hand-written response
+/// of `POST /v1/score` (a test keeps them equal). `probability` is rounded to 6 decimals.
 struct ScoreBody: Encodable {
     var score: Double
     var probability: Double
@@ -143,9 +96,6 @@ struct ScoreBody: Encodable {
     }
 }
 
-struct ScoreBatchBody: Encodable {
-    var results: [ScoreBody]
-}
 
 // MARK: Applications
 
