@@ -6,51 +6,51 @@ import Testing
 
     @Test func aFirstClaimRunsAndARepeatReplays() async throws {
         let store = InMemoryIdempotencyStore()
-        #expect(try await store.claim(key: "k", fingerprint: [1]) == .claimed)
-        try await store.complete(key: "k", response: response)
-        #expect(try await store.claim(key: "k", fingerprint: [1]) == .replay(response))
-        #expect(try await store.claim(key: "k", fingerprint: [2]) == .mismatch)
+        #expect(await store.claim(key: "k", fingerprint: [1]) == .claimed)
+        await store.complete(key: "k", response: response)
+        #expect(await store.claim(key: "k", fingerprint: [1]) == .replay(response))
+        #expect(await store.claim(key: "k", fingerprint: [2]) == .mismatch)
     }
 
     @Test func aReleasedKeyCanBeClaimedAgain() async throws {
         let store = InMemoryIdempotencyStore()
-        #expect(try await store.claim(key: "k", fingerprint: [1]) == .claimed)
+        #expect(await store.claim(key: "k", fingerprint: [1]) == .claimed)
         await store.release(key: "k")
-        #expect(try await store.claim(key: "k", fingerprint: [9]) == .claimed)
+        #expect(await store.claim(key: "k", fingerprint: [9]) == .claimed)
     }
 
     @Test func aPendingKeyWithAnotherFingerprintIsAMismatchAtOnce() async throws {
         let store = InMemoryIdempotencyStore()
-        #expect(try await store.claim(key: "k", fingerprint: [1]) == .claimed)
-        #expect(try await store.claim(key: "k", fingerprint: [2]) == .mismatch)
+        #expect(await store.claim(key: "k", fingerprint: [1]) == .claimed)
+        #expect(await store.claim(key: "k", fingerprint: [2]) == .mismatch)
     }
 
     @Test func concurrentRepeatsWaitForTheFirstAndReplay() async throws {
         let store = InMemoryIdempotencyStore()
-        #expect(try await store.claim(key: "k", fingerprint: [1]) == .claimed)
-        let waiters = (0..<10).map { _ in Task { try await store.claim(key: "k", fingerprint: [1]) } }
+        #expect(await store.claim(key: "k", fingerprint: [1]) == .claimed)
+        let waiters = (0..<10).map { _ in Task { await store.claim(key: "k", fingerprint: [1]) } }
         while await store.waiting(key: "k") < 10 { await Task.yield() }
-        try await store.complete(key: "k", response: response)
-        for waiter in waiters { #expect(try await waiter.value == .replay(response)) }
+        await store.complete(key: "k", response: response)
+        for waiter in waiters { #expect(await waiter.value == .replay(response)) }
     }
 
     @Test func aWaiterClaimsAfterTheFirstIsReleased() async throws {
         let store = InMemoryIdempotencyStore()
-        #expect(try await store.claim(key: "k", fingerprint: [1]) == .claimed)
-        let waiter = Task { try await store.claim(key: "k", fingerprint: [1]) }
+        #expect(await store.claim(key: "k", fingerprint: [1]) == .claimed)
+        let waiter = Task { await store.claim(key: "k", fingerprint: [1]) }
         while await store.waiting(key: "k") < 1 { await Task.yield() }
         await store.release(key: "k")
-        #expect(try await waiter.value == .claimed)
+        #expect(await waiter.value == .claimed)
     }
 
     @Test func theOldestCompletedKeysGoBeyondCapacity() async throws {
         let store = InMemoryIdempotencyStore(capacity: 3)
         for index in 0..<5 {
-            _ = try await store.claim(key: "k\(index)", fingerprint: [UInt8(index)])
-            try await store.complete(key: "k\(index)", response: response)
+            _ = await store.claim(key: "k\(index)", fingerprint: [UInt8(index)])
+            await store.complete(key: "k\(index)", response: response)
         }
         #expect(await store.count == 3)
-        #expect(try await store.claim(key: "k0", fingerprint: [7]) == .claimed)
-        #expect(try await store.claim(key: "k4", fingerprint: [4]) == .replay(response))
+        #expect(await store.claim(key: "k0", fingerprint: [7]) == .claimed)
+        #expect(await store.claim(key: "k4", fingerprint: [4]) == .replay(response))
     }
 }
