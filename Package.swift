@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Bottom: values shared by every module (money, days, diagnostics).
@@ -70,6 +71,7 @@ let package = Package(
             name: "LendingHTTP",
             dependencies: [
                 "LendingPipeline", "LendingScoring", "LendingModel", "LendingDecisioning",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -87,6 +89,8 @@ let package = Package(
                 "LendingCSV", "LendingModel", "LendingHTTP", "LendingServicing", "LendingLedger", "LendingDisbursement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "LendingModelTests", dependencies: ["LendingModel", "LendingTestSupport"]),
@@ -102,6 +106,7 @@ let package = Package(
             name: "LendingHTTPTests",
             dependencies: [
                 "LendingHTTP", "LendingPipeline", "LendingStore", "LendingScoring", "LendingModel", "LendingTestSupport",
+                "LendingIdentity", "LendingPreCredit", "LendingDecisioning",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

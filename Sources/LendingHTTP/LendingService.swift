@@ -1,0 +1,457 @@
+import Crypto
+import Dispatch
+import Hummingbird
+import LendingDecisioning
+import LendingModel
+import LendingPipeline
+import LendingScoring
+import Logging
+
+/// The request context of the service: Hummingbird's core context, nothing more.
+public struct LendingRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+
+    public init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
+}
+
+/// The HTTP service of `lending serve`: scoring, applications, the loan book, metrics, health and
+/// the OpenAPI document, behind bearer API keys (see docs/openapi.yaml).
+///
+/// Build one, then either run ``application(configuration:)`` (a Hummingbird application with
+/// graceful shutdown through swift-service-lifecycle) or test ``router()`` with
+/// HummingbirdTesting.
+public struct LendingService: Sendable {
+    /// The credit scorecard of `POST /v1/score`.
+    public let scorer: Scorer
+    /// Each characteristic's position in the model's order.
+    let characteristicIndex: [String: Int]
+    /// The keys `Authorization: Bearer KEY` is checked against (every route but `/health`).
+    public var keys: APIKeySet
+    /// Decides `POST /v1/applications`; `nil` answers the application routes with 501.
+    public var desk: ApplicationDesk?
+    /// The loan book behind draws, repayments and loans; `nil` answers those routes with 501.
+    public var loans: (any LoanService)?
+    /// Where `Idempotency-Key`s are kept.
+    public var idempotency: any IdempotencyStore
+    public var metrics: ServiceMetrics
+    /// Request refusals and failures (never personal data); each request's own logger adds its id.
+    public var logger: Logger
+    /// Request bodies larger than this are refused with 413.
+    public var maximumBodyBytes: Int
+    /// Rows of one `POST /v1/score` at most.
+    public var maximumRows: Int
+
+    /// - Parameters:
+    ///   - scorer: the credit scorecard.
+    ///   - keys: the accepted API keys.
+    ///   - desk: the application desk (in-memory or SQLite store), if applications are taken.
+    ///   - loans: the loan book, if connected.
+    ///   - idempotency: the idempotency keys' store (default: in memory).
+    ///   - metrics: the metrics registry (default: a new one).
+    ///   - logger: the service's logger.
+    public init(scorer: Scorer, keys: APIKeySet, desk: ApplicationDesk? = nil, loans: (any LoanService)? = nil,
+                idempotency: any IdempotencyStore = InMemoryIdempotencyStore(), metrics: ServiceMetrics = ServiceMetrics(),
+                logger: Logger = Logger(label: "lending.http"), maximumBodyBytes: Int = 4 << 20, maximumRows: Int = 10_000) {
+        self.scorer = scorer
+        characteristicIndex = Dictionary(scorer.compiled.names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        self.keys = keys
+        self.desk = desk
+        self.loans = loans
+        self.idempotency = idempotency
+        self.metrics = metrics
+        self.logger = logger
+        self.maximumBodyBytes = maximumBodyBytes
+        self.maximumRows = maximumRows
+    }
+
+    /// A Hummingbird application serving ``router()``, with the desk as a service of its group
+    /// (so graceful shutdown first stops taking requests, then stores what was accepted).
+    /// Run it with `runService()` (SIGTERM and SIGINT shut it down gracefully).
+    public func application(configuration: ApplicationConfiguration) -> Application<RouterResponder<LendingRequestContext>> {
+        var application = Application(router: router(), configuration: configuration, logger: logger)
+        if let desk { application.addServices(desk) }
+        return application
+    }
+
+    /// Serves on `host:port` until SIGTERM or SIGINT, then shuts down gracefully: stops accepting
+    /// connections, finishes the requests in flight, stores the applications accepted.
+    /// - Throws: when the address cannot be bound, and the server's failures.
+    public func run(host: String, port: Int) async throws {
+        try await application(configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil)).runService()
+    }
+
+    /// The routes, behind the service middleware (keys, errors as JSON, metrics, logs).
+    public func router() -> Router<LendingRequestContext> {
+        let router = Router(context: LendingRequestContext.self)
+        router.add(middleware: ServiceMiddleware(keys: keys, metrics: metrics, logger: logger))
+        router.get("/health") { _, _ in jsonResponse(.ok, staticJSON(#"{"status":"ok"}"#)) }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+        router.post("/v1/score") { request, _ in try await score(request) }
+        router.post("/v1/applications") { request, _ in
+            try await idempotent(request) { body in try await createApplication(body) }
+        }
+        router.get("/v1/applications/{id}") { _, context in try showApplication(try context.parameters.require("id")) }
+        router.post("/v1/lines/{id}/draws") { request, context in
+            let lineID = try context.parameters.require("id")
+            return try await idempotent(request) { body in try await draw(lineID: lineID, body) }
+        }
+        router.post("/v1/loans/{id}/repayments") { request, context in
+            let loanID = try context.parameters.require("id")
+            return try await idempotent(request) { body in try await repay(loanID: loanID, body) }
+        }
+        router.get("/v1/loans/{id}") { _, context in try await showLoan(try context.parameters.require("id")) }
+        return router
+    }
+
+    // MARK: Scoring
+
+    func score(_ request: Request) async throws -> Response {
+        let body = try await collect(request)
+        guard case .object(let members) = try parseJSON(body) else {
+            throw HTTPServiceError.badRequest("score.body", "the body must be a JSON object: {\"features\": {...}} or {\"rows\": [...]}")
+        }
+        var features: [(String, JSONValue)]?
+        var rows: [JSONValue]?
+        var reasons = 4
+        for (key, value) in members {
+            switch key {
+            case "features":
+                guard case .object(let fields) = value else { throw HTTPServiceError.badRequest("score.body", "\"features\" must be a JSON object") }
+                features = fields
+            case "rows":
+                guard case .array(let list) = value else { throw HTTPServiceError.badRequest("score.body", "\"rows\" must be an array of objects") }
+                rows = list
+            case "reasons":
+                guard case .number(let text) = value, let count = Int(text), (0...64).contains(count) else {
+                    throw HTTPServiceError.badRequest("score.reasons", "\"reasons\" must be a whole number from 0 to 64")
+                }
+                reasons = count
+            default:
+                continue
+            }
+        }
+        var writer = JSONWriter()
+        switch (features, rows) {
+        case (let features?, nil):
+            write(try scoreOne(features, reasons: reasons, row: nil), to: &writer)
+            metrics.recordScores(1)
+        case (nil, let rows?):
+            guard rows.count <= maximumRows else {
+                throw HTTPServiceError.badRequest("score.too_many_rows", "\(rows.count) rows in one request; send at most \(maximumRows)")
+            }
+            writer.bytes.reserveCapacity(rows.count * 240 + 16)
+            writer.raw("{\"results\":[")
+            for (index, row) in rows.enumerated() {
+                guard case .object(let fields) = row else { throw HTTPServiceError.badRequest("score.body", "\"rows[\(index)]\" must be a JSON object") }
+                if index > 0 { writer.raw(",") }
+                write(try scoreOne(fields, reasons: reasons, row: index), to: &writer)
+            }
+            writer.raw("]}")
+            metrics.recordScores(rows.count)
+        default:
+            throw HTTPServiceError.badRequest("score.body", "send {\"features\": {...}} for one applicant or {\"rows\": [{...}, ...]} for several, not both")
+        }
+        return jsonResponse(.ok, ByteBuffer(bytes: writer.bytes))
+    }
+
+    /// Scores one applicant's fields: each value is text as a CSV field holds it (numbers as
+    /// written), absent or null is missing, unknown names are ignored.
+    private func scoreOne(_ fields: [(String, JSONValue)], reasons: Int, row: Int?) throws(HTTPServiceError) -> ScoreResult {
+        var texts = [String](repeating: "", count: characteristicIndex.count)
+        for (name, value) in fields {
+            guard let index = characteristicIndex[name] else { continue }
+            guard let text = value.fieldText else {
+                throw .badRequest("score.field_type", "\"\(row.map { "rows[\($0)]." } ?? "features.")\(name)\" must be a string, a number or null")
+            }
+            texts[index] = text
+        }
+        do {
+            return try scorer.score(texts: texts, reasons: reasons)
+        } catch {
+            throw .badRequest(error.code, (row.map { "rows[\($0)]: " } ?? "") + error.message)
+        }
+    }
+
+    /// `{"score": 590, "probability": 0.057011, "reasons": [{"characteristic": ..., "points_below_maximum": ...}]}`:
+    /// the probability with 6 decimals, as `lending score` writes it.
+    func write(_ result: ScoreResult, to writer: inout JSONWriter) {
+        writer.raw("{\"score\":")
+        writer.number(result.score)
+        writer.raw(",\"probability\":")
+        writer.probability(result.probability)
+        writer.raw(",\"reasons\":[")
+        for (index, reason) in result.reasons.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.raw("{\"characteristic\":")
+            writer.string(reason.characteristic)
+            writer.raw(",\"points_below_maximum\":")
+            writer.number(reason.pointsBelowMaximum)
+            writer.raw("}")
+        }
+        writer.raw("]}")
+    }
+
+    // MARK: Applications
+
+    func createApplication(_ body: ByteBuffer) async throws -> (HTTPResponse.Status, ByteBuffer) {
+        guard let desk else { throw HTTPServiceError(.notImplemented, code: "http.not_configured", message: "this server takes no applications") }
+        guard case .object(let members) = try parseJSON(body) else {
+            throw HTTPServiceError.badRequest("apply.field", "the body must be a JSON object of the application's fields")
+        }
+        var texts: [String: String] = [:]
+        texts.reserveCapacity(members.count)
+        for (name, value) in members {
+            guard let text = value.fieldText else { throw HTTPServiceError.badRequest("apply.field", "\"\(name)\" must be a string, a number or null") }
+            if name == "requested_amount", case .number = value {
+                throw HTTPServiceError.badRequest("apply.field", "\"requested_amount\" must be a decimal string in yuan such as \"5000.00\", not a JSON number")
+            }
+            texts[name] = text
+        }
+        let input: ApplicationInput
+        do {
+            input = try desk.reader.read { texts[$0] }
+        } catch {
+            throw HTTPServiceError.badRequest("apply.field", error.message)
+        }
+        let decided: DecidedApplication
+        do {
+            decided = try await desk.decide(input)
+        } catch let error as ApplicationError {
+            if error.code == "apply.conflict" { throw HTTPServiceError(.conflict, code: error.code, message: error.message) }
+            throw HTTPServiceError.badRequest(error.code, error.message)
+        }
+        if !decided.replayed { metrics.recordDecision(decided.record.outcome) }
+        logger.debug("application decided", metadata: [
+            "application_id": "\(decided.record.applicationID)", "outcome": "\(decided.record.outcome.rawValue)", "replayed": "\(decided.replayed)",
+        ])
+        return (decided.replayed ? .ok : .created, encodeJSON(DecisionBody(decided.record, replayed: decided.replayed)))
+    }
+
+    func showApplication(_ id: String) throws -> Response {
+        guard let desk else { throw HTTPServiceError(.notImplemented, code: "http.not_configured", message: "this server takes no applications") }
+        guard let (_, record) = try desk.application(id) else { throw HTTPServiceError.notFound("no application \(id); check the id") }
+        return jsonResponse(.ok, encodeJSON(DecisionBody(record, replayed: nil)))
+    }
+
+    // MARK: Loans
+
+    private func loanBook() throws(HTTPServiceError) -> any LoanService {
+        guard let loans else { throw HTTPServiceError(.notImplemented, code: "http.not_configured", message: "this server has no loan book connected") }
+        return loans
+    }
+
+    func draw(lineID: String, _ body: ByteBuffer) async throws -> (HTTPResponse.Status, ByteBuffer) {
+        let loans = try loanBook()
+        let parsed = try decodeBody(DrawBody.self, from: body)
+        try checkID(parsed.drawID, "draw_id")
+        let amount = try money(parsed.amount, "amount")
+        guard (1...360).contains(parsed.termMonths) else {
+            throw HTTPServiceError.badRequest("http.field_value", "\"term_months\" must be a whole number of months from 1 to 360")
+        }
+        let loan = try await mapLoanErrors {
+            try await loans.draw(DrawRequest(lineID: lineID, drawID: parsed.drawID, amount: amount, termMonths: parsed.termMonths))
+        }
+        return (.created, encodeJSON(LoanBody(loan)))
+    }
+
+    func repay(loanID: String, _ body: ByteBuffer) async throws -> (HTTPResponse.Status, ByteBuffer) {
+        let loans = try loanBook()
+        let parsed = try decodeBody(RepaymentBody.self, from: body)
+        try checkID(parsed.paymentID, "payment_id")
+        let amount = try money(parsed.amount, "amount")
+        let text = parsed.paidAt
+        guard let day = CalendarDay(iso: text.prefix(10)), text.count == 10 || Instant(iso: text) != nil else {
+            throw HTTPServiceError.badRequest("http.field_value", "\"paid_at\" must be a date such as 2026-11-21 (or a date-time with its offset)")
+        }
+        let result = try await mapLoanErrors {
+            try await loans.repay(RepaymentRequest(loanID: loanID, paymentID: parsed.paymentID, amount: amount, paidAt: day))
+        }
+        return (.created, encodeJSON(RepaymentResultBody(result)))
+    }
+
+    func showLoan(_ id: String) async throws -> Response {
+        let loans = try loanBook()
+        guard let loan = try await mapLoanErrors({ try await loans.loan(id: id) }) else {
+            throw HTTPServiceError.notFound("no loan \(id); check the id")
+        }
+        return jsonResponse(.ok, encodeJSON(LoanBody(loan)))
+    }
+
+    private func mapLoanErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as LoanServiceError {
+            let status: HTTPResponse.Status = switch error.kind {
+            case .notFound: .notFound
+            case .ruleViolation: .unprocessableContent
+            case .conflict: .conflict
+            case .badInput: .badRequest
+            }
+            throw HTTPServiceError(status, code: error.code, message: error.message)
+        }
+    }
+
+    private func checkID(_ id: String, _ field: String) throws(HTTPServiceError) {
+        guard !id.isEmpty, id.utf8.count <= 64, !id.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            throw .badRequest("http.field_value", "\"\(field)\" must be 1 to 64 bytes without control characters")
+        }
+    }
+
+    private func money(_ text: String, _ field: String) throws(HTTPServiceError) -> Money {
+        guard let amount = Money(yuan: text), amount.fen > 0 else {
+            throw .badRequest("http.field_value", "\"\(field)\" must be a positive amount in yuan with at most 2 decimals, as a string such as \"500.00\"")
+        }
+        return amount
+    }
+
+    // MARK: Plumbing
+
+    /// The whole body, refused with 413 beyond ``maximumBodyBytes``. A body that arrives in one
+    /// piece (the usual case) is not copied.
+    func collect(_ request: Request) async throws -> ByteBuffer {
+        var collected: ByteBuffer?
+        for try await chunk in request.body {
+            guard (collected?.readableBytes ?? 0) + chunk.readableBytes <= maximumBodyBytes else {
+                throw HTTPServiceError(.contentTooLarge, code: "http.too_large", message: "the body is larger than \(maximumBodyBytes) bytes; send less")
+            }
+            if collected == nil { collected = chunk } else { collected!.writeImmutableBuffer(chunk) }
+        }
+        return collected ?? ByteBuffer()
+    }
+
+    /// Runs a POST that creates a record or moves money under its `Idempotency-Key`: the first
+    /// request with a key runs, a repeat with the same method, path and body gets the stored
+    /// response, one with another body gets 409; concurrent repeats wait for the first.
+    func idempotent(_ request: Request, _ work: (ByteBuffer) async throws -> (HTTPResponse.Status, ByteBuffer)) async throws -> Response {
+        guard let key = request.headers[.idempotencyKey] else {
+            throw HTTPServiceError.badRequest("http.idempotency_key_missing", "send an Idempotency-Key header (1 to 255 visible ASCII characters, unique per operation)")
+        }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw HTTPServiceError.badRequest("http.idempotency_key_invalid", "the Idempotency-Key must be 1 to 255 visible ASCII characters")
+        }
+        let body = try await collect(request)
+        var hash = SHA256()
+        hash.update(data: Array("\(request.method.rawValue) \(request.uri.path)\n".utf8))
+        body.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
+        let fingerprint = Array(hash.finalize())
+        switch try await idempotency.claim(key: key, fingerprint: fingerprint) {
+        case .replay(let stored):
+            var response = jsonResponse(HTTPResponse.Status(code: stored.status), ByteBuffer(bytes: stored.body))
+            response.headers[.idempotentReplayed] = "true"
+            return response
+        case .mismatch:
+            throw HTTPServiceError(.conflict, code: "idempotency.mismatch",
+                                   message: "this Idempotency-Key was used with a different request; use a new key for a new operation")
+        case .claimed:
+            break
+        }
+        do {
+            let (status, buffer) = try await work(body)
+            try await idempotency.complete(key: key, response: StoredResponse(status: status.code, body: Array(buffer.readableBytesView)))
+            return jsonResponse(status, buffer)
+        } catch let error as HTTPServiceError where error.status != .badRequest && error.status.code < 500 {
+            // An outcome of running the operation (409, 404, 422): the same request gets it again.
+            let buffer = errorBody(error)
+            try await idempotency.complete(key: key, response: StoredResponse(status: error.status.code, body: Array(buffer.readableBytesView)))
+            throw error
+        } catch {
+            // Bad input or a failure that stored nothing: the key may be used again.
+            await idempotency.release(key: key)
+            throw error
+        }
+    }
+}
+
+extension HTTPFields.Element.Name {
+    /// `Idempotency-Key`: the client's name for one operation.
+    public static let idempotencyKey = Self("Idempotency-Key")!
+    /// `Idempotent-Replayed: true` marks a response sent again for a repeated key.
+    public static let idempotentReplayed = Self("Idempotent-Replayed")!
+}
+
+func jsonResponse(_ status: HTTPResponse.Status, _ body: ByteBuffer) -> Response {
+    Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+}
+
+/// Parses a body as JSON, or refuses it with 400 `http.malformed_json`.
+func parseJSON(_ body: ByteBuffer) throws(HTTPServiceError) -> JSONValue {
+    do {
+        return try body.withUnsafeReadableBytes { bytes throws(JSONSyntaxError) in try JSONReader.parse(bytes) }
+    } catch {
+        throw .badRequest("http.malformed_json", "the body is not valid JSON (\(error.reason) at byte \(error.offset)); send one UTF-8 JSON object")
+    }
+}
+
+func staticJSON(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+
+func errorBody(_ error: HTTPServiceError) -> ByteBuffer {
+    encodeJSON(ErrorBody(error: .init(code: error.code, message: error.message)))
+}
+
+/// Checks keys, turns every error into `{"error": {...}}`, records metrics under the route
+/// template, and logs refusals and failures (codes and routes, never bodies).
+struct ServiceMiddleware: RouterMiddleware {
+    typealias Context = LendingRequestContext
+    let keys: APIKeySet
+    let metrics: ServiceMetrics
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var response: Response
+        do {
+            if request.uri.path != "/health" && !keys.authorizes(header: request.headers[.authorization]) {
+                throw HTTPServiceError.unauthorized
+            }
+            response = try await next(request, context)
+        } catch {
+            let refusal = ServiceMiddleware.refusal(for: error)
+            if refusal.status == .internalServerError || refusal.status == .serviceUnavailable {
+                context.logger.error("request failed", metadata: [
+                    "route": "\(ServiceMiddleware.route(context))", "code": "\(refusal.code)",
+                    "error_type": "\(String(reflecting: type(of: error)))",
+                ])
+            } else {
+                context.logger.info("request refused", metadata: [
+                    "route": "\(ServiceMiddleware.route(context))", "status": "\(refusal.status.code)", "code": "\(refusal.code)",
+                ])
+            }
+            response = jsonResponse(refusal.status, errorBody(refusal))
+            if refusal.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        }
+        metrics.recordRequest(route: ServiceMiddleware.route(context), method: request.method.rawValue, status: response.status.code,
+                              nanoseconds: DispatchTime.now().uptimeNanoseconds &- started)
+        return response
+    }
+
+    /// The route template (`/v1/loans/{id}`), or `unmatched`: never a concrete path.
+    static func route(_ context: Context) -> String {
+        guard let path = context.endpointPath, path != "NotFound" else { return "unmatched" }
+        return path
+    }
+
+    static func refusal(for error: any Error) -> HTTPServiceError {
+        switch error {
+        case let refusal as HTTPServiceError:
+            return refusal
+        case let http as HTTPError:
+            switch http.status {
+            case .notFound: return .notFound("no such route; see GET /openapi.yaml")
+            case .contentTooLarge: return HTTPServiceError(.contentTooLarge, code: "http.too_large", message: "the body is too large; send less")
+            case .badRequest: return .badRequest("http.bad_request", "the request cannot be read; see GET /openapi.yaml")
+            default: return HTTPServiceError(http.status, code: "http.\(http.status.code)", message: http.status.reasonPhrase)
+            }
+        case let diagnostic as any LendingDiagnostic:
+            return HTTPServiceError(.internalServerError, code: diagnostic.code, message: "the request could not be completed (\(diagnostic.code)); send it again with the same Idempotency-Key later")
+        default:
+            return HTTPServiceError(.internalServerError, code: "http.internal", message: "the request could not be completed; try again later")
+        }
+    }
+}

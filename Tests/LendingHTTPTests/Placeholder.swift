@@ -1,4 +1,0 @@
-import Testing
-import LendingHTTP
-
-@Test func moduleLinks() {}
