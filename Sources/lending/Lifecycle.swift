@@ -108,6 +108,9 @@ struct Apply: ParsableCommand {
     @Flag(name: .long, help: "No progress line, no summary, only warnings in the log.")
     var quiet = false
 
+    @Flag(name: .customLong("auto-sign"), help: "Sign the file's approved applications: their agreements, loans and credit lines (see lending disburse).")
+    var autoSign = false
+
     func run() throws {
         do {
             let logger = bootstrapLogging(quiet: quiet)
@@ -133,6 +136,7 @@ struct Apply: ParsableCommand {
                 if summary.rejected > 0 { line += "; \(summary.rejected) rejected, see \(rejects ?? "")" }
                 printToStandardError(line)
             }
+            if autoSign { try signApproved(applications: applications, database: database, quiet: quiet) }
             if summary.rejected > 0 { throw ExitCode(3) }
         } catch let exit as ExitCode {
             throw exit
