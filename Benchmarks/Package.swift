@@ -42,5 +42,14 @@ let package = Package(
             ],
             path: "Latency"
         ),
+        .executableTarget(
+            name: "ServicingBenchmarks",
+            dependencies: [
+                .product(name: "LendingPipeline", package: rootIdentity),
+                .product(name: "LendingStore", package: rootIdentity),
+                .product(name: "LendingModel", package: rootIdentity),
+            ],
+            path: "Benchmarks/ServicingBenchmarks"
+        ),
     ]
 )

@@ -37,6 +37,11 @@ public struct AgreementJob: Sendable {
         public var loans = 0
         public var lines = 0
         public var signed: Int { loans + lines }
+
+        public init(loans: Int = 0, lines: Int = 0) {
+            self.loans = loans
+            self.lines = lines
+        }
     }
 
     /// Signs the selected approved applications that have no agreement yet.

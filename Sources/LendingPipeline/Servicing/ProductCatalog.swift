@@ -79,6 +79,8 @@ public struct ProductCatalog: Sendable, Equatable, Codable {
             throw error
         } catch let error as ServicingError {
             throw LendingError(code: "products.value", message: error.message, file: file)
+        } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
+            throw LendingError(code: "products.json", message: "the products file is not valid JSON (\(context.debugDescription)); fix the file", file: file)
         } catch let DecodingError.dataCorrupted(context) {
             throw LendingError(code: "products.value", message: "\(path(context.codingPath)): \(context.debugDescription)", file: file)
         } catch let DecodingError.typeMismatch(_, context) {

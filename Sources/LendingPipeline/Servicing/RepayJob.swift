@@ -1,4 +1,3 @@
-import Crypto
 import LendingCSV
 import LendingLedger
 import LendingModel
@@ -49,13 +48,19 @@ public struct RepayJob {
         var summary = Summary()
         do {
             let counts = try store.withServicingTransaction { transaction in
-                try ServicingRows(path: inputPath, required: RepayJob.columns, rejects: rejects).run { row in
+                let poster = RepaymentPoster(products: products)
+                return try ServicingRows(path: inputPath, required: RepayJob.columns, rejects: rejects).run { row in
                     let payment = try RepayJob.read(row)
-                    if try apply(payment, row: row, in: transaction) {
-                        summary.applied += 1
-                        summary.amount += payment.amount
-                    } else {
-                        summary.repeated += 1
+                    do {
+                        switch try poster.post(payment, in: transaction) {
+                        case .applied:
+                            summary.applied += 1
+                            summary.amount += payment.amount
+                        case .repeated:
+                            summary.repeated += 1
+                        }
+                    } catch let problem as ServicingRequestError {
+                        throw row.problem(problem.field, problem.code, problem.message)
                     }
                 }
             }
@@ -82,49 +87,6 @@ public struct RepayJob {
             throw row.problem("amount", "repay.amount", "\"amount\" is \"\(ServicingRows.clip(row("amount")))\", not a positive amount in yuan such as 120.50")
         }
         return Payment(id: id, loanID: loanID, date: date, amount: amount)
-    }
-
-    /// SHA-256 of a payment request: what makes a repeated row recognisable.
-    public static func requestHash(_ payment: Payment) -> [UInt8] {
-        Array(SHA256.hash(data: Array("\(payment.id)\u{1F}\(payment.loanID)\u{1F}\(payment.date)\u{1F}\(payment.amount.fen)".utf8)))
-    }
-
-    /// Applies one payment in the open transaction.
-    /// - Returns: `false` when the same payment was applied before (nothing changed).
-    /// - Throws: ``RowProblem`` for a payment that cannot be applied (before anything is written).
-    func apply(_ payment: Payment, row: ServicingRows.Row, in transaction: any ServicingTransaction) throws -> Bool {
-        let hash = RepayJob.requestHash(payment)
-        if let stored = try transaction.repayment(paymentID: payment.id) {
-            if stored.requestHash == hash { return false }
-            let column = stored.amount != payment.amount ? "amount" : stored.loanID != payment.loanID ? "loan_id" : "paid_at"
-            throw row.problem(column, "repay.conflict",
-                              "payment \(payment.id) was already applied as \(stored.amount) to loan \(stored.loanID) on \(stored.paidOn); this row says \(payment.amount) to loan \(payment.loanID) on \(payment.date): a payment id is applied once, give a new payment a new id")
-        }
-        guard let loan = try transaction.loans([payment.loanID])[payment.loanID] else {
-            throw row.problem("loan_id", "repay.unknown_loan", "loan \(ServicingRows.clip(payment.loanID)) is not known; check the loan id")
-        }
-        guard let state = loan.state else {
-            throw row.problem("loan_id", "repay.not_paid_out", "loan \(payment.loanID) has not been paid out yet; apply its payments after lending disburse has paid it")
-        }
-        let terms = try products.terms(for: loan.product)
-        let result: Servicing.RepaymentResult
-        do {
-            result = try Servicing.repay(state, payment: payment, terms: terms)
-        } catch let error as ServicingError {
-            throw row.problem(error.code == "servicing.backdated" ? "paid_at" : "amount", error.code, error.message)
-        }
-        let sealed = try transaction.post(result.entries)
-        try transaction.save(states: [result.state])
-        if let lineID = state.lineID, result.principalRepaid.fen > 0, var line = try transaction.line(lineID) {
-            line.line.restore(principalRepaid: result.principalRepaid)
-            try transaction.save(line: line.line)
-        }
-        let allocation = result.allocation
-        try transaction.insert(repayment: StoredRepayment(
-            paymentID: payment.id, loanID: payment.loanID, paidOn: payment.date, amount: payment.amount, requestHash: hash,
-            entrySequence: sealed.last?.sequence ?? 0, penalty: allocation.penalty, interest: allocation.interest,
-            principal: allocation.principal, overpayment: allocation.overpayment, recovery: allocation.recovery))
-        return true
     }
 }
 
@@ -163,13 +125,19 @@ public struct DrawJob {
         var summary = Summary()
         do {
             let counts = try store.withServicingTransaction { transaction in
-                try ServicingRows(path: inputPath, required: DrawJob.columns, rejects: rejects).run { row in
+                let taker = DrawTaker(products: products)
+                return try ServicingRows(path: inputPath, required: DrawJob.columns, rejects: rejects).run { row in
                     let (lineID, request) = try DrawJob.read(row)
-                    if try take(request, lineID: lineID, row: row, in: transaction) {
-                        summary.drawn += 1
-                        summary.amount += request.amount
-                    } else {
-                        summary.repeated += 1
+                    do {
+                        switch try taker.take(request, lineID: lineID, in: transaction) {
+                        case .taken:
+                            summary.drawn += 1
+                            summary.amount += request.amount
+                        case .repeated:
+                            summary.repeated += 1
+                        }
+                    } catch let problem as ServicingRequestError {
+                        throw row.problem(problem.field, problem.code, problem.message)
                     }
                 }
             }
@@ -198,49 +166,5 @@ public struct DrawJob {
             throw row.problem("requested_at", "draw.requested_at", "\"requested_at\" is \"\(ServicingRows.clip(row("requested_at")))\", not a date YYYY-MM-DD")
         }
         return (lineID, CreditLine.DrawRequest(drawID: id, amount: amount, months: months, date: date))
-    }
-
-    /// SHA-256 of a draw request.
-    public static func requestHash(lineID: String, _ request: CreditLine.DrawRequest) -> [UInt8] {
-        Array(SHA256.hash(data: Array("\(request.drawID)\u{1F}\(lineID)\u{1F}\(request.amount.fen)\u{1F}\(request.months)\u{1F}\(request.date)".utf8)))
-    }
-
-    /// Takes one draw in the open transaction.
-    /// - Returns: `false` when the same draw was taken before (nothing changed).
-    func take(_ request: CreditLine.DrawRequest, lineID: String, row: ServicingRows.Row, in transaction: any ServicingTransaction) throws -> Bool {
-        let hash = DrawJob.requestHash(lineID: lineID, request)
-        if let stored = try transaction.draw(drawID: request.drawID) {
-            if stored.requestHash == hash { return false }
-            throw row.problem(stored.amount != request.amount ? "amount" : "draw_id", "draw.conflict",
-                              "draw \(request.drawID) was already taken as \(stored.amount) from line \(stored.lineID) over \(stored.termMonths) months on \(stored.requestedOn); this row says \(request.amount) from line \(lineID) over \(request.months) months on \(request.date): a draw id is taken once, give a new draw a new id")
-        }
-        if try !transaction.loans([request.drawID]).isEmpty {
-            throw row.problem("draw_id", "draw.draw_id", "draw id \(request.drawID) is already the id of a loan; give the draw its own id")
-        }
-        guard let stored = try transaction.line(lineID) else {
-            throw row.problem("line_id", "draw.unknown_line", "line \(ServicingRows.clip(lineID)) is not known; check the line id (a revolving application's id, once signed)")
-        }
-        guard request.date >= stored.signedOn else {
-            throw row.problem("requested_at", "draw.before_signing", "draw \(request.drawID) is dated \(request.date), before line \(lineID) was signed on \(stored.signedOn)")
-        }
-        let outcome: CreditLine.DrawOutcome
-        do {
-            outcome = try stored.line.draw(request, terms: try products.terms(for: stored.product))
-        } catch let error as ServicingError {
-            throw row.problem("amount", error.code, error.message)
-        }
-        switch outcome {
-        case .refused(.frozen):
-            throw row.problem("line_id", "draw.frozen", "line \(lineID) is frozen; draw \(request.drawID) is refused")
-        case .refused(.overAvailable(let requested, let available)):
-            throw row.problem("amount", "draw.over_available", "draw \(request.drawID) asks \(requested) but line \(lineID) has \(available) available")
-        case .drawn(let line, _):
-            try transaction.save(line: line)
-            try transaction.insert(loan: StoredLoan(loanID: request.drawID, applicationID: stored.applicationID, lineID: lineID, product: stored.product,
-                                                    principal: request.amount, termMonths: request.months, apr: line.apr, signedOn: request.date))
-            try transaction.insert(draw: StoredDraw(drawID: request.drawID, lineID: lineID, amount: request.amount, termMonths: request.months,
-                                                    requestedOn: request.date, requestHash: hash))
-            return true
-        }
     }
 }
