@@ -6,9 +6,10 @@
 //       stores them, signed by AgreementJob, paid out by DisburseJob through the simulated rail
 //       (PATH.rail.sqlite), all on 2026-11-01. Then time the real command:
 //       /usr/bin/time -v .build/release/lending eod --db /tmp/book.sqlite --as-of 2026-11-02
-//   swift run -c release ServicingBenchmarks repay-latency --db /tmp/book.sqlite [--payments 20000]
-//       one payment at a time on distinct loans: (a) posted inside one transaction (compute and
-//       write, the commit amortised over the batch), (b) each in its own durable transaction.
+//   swift run -c release ServicingBenchmarks repay-latency --db /tmp/book.sqlite --paid-on 2026-11-02 [--payments 20000] [--durable 2000]
+//       one payment at a time on distinct loans, dated --paid-on (on or after the book's last end
+//       of day): (a) posted inside one transaction (compute and write, the commit amortised over
+//       the batch), (b) each in its own durable transaction (synchronous=FULL commit).
 import Foundation
 import LendingDecisioning
 import LendingFraud
@@ -69,10 +70,9 @@ func seed() throws {
             try transaction.insert(rows)
         }
         _ = try AgreementJob(products: .standard, protector: protector, utcOffsetSeconds: 8 * 3_600).run(.applications(ids), store: store)
-        print("\r\(ids.count + first) applications stored and signed", terminator: "")
-        fflush(stdout)
+        if (first / chunk) % 5 == 4 { print("\(ids.count + first) applications stored and signed") }
     }
-    print("\nstored and signed \(count) in \(String(format: "%.1f", seconds(since: clock)))s")
+    print("stored and signed \(count) in \(String(format: "%.1f", seconds(since: clock)))s")
     clock = ContinuousClock.now
     let rail = try SimulatedRail(path: path + ".rail.sqlite", clock: { Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) })
     let summary = try DisburseJob(asOf: start, products: .standard, protector: protector, batchSize: 2_000).run(store: store, rail: rail)
@@ -86,12 +86,13 @@ func percentile(_ sorted: [Double], _ share: Double) -> String {
 
 func repayLatency() throws {
     let count = Int(option("--payments", "20000"))!
+    let durableCount = Int(option("--durable", "2000"))!
     let store = try SQLiteStore(path: path)
     let poster = RepaymentPoster(products: .standard)
     var ids: [String] = []
-    try store.forEachLoan { loan in if loan.status == .active, ids.count < 2 * count { ids.append(loan.loanID) } }
-    guard ids.count == 2 * count else { fatalError("the book has fewer than \(2 * count) active loans") }
-    let day = start.adding(days: 1)
+    try store.forEachLoan { loan in if loan.status == .active, ids.count < count + durableCount { ids.append(loan.loanID) } }
+    guard ids.count == count + durableCount else { fatalError("the book has fewer than \(count + durableCount) active loans") }
+    let day = CalendarDay(iso: option("--paid-on", start.adding(days: 1).description))!
     let runID = UInt64(Date().timeIntervalSince1970)
     var inBatch: [Double] = []
     inBatch.reserveCapacity(count)
@@ -107,7 +108,7 @@ func repayLatency() throws {
     let batchTotal = seconds(since: batchClock)
     var durable: [Double] = []
     durable.reserveCapacity(count)
-    for (index, loanID) in ids.suffix(count).enumerated() {
+    for (index, loanID) in ids.suffix(durableCount).enumerated() {
         let payment = Payment(id: "bench-\(runID)-b\(index)", loanID: loanID, date: day, amount: Money(fen: 10_000))
         let clock = ContinuousClock.now
         _ = try store.withServicingTransaction { transaction in try poster.post(payment, in: transaction) }
@@ -117,7 +118,7 @@ func repayLatency() throws {
     durable.sort()
     print("one repayment posted inside a batch transaction (\(count) payments, commit amortised; whole batch with commit \(String(format: "%.2f", batchTotal))s):",
           "p50", percentile(inBatch, 0.5), "p99", percentile(inBatch, 0.99), "p99.9", percentile(inBatch, 0.999), "max", percentile(inBatch, 1))
-    print("one repayment in its own durable transaction (\(count) payments, synchronous=FULL commit each):",
+    print("one repayment in its own durable transaction (\(durableCount) payments, synchronous=FULL commit each):",
           "p50", percentile(durable, 0.5), "p99", percentile(durable, 0.99), "p99.9", percentile(durable, 0.999), "max", percentile(durable, 1))
 }
 

@@ -205,10 +205,16 @@ enum PayoutBook {
 
     /// Records transitions in the open transaction: the payouts' new status and, for each paid
     /// one, the loan activated with its disbursement entry (dated the payout's intent day).
+    /// A payout already settled in storage (by another run working at the same time) is left as
+    /// it is: its loan was activated then.
     static func record(_ transitions: [Disbursement.Transition], in transaction: any ServicingTransaction, products: ProductCatalog) throws {
         guard !transitions.isEmpty else { return }
-        try transaction.update(payouts: transitions.map(\.payout))
-        let paid = transitions.filter { $0.action == .activateLoan }.map(\.payout)
+        let stored = try transaction.payouts(loanIDs: transitions.map(\.payout.loanID))
+        let open = transitions.filter { transition in
+            stored[transition.payout.loanID]?.contains { $0.attempt == transition.payout.attempt && !$0.status.isFinal } ?? false
+        }
+        try transaction.update(payouts: open.map(\.payout))
+        let paid = open.filter { $0.action == .activateLoan }.map(\.payout)
         guard !paid.isEmpty else { return }
         let loans = try transaction.loans(paid.map(\.loanID))
         var states: [LoanState] = []
