@@ -136,7 +136,7 @@ struct Apply: ParsableCommand {
                 if summary.rejected > 0 { line += "; \(summary.rejected) rejected, see \(rejects ?? "")" }
                 printToStandardError(line)
             }
-            if autoSign { try signApproved(applications: applications, database: database, quiet: quiet) }
+            if autoSign { try signApproved(applications: applications, store: store, protector: protector, quiet: quiet) }
             if summary.rejected > 0 { throw ExitCode(3) }
         } catch let exit as ExitCode {
             throw exit

@@ -73,8 +73,7 @@ func running(_ body: () throws -> Void) throws {
 /// `lending apply --auto-sign`: signs the approved applications of the file just decided (of
 /// standard input: every approved application not yet signed), with the products of
 /// `$LENDING_PRODUCTS` or the built-in ones.
-func signApproved(applications path: String, database: DatabaseOptions, quiet: Bool) throws {
-    let (store, protector) = try database.open()
+func signApproved(applications path: String, store: SQLiteStore, protector: PersonalDataProtector, quiet: Bool) throws {
     let selection: AgreementJob.Selection = path == "-" ? .allApproved : .applications(try AgreementJob.applicationIDs(inFile: path))
     let job = AgreementJob(products: try ProductOptions.load(ProcessInfo.processInfo.environment["LENDING_PRODUCTS"]), protector: protector,
                            utcOffsetSeconds: LendingPolicy.standard.utcOffsetSeconds)
