@@ -14,6 +14,14 @@ let package = Package(
         .library(name: "LendingStore", targets: ["LendingStore"]),
         .library(name: "LendingSimulation", targets: ["LendingSimulation"]),
         .library(name: "LendingHTTP", targets: ["LendingHTTP"]),
+        .library(name: "LendingIdentity", targets: ["LendingIdentity"]),
+        .library(name: "LendingFraud", targets: ["LendingFraud"]),
+        .library(name: "LendingPreCredit", targets: ["LendingPreCredit"]),
+        .library(name: "LendingDecisioning", targets: ["LendingDecisioning"]),
+        .library(name: "LendingLedger", targets: ["LendingLedger"]),
+        .library(name: "LendingServicing", targets: ["LendingServicing"]),
+        .library(name: "LendingDisbursement", targets: ["LendingDisbursement"]),
+        .library(name: "LendingCollections", targets: ["LendingCollections"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -118,7 +126,8 @@ let package = Package(
             name: "LendingPipelineTests",
             dependencies: [
                 "LendingPipeline", "LendingScoring", "LendingCSV", "LendingModel", "LendingTestSupport", "LendingIdentity",
-                "LendingDecisioning", "LendingPreCredit", "LendingFraud", .product(name: "Crypto", package: "swift-crypto"),
+                "LendingDecisioning", "LendingPreCredit", "LendingFraud", "LendingServicing", "LendingLedger",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

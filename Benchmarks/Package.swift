@@ -54,5 +54,17 @@ let package = Package(
             ],
             path: "Latency"
         ),
+        .executableTarget(
+            name: "ServicingBenchmarks",
+            dependencies: [
+                .product(name: "LendingPipeline", package: rootIdentity),
+                .product(name: "LendingStore", package: rootIdentity),
+                .product(name: "LendingModel", package: rootIdentity),
+                .product(name: "LendingDecisioning", package: rootIdentity),
+                .product(name: "LendingFraud", package: rootIdentity),
+                .product(name: "LendingServicing", package: rootIdentity),
+            ],
+            path: "Benchmarks/ServicingBenchmarks"
+        ),
     ]
 )

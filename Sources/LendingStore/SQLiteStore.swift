@@ -113,6 +113,163 @@ public final class SQLiteStore: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2-servicing") { db in
+            try db.execute(sql: """
+                CREATE TABLE agreements (
+                    application_id TEXT PRIMARY KEY NOT NULL,
+                    product TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('installment', 'revolving')),
+                    amount INTEGER NOT NULL CHECK (amount > 0),
+                    term_months INTEGER NOT NULL,
+                    apr_ppm INTEGER NOT NULL CHECK (apr_ppm >= 0),
+                    terms TEXT NOT NULL,
+                    schedule TEXT NOT NULL,
+                    text_sha256 BLOB NOT NULL CHECK (length(text_sha256) = 32),
+                    text_sealed BLOB NOT NULL,
+                    signer TEXT NOT NULL,
+                    signed_at INTEGER NOT NULL
+                );
+                CREATE TRIGGER agreements_are_append_only_update BEFORE UPDATE ON agreements
+                    BEGIN SELECT RAISE(ABORT, 'agreements are append-only'); END;
+                CREATE TRIGGER agreements_are_append_only_delete BEFORE DELETE ON agreements
+                    BEGIN SELECT RAISE(ABORT, 'agreements are append-only'); END;
+                CREATE TABLE credit_lines (
+                    line_id TEXT PRIMARY KEY NOT NULL,
+                    application_id TEXT NOT NULL,
+                    product TEXT NOT NULL,
+                    limit_amount INTEGER NOT NULL CHECK (limit_amount >= 0),
+                    drawn_principal INTEGER NOT NULL CHECK (drawn_principal >= 0),
+                    apr_ppm INTEGER NOT NULL CHECK (apr_ppm >= 0),
+                    frozen INTEGER NOT NULL CHECK (frozen IN (0, 1)),
+                    signed_on INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE loans (
+                    id INTEGER PRIMARY KEY,
+                    loan_id TEXT NOT NULL UNIQUE,
+                    application_id TEXT NOT NULL,
+                    line_id TEXT,
+                    product TEXT NOT NULL,
+                    principal INTEGER NOT NULL CHECK (principal > 0),
+                    term_months INTEGER NOT NULL CHECK (term_months BETWEEN 1 AND 600),
+                    apr_ppm INTEGER NOT NULL CHECK (apr_ppm >= 0),
+                    signed_on INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('signed', 'active', 'paid_off', 'written_off')),
+                    state BLOB,
+                    CHECK ((status = 'signed') = (state IS NULL))
+                );
+                CREATE INDEX loans_awaiting_payout ON loans (id) WHERE status = 'signed';
+                CREATE INDEX loans_active ON loans (id) WHERE status = 'active';
+                CREATE INDEX loans_by_line ON loans (line_id) WHERE line_id IS NOT NULL;
+                CREATE TABLE loan_daily (
+                    id INTEGER PRIMARY KEY,
+                    processed_through INTEGER NOT NULL,
+                    days_past_due INTEGER NOT NULL,
+                    interest_receivable INTEGER NOT NULL,
+                    penalty_receivable INTEGER NOT NULL,
+                    memo_interest INTEGER NOT NULL,
+                    memo_penalty INTEGER NOT NULL,
+                    current_accrued INTEGER NOT NULL
+                );
+                CREATE TABLE payouts (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    loan_id TEXT NOT NULL,
+                    attempt INTEGER NOT NULL CHECK (attempt >= 1),
+                    amount INTEGER NOT NULL CHECK (amount > 0),
+                    status TEXT NOT NULL CHECK (status IN ('sent', 'paid', 'failed', 'unknown')),
+                    sent_on INTEGER NOT NULL,
+                    settled_on INTEGER,
+                    reason TEXT,
+                    UNIQUE (loan_id, attempt)
+                );
+                CREATE UNIQUE INDEX payouts_one_live_per_loan ON payouts (loan_id) WHERE status <> 'failed';
+                CREATE INDEX payouts_in_flight ON payouts (key) WHERE status IN ('sent', 'unknown');
+                CREATE TRIGGER payouts_final BEFORE UPDATE ON payouts WHEN OLD.status IN ('paid', 'failed')
+                    BEGIN SELECT RAISE(ABORT, 'a paid or failed payout is final'); END;
+                CREATE TRIGGER payouts_keep_their_identity BEFORE UPDATE OF key, loan_id, attempt, amount, sent_on ON payouts
+                    BEGIN SELECT RAISE(ABORT, 'a payout keeps its key, loan, attempt, amount and date'); END;
+                CREATE TRIGGER payouts_are_kept BEFORE DELETE ON payouts
+                    BEGIN SELECT RAISE(ABORT, 'payouts are never deleted'); END;
+                CREATE TABLE journal (
+                    sequence INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL,
+                    date INTEGER NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('disbursement', 'accrual', 'repayment', 'overpayment_applied', 'write_off', 'reversal', 'adjustment')),
+                    loan_id TEXT,
+                    reverses TEXT,
+                    memo TEXT NOT NULL,
+                    previous_hash BLOB NOT NULL,
+                    hash BLOB NOT NULL,
+                    CHECK ((kind IN ('accrual', 'overpayment_applied')) = (substr(id, 1, 7) = 'accrue:' OR substr(id, 1, 6) = 'apply:')),
+                    CHECK (kind NOT IN ('accrual', 'overpayment_applied') OR substr(id, -10) = date(date * 86400, 'unixepoch'))
+                );
+                CREATE UNIQUE INDEX journal_daily_ids ON journal (date, id) WHERE kind IN ('accrual', 'overpayment_applied');
+                CREATE UNIQUE INDEX journal_ids ON journal (id) WHERE kind NOT IN ('accrual', 'overpayment_applied');
+                CREATE TRIGGER journal_is_append_only_update BEFORE UPDATE ON journal
+                    BEGIN SELECT RAISE(ABORT, 'the journal is append-only: correct an entry with a reversal'); END;
+                CREATE TRIGGER journal_is_append_only_delete BEFORE DELETE ON journal
+                    BEGIN SELECT RAISE(ABORT, 'the journal is append-only: correct an entry with a reversal'); END;
+                CREATE TABLE postings (
+                    sequence INTEGER NOT NULL,
+                    leg INTEGER NOT NULL,
+                    account INTEGER NOT NULL CHECK (account IN (1, 2, 3, 4, 5, 16, 17, 18, 19)),
+                    side INTEGER NOT NULL CHECK (side IN (0, 1)),
+                    amount INTEGER NOT NULL CHECK (amount > 0),
+                    PRIMARY KEY (sequence, leg)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER postings_are_append_only_update BEFORE UPDATE ON postings
+                    BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END;
+                CREATE TRIGGER postings_are_append_only_delete BEFORE DELETE ON postings
+                    BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END;
+                CREATE TABLE journal_head (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    sequence INTEGER NOT NULL,
+                    hash BLOB NOT NULL
+                );
+                INSERT INTO journal_head (id, sequence, hash) VALUES (1, 0, zeroblob(32));
+                CREATE TRIGGER journal_head_is_kept BEFORE DELETE ON journal_head
+                    BEGIN SELECT RAISE(ABORT, 'the journal head is kept'); END;
+                CREATE VIEW ledger_postings AS
+                    SELECT p.sequence, p.leg, j.id AS entry_id, date(j.date * 86400, 'unixepoch') AS date, j.kind,
+                        CASE p.account
+                            WHEN 1 THEN 'lender:funding_cash' WHEN 2 THEN 'lender:interest_income' WHEN 3 THEN 'lender:penalty_income'
+                            WHEN 4 THEN 'lender:suspense' WHEN 5 THEN 'lender:write_off_expense'
+                            WHEN 16 THEN 'loan:' || j.loan_id || ':principal' WHEN 17 THEN 'loan:' || j.loan_id || ':interest'
+                            WHEN 18 THEN 'loan:' || j.loan_id || ':penalty' WHEN 19 THEN 'loan:' || j.loan_id || ':overpayment'
+                        END AS account,
+                        CASE p.side WHEN 0 THEN 'debit' ELSE 'credit' END AS side,
+                        p.amount
+                    FROM postings p JOIN journal j ON j.sequence = p.sequence;
+                CREATE TABLE repayments (
+                    payment_id TEXT PRIMARY KEY NOT NULL,
+                    loan_id TEXT NOT NULL,
+                    paid_on INTEGER NOT NULL,
+                    amount INTEGER NOT NULL CHECK (amount > 0),
+                    request_hash BLOB NOT NULL,
+                    entry_sequence INTEGER NOT NULL,
+                    penalty INTEGER NOT NULL,
+                    interest INTEGER NOT NULL,
+                    principal INTEGER NOT NULL,
+                    overpayment INTEGER NOT NULL,
+                    recovery INTEGER NOT NULL
+                );
+                CREATE TRIGGER repayments_are_append_only_update BEFORE UPDATE ON repayments
+                    BEGIN SELECT RAISE(ABORT, 'repayments are append-only'); END;
+                CREATE TRIGGER repayments_are_append_only_delete BEFORE DELETE ON repayments
+                    BEGIN SELECT RAISE(ABORT, 'repayments are append-only'); END;
+                CREATE TABLE draws (
+                    draw_id TEXT PRIMARY KEY NOT NULL,
+                    line_id TEXT NOT NULL,
+                    amount INTEGER NOT NULL CHECK (amount > 0),
+                    term_months INTEGER NOT NULL,
+                    requested_on INTEGER NOT NULL,
+                    request_hash BLOB NOT NULL
+                );
+                CREATE TRIGGER draws_are_append_only_update BEFORE UPDATE ON draws
+                    BEGIN SELECT RAISE(ABORT, 'draws are append-only'); END;
+                CREATE TRIGGER draws_are_append_only_delete BEFORE DELETE ON draws
+                    BEGIN SELECT RAISE(ABORT, 'draws are append-only'); END;
+                """)
+        }
         return migrator
     }
 

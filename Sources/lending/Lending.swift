@@ -18,7 +18,9 @@ struct Lending: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [Score.self, ModelCommand.self, Train.self, Evaluate.self, Generate.self, WhitelistCommand.self,
-                      BlacklistCommand.self, Apply.self, Review.self, Decisions.self, PolicyCommand.self, Serve.self]
+                      BlacklistCommand.self, Apply.self, Review.self, Decisions.self, PolicyCommand.self,
+                      Disburse.self, Reconcile.self, RailCommand.self, Draw.self, Repay.self, Eod.self, Loans.self, Ledger.self,
+                      Serve.self]
     )
 }
 

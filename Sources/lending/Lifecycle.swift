@@ -108,6 +108,9 @@ struct Apply: ParsableCommand {
     @Flag(name: .long, help: "No progress line, no summary, only warnings in the log.")
     var quiet = false
 
+    @Flag(name: .customLong("auto-sign"), help: "Sign the file's approved applications: their agreements, loans and credit lines (see lending disburse).")
+    var autoSign = false
+
     func run() throws {
         try reporting {
             let logger = bootstrapLogging(quiet: quiet)
@@ -133,6 +136,7 @@ struct Apply: ParsableCommand {
                 line += rejectedNote(summary.rejected, rejects)
                 printToStandardError(line)
             }
+            if autoSign { try signApproved(applications: applications, store: store, protector: protector, quiet: quiet) }
             if summary.rejected > 0 { throw ExitCode(3) }
         }
     }

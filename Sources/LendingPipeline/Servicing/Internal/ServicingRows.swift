@@ -1,0 +1,72 @@
+import LendingCSV
+import LendingModel
+
+/// A row that cannot be taken: it stops the run, or goes to the rejects file.
+struct RowProblem: Error {
+    var error: LendingError
+}
+
+/// Reads a servicing CSV (PAYMENTS.csv, DRAWS.csv) with named columns. A row whose handler
+/// throws ``RowProblem`` stops the run with a located message (nothing is stored: the caller's
+/// transaction rolls back), or with a rejects file goes there as `line,column,reason,raw`.
+/// Any other error (storage) stops the run.
+struct ServicingRows {
+    var path: String
+    var required: [String]
+    var rejects: OutputFile?
+
+    struct Counts {
+        var rows = 0
+        var rejected = 0
+    }
+
+    struct Row {
+        let record: CSVRecord
+        let columns: [String: Int]
+
+        func callAsFunction(_ name: String) -> String { columns[name].map { record.fields[$0] } ?? "" }
+
+        /// A problem located at a column's field.
+        func problem(_ field: String, _ code: String, _ message: String) -> RowProblem {
+            RowProblem(error: LendingError(code: code, message: message, location: record.location(ofField: columns[field] ?? 0)))
+        }
+    }
+
+    func run(_ body: (Row) throws -> Void) throws -> Counts {
+        var counts = Counts()
+        var columns: [String: Int] = [:]
+        var buffer = CSVOutputBuffer(capacity: 1 << 12)
+        buffer.appendRecord(["line", "column", "reason", "raw"])
+        try CSVRecordReader.read(path: path, keepRaw: rejects != nil, header: { (names: [String]) throws(LendingError) in
+            for (index, name) in names.enumerated() where columns[name] == nil { columns[name] = index }
+            let missing = required.filter { columns[$0] == nil }
+            if !missing.isEmpty {
+                throw LendingError(code: "csv.columns",
+                                   message: "the header lacks \(missing.map { "\"\($0)\"" }.joined(separator: ", ")); add the column\(missing.count > 1 ? "s" : "")",
+                                   location: SourceLocation(file: path, line: 1, column: 1))
+            }
+        }, record: { (record: CSVRecord) throws in
+            counts.rows += 1
+            do {
+                if let problem = record.problem {
+                    throw RowProblem(error: LendingError(code: problem.code, message: problem.message, location: problem.location, file: path))
+                }
+                try body(Row(record: record, columns: columns))
+            } catch let problem as RowProblem {
+                guard rejects != nil else {
+                    throw LendingError(code: problem.error.code,
+                                       message: problem.error.message + "; nothing was stored: fix the row and run again, or pass --rejects FILE to set such rows aside",
+                                       location: problem.error.location, file: problem.error.file ?? path)
+                }
+                let location = problem.error.location ?? SourceLocation(file: path, line: record.line, column: 1)
+                buffer.appendRecord([String(location.line), String(location.column), problem.error.message, record.raw])
+                counts.rejected += 1
+            }
+        })
+        try rejects?.write(buffer)
+        return counts
+    }
+
+    /// A text no longer than 40 characters, for messages.
+    static func clip(_ text: String) -> String { text.count > 40 ? String(text.prefix(37)) + "..." : text }
+}

@@ -1,0 +1,170 @@
+import LendingCSV
+import LendingLedger
+import LendingModel
+import LendingServicing
+
+/// What `lending repay` does: applies PAYMENTS.csv (`payment_id, loan_id, paid_at, amount`) in
+/// file order, in one transaction: every payment or none.
+///
+/// Each payment catches the loan's end of day up through its date, settles what is due in the
+/// product's order, then follows the overpayment rule (``Servicing/repay(_:payment:terms:)``),
+/// and posts the catch-up accruals and the repayment entry `repay:PAYMENT` on the hash chain.
+/// Principal repaid on a draw is available on its line again.
+///
+/// Idempotent by payment id: a payment is stored with the SHA-256 of its row; the same row again
+/// changes nothing (counted as repeated), the same id with another amount, loan or date is a row
+/// error naming the id and both amounts. Unknown loans, loans not yet paid out and payments
+/// dated before the loan's last end of day are row errors too.
+public struct RepayJob {
+    public var inputPath: String
+    public var rejectsPath: String?
+    public var products: ProductCatalog
+
+    public init(inputPath: String, rejectsPath: String? = nil, products: ProductCatalog = .standard) {
+        self.inputPath = inputPath
+        self.rejectsPath = rejectsPath
+        self.products = products
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var rows = 0
+        public var applied = 0
+        /// Rows already applied (the same payment again): nothing changed.
+        public var repeated = 0
+        public var rejected = 0
+        /// The total applied (not counting repeated or rejected rows).
+        public var amount = Money.zero
+        public var seconds = 0.0
+    }
+
+    public static let columns = ["payment_id", "loan_id", "paid_at", "amount"]
+
+    /// Runs the job.
+    /// - Throws: ``LendingError`` at the first bad row without a rejects file (nothing stored),
+    ///   ``CSVError`` for an unreadable file or header, and the store's errors.
+    public func run(store: any ServicingStore) throws -> Summary {
+        let started = monotonicSeconds()
+        let rejects = try rejectsPath.map { try OutputFile(path: $0) }
+        var summary = Summary()
+        do {
+            let counts = try store.withServicingTransaction { transaction in
+                let poster = RepaymentPoster(products: products)
+                return try ServicingRows(path: inputPath, required: RepayJob.columns, rejects: rejects).run { row in
+                    let payment = try RepayJob.read(row)
+                    do {
+                        switch try poster.post(payment, in: transaction) {
+                        case .applied:
+                            summary.applied += 1
+                            summary.amount += payment.amount
+                        case .repeated:
+                            summary.repeated += 1
+                        }
+                    } catch let problem as ServicingRequestError {
+                        throw row.problem(problem.field, problem.code, problem.message)
+                    }
+                }
+            }
+            summary.rows = counts.rows
+            summary.rejected = counts.rejected
+            try rejects?.commit()
+        } catch {
+            rejects?.abandon()
+            throw error
+        }
+        summary.seconds = monotonicSeconds() - started
+        return summary
+    }
+
+    static func read(_ row: ServicingRows.Row) throws -> Payment {
+        let id = row("payment_id")
+        guard !id.isEmpty else { throw row.problem("payment_id", "repay.payment_id", "\"payment_id\" is empty; give every payment a unique id") }
+        let loanID = row("loan_id")
+        guard !loanID.isEmpty else { throw row.problem("loan_id", "repay.loan_id", "\"loan_id\" is empty; name the loan the payment is for") }
+        guard let date = CalendarDay(iso: row("paid_at")) else {
+            throw row.problem("paid_at", "repay.paid_at", "\"paid_at\" is \"\(ServicingRows.clip(row("paid_at")))\", not a date YYYY-MM-DD")
+        }
+        guard let amount = Money(yuan: row("amount")), amount.fen > 0 else {
+            throw row.problem("amount", "repay.amount", "\"amount\" is \"\(ServicingRows.clip(row("amount")))\", not a positive amount in yuan such as 120.50")
+        }
+        return Payment(id: id, loanID: loanID, date: date, amount: amount)
+    }
+}
+
+/// What `lending draw` does: takes DRAWS.csv (`draw_id, line_id, amount, term_months,
+/// requested_at`) in file order, in one transaction. Each draw checks the line (not frozen,
+/// the amount within what is available), lowers the line's available amount and makes a loan
+/// (loan id = draw id, the line's rate, the product's method, its own term) waiting to be paid
+/// out by `lending disburse`, whose schedule runs from its payout day.
+///
+/// Idempotent by draw id as ``RepayJob`` is by payment id. A refused draw is a row error.
+public struct DrawJob {
+    public var inputPath: String
+    public var rejectsPath: String?
+    public var products: ProductCatalog
+
+    public init(inputPath: String, rejectsPath: String? = nil, products: ProductCatalog = .standard) {
+        self.inputPath = inputPath
+        self.rejectsPath = rejectsPath
+        self.products = products
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var rows = 0
+        public var drawn = 0
+        public var repeated = 0
+        public var rejected = 0
+        public var amount = Money.zero
+    }
+
+    public static let columns = ["draw_id", "line_id", "amount", "term_months", "requested_at"]
+
+    /// Runs the job.
+    /// - Throws: as ``RepayJob/run(store:)``.
+    public func run(store: any ServicingStore) throws -> Summary {
+        let rejects = try rejectsPath.map { try OutputFile(path: $0) }
+        var summary = Summary()
+        do {
+            let counts = try store.withServicingTransaction { transaction in
+                let taker = DrawTaker(products: products)
+                return try ServicingRows(path: inputPath, required: DrawJob.columns, rejects: rejects).run { row in
+                    let (lineID, request) = try DrawJob.read(row)
+                    do {
+                        switch try taker.take(request, lineID: lineID, in: transaction) {
+                        case .taken:
+                            summary.drawn += 1
+                            summary.amount += request.amount
+                        case .repeated:
+                            summary.repeated += 1
+                        }
+                    } catch let problem as ServicingRequestError {
+                        throw row.problem(problem.field, problem.code, problem.message)
+                    }
+                }
+            }
+            summary.rows = counts.rows
+            summary.rejected = counts.rejected
+            try rejects?.commit()
+        } catch {
+            rejects?.abandon()
+            throw error
+        }
+        return summary
+    }
+
+    static func read(_ row: ServicingRows.Row) throws -> (String, CreditLine.DrawRequest) {
+        let id = row("draw_id")
+        guard !id.isEmpty else { throw row.problem("draw_id", "draw.draw_id", "\"draw_id\" is empty; give every draw a unique id") }
+        let lineID = row("line_id")
+        guard !lineID.isEmpty else { throw row.problem("line_id", "draw.line_id", "\"line_id\" is empty; name the credit line") }
+        guard let amount = Money(yuan: row("amount")), amount.fen > 0 else {
+            throw row.problem("amount", "draw.amount", "\"amount\" is \"\(ServicingRows.clip(row("amount")))\", not a positive amount in yuan such as 2000.00")
+        }
+        guard let months = Int(row("term_months")), (1...Schedule.maxMonths).contains(months) else {
+            throw row.problem("term_months", "draw.term_months", "\"term_months\" is \"\(ServicingRows.clip(row("term_months")))\", not a number of months from 1 to \(Schedule.maxMonths)")
+        }
+        guard let date = CalendarDay(iso: row("requested_at")) else {
+            throw row.problem("requested_at", "draw.requested_at", "\"requested_at\" is \"\(ServicingRows.clip(row("requested_at")))\", not a date YYYY-MM-DD")
+        }
+        return (lineID, CreditLine.DrawRequest(drawID: id, amount: amount, months: months, date: date))
+    }
+}

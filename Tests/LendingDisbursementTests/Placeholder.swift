@@ -1,4 +1,0 @@
-import Testing
-import LendingDisbursement
-
-@Test func moduleLinks() {}
