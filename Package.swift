@@ -72,6 +72,7 @@ let package = Package(
                 "LendingPipeline", "LendingModel", "LendingDecisioning", "LendingPreCredit", "LendingFraud",
                 "LendingLedger", "LendingServicing", "LendingDisbursement",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // Adapters: HTTP (Hummingbird) over the pipeline.

@@ -184,27 +184,67 @@ struct SQLiteDecisionTransaction: DecisionTransaction {
         try insert([(application, decision)])
     }
 
-    /// Inserts in statements of up to 256 rows: one statement's overhead for many rows.
+    /// Inserts in statements of up to 256 rows: one statement's overhead for many rows, bound
+    /// straight from the records (``RowInserter``).
     func insert(_ rows: [(application: StoredApplication, decision: DecisionRecord)]) throws {
         for chunk in rows.chunked(by: 256) {
-            var decisionValues: [(any DatabaseValueConvertible)?] = []
-            decisionValues.reserveCapacity(chunk.count * 18)
-            var applicationValues: [(any DatabaseValueConvertible)?] = []
-            applicationValues.reserveCapacity(chunk.count * 18)
-            for (application, decision) in chunk {
-                decisionValues += SQLiteDecisionTransaction.values(decision)
-                applicationValues += SQLiteDecisionTransaction.values(application)
-            }
-            try db.cachedStatement(sql: SQLiteDecisionTransaction.insertDecisions + rowPlaceholders(18, chunk.count))
-                .execute(arguments: StatementArguments(decisionValues))
-            try db.cachedStatement(sql: SQLiteDecisionTransaction.insertApplications + rowPlaceholders(18, chunk.count))
-                .execute(arguments: StatementArguments(applicationValues))
+            var decisions = try RowInserter(db.cachedStatement(sql: SQLiteDecisionTransaction.insertDecisions + rowPlaceholders(18, chunk.count)))
+            for row in chunk { SQLiteDecisionTransaction.bind(row.decision, into: &decisions) }
+            try decisions.step()
+            var applications = try RowInserter(db.cachedStatement(sql: SQLiteDecisionTransaction.insertApplications + rowPlaceholders(18, chunk.count)))
+            for row in chunk { SQLiteDecisionTransaction.bind(row.application, into: &applications) }
+            try applications.step()
         }
     }
 
+    static func bind(_ decision: DecisionRecord, into row: inout RowInserter) {
+        row.bind(decision.sequence)
+        row.bind(decision.applicationID)
+        row.bind(decision.kind.rawValue)
+        row.bind(decision.decidedAt.secondsSinceEpoch)
+        row.bind(decision.outcome.rawValue)
+        row.bind(decision.approvedLimit.fen)
+        row.bind(decision.proposedLimit.fen)
+        row.bind(decision.apr.partsPerMillion)
+        row.bind(decision.score)
+        row.bind(decision.probability)
+        row.bind(decision.fraudScore)
+        row.bind(decision.reasons.map(\.code).joined(separator: ";"))
+        row.bind(hex: decision.inputsHash)
+        row.bind(decision.modelVersion)
+        row.bind(decision.policyVersion)
+        row.bind(decision.decidedBy)
+        row.bind(hex: decision.previousHash)
+        row.bind(hex: decision.hash)
+    }
+
+    static func bind(_ application: StoredApplication, into row: inout RowInserter) {
+        func key(_ value: UInt64?) -> Int64? { value.map { Int64(bitPattern: $0) } }
+        let keys = application.keys
+        row.bind(application.applicationID)
+        row.bind(application.appliedAt.secondsSinceEpoch)
+        row.bind(application.product)
+        row.bind(application.channel)
+        row.bind(application.merchantID)
+        row.bind(application.requestedAmount.fen)
+        row.bind(application.amountCap.fen)
+        row.bind(application.termMonths)
+        row.bind(hex: application.personKey)
+        row.bind(Int64(bitPattern: keys.person))
+        row.bind(key(keys.phone))
+        row.bind(key(keys.bankCard))
+        row.bind(key(keys.device))
+        row.bind(key(keys.ip))
+        row.bind(key(keys.contactPhone))
+        row.bind(key(keys.address))
+        row.bind(bytes: application.personalData)
+        row.bind(application.decisionSequence)
+    }
+
     func append(decision: DecisionRecord) throws {
-        try db.cachedStatement(sql: SQLiteDecisionTransaction.insertDecisions + rowPlaceholders(18, 1))
-            .execute(arguments: StatementArguments(SQLiteDecisionTransaction.values(decision)))
+        var row = try RowInserter(db.cachedStatement(sql: SQLiteDecisionTransaction.insertDecisions + rowPlaceholders(18, 1)))
+        SQLiteDecisionTransaction.bind(decision, into: &row)
+        try row.step()
     }
 
     static let insertDecisions = """
@@ -216,27 +256,6 @@ struct SQLiteDecisionTransaction: DecisionTransaction {
         INSERT INTO applications (application_id, applied_at, product, channel, merchant_id, requested_amount, amount_cap, term_months,
             person_key, k_person, k_phone, k_card, k_device, k_ip, k_contact, k_address, personal_data, decision_sequence) VALUES
         """
-
-    static func values(_ decision: DecisionRecord) -> [(any DatabaseValueConvertible)?] {
-        [
-            decision.sequence, decision.applicationID, decision.kind.rawValue, decision.decidedAt.secondsSinceEpoch,
-            decision.outcome.rawValue, decision.approvedLimit.fen, decision.proposedLimit.fen, decision.apr.partsPerMillion,
-            decision.score, decision.probability, decision.fraudScore, decision.reasons.map(\.code).joined(separator: ";"),
-            SQLiteStore.blob(decision.inputsHash), decision.modelVersion, decision.policyVersion, decision.decidedBy,
-            SQLiteStore.blob(decision.previousHash), SQLiteStore.blob(decision.hash),
-        ]
-    }
-
-    static func values(_ application: StoredApplication) -> [(any DatabaseValueConvertible)?] {
-        func key(_ value: UInt64?) -> Int64? { value.map { Int64(bitPattern: $0) } }
-        let keys = application.keys
-        return [
-            application.applicationID, application.appliedAt.secondsSinceEpoch, application.product, application.channel,
-            application.merchantID, application.requestedAmount.fen, application.amountCap.fen, application.termMonths,
-            SQLiteStore.blob(application.personKey), Int64(bitPattern: keys.person), key(keys.phone), key(keys.bankCard), key(keys.device),
-            key(keys.ip), key(keys.contactPhone), key(keys.address), Data(application.personalData), application.decisionSequence,
-        ]
-    }
 
     func openReview(_ item: ReviewItem) throws {
         try db.cachedStatement(sql: """

@@ -293,24 +293,10 @@ public final class SQLiteStore: Sendable {
 
     /// Hashes and keys are kept as 32-byte blobs (half the size of their hex text).
     static func blob(_ hex: String) -> Data {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(hex.utf8.count / 2)
-        var high: UInt8?
-        for digit in hex.utf8 {
-            let value: UInt8 = switch digit {
-            case 48...57: digit - 48
-            case 97...102: digit - 87
-            case 65...70: digit - 55
-            default: 0
-            }
-            if let first = high {
-                bytes.append(first << 4 | value)
-                high = nil
-            } else {
-                high = value
-            }
+        var text = hex
+        return text.withUTF8 { digits in
+            Data((0..<digits.count / 2).map { RowInserter.nibble(digits[2 * $0]) << 4 | RowInserter.nibble(digits[2 * $0 + 1]) })
         }
-        return Data(bytes)
     }
 
     /// The hex text of a blob read back.
