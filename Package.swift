@@ -60,7 +60,7 @@ let package = Package(
             dependencies: [
                 "LendingModel", "LendingCSV", "LendingScoring", "LendingTraining",
                 "LendingIdentity", "LendingFraud", "LendingPreCredit", "LendingDecisioning",
-                "LendingLedger", "LendingServicing", "LendingDisbursement",
+                "LendingLedger", "LendingServicing", "LendingDisbursement", "LendingCollections", "LendingSimulation",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,7 +70,7 @@ let package = Package(
             name: "LendingStore",
             dependencies: [
                 "LendingPipeline", "LendingModel", "LendingDecisioning", "LendingPreCredit", "LendingFraud",
-                "LendingLedger", "LendingServicing", "LendingDisbursement",
+                "LendingLedger", "LendingServicing", "LendingDisbursement", "LendingCollections",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
@@ -96,6 +96,7 @@ let package = Package(
             dependencies: [
                 "LendingPipeline", "LendingStore", "LendingSimulation", "LendingScoring", "LendingTraining",
                 "LendingCSV", "LendingModel", "LendingHTTP", "LendingServicing", "LendingLedger", "LendingDisbursement",
+                "LendingCollections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -128,6 +129,7 @@ let package = Package(
             dependencies: [
                 "LendingPipeline", "LendingScoring", "LendingCSV", "LendingModel", "LendingTestSupport", "LendingIdentity",
                 "LendingDecisioning", "LendingPreCredit", "LendingFraud", "LendingServicing", "LendingLedger",
+                "LendingCollections", "LendingSimulation",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -135,7 +137,7 @@ let package = Package(
             name: "LendingStoreTests",
             dependencies: [
                 "LendingStore", "LendingPipeline", "LendingDecisioning", "LendingPreCredit", "LendingFraud", "LendingModel", "LendingTestSupport",
-                "LendingLedger", "LendingServicing", "LendingDisbursement",
+                "LendingLedger", "LendingServicing", "LendingDisbursement", "LendingCollections", "LendingSimulation",
             ]
         ),
         .testTarget(name: "LendingCLITests", dependencies: ["LendingTestSupport", "lending"]),
