@@ -165,8 +165,11 @@ public final class ApplicationProcessor {
         var results: [Result<DecidedApplication, any Error>] = []
         results.reserveCapacity(batch.count)
         for item in batch {
-            guard case .success(let prepared) = item else {
-                results.append(item.map { _ in preconditionFailure() })
+            let prepared: PreparedApplication
+            switch item {
+            case .success(let value): prepared = value
+            case .failure(let error):
+                results.append(.failure(error))
                 continue
             }
             let id = prepared.input.applicationID

@@ -70,7 +70,7 @@ public struct ApplyJob {
                 Thread.detachNewThread { producer.run() }
                 var columnIndex: [String: Int] = [:]
                 while let item = queue.pop() {
-                    let batch: PreparingBatch
+                    let batch: PreparedBatch
                     switch item {
                     case .failure(let error):
                         throw error
@@ -217,7 +217,7 @@ public struct ApplyJob {
 }
 
 /// Records with their prepared applications, handed from the producer to the deciding thread.
-final class PreparingBatch: @unchecked Sendable {
+final class PreparedBatch: @unchecked Sendable {
     let records: [CSVRecord]
     let prepared: [Result<PreparedApplication, any Error>]
 
@@ -231,7 +231,7 @@ final class PreparingBatch: @unchecked Sendable {
 final class BatchQueue: @unchecked Sendable {
     enum Item {
         case header([String])
-        case batch(PreparingBatch)
+        case batch(PreparedBatch)
         case failure(any Error)
     }
 
@@ -305,7 +305,7 @@ struct Producer: Sendable {
         do {
             func flush() throws(Stopped) {
                 let prepared = ApplyJob.prepare(pending, columns: columns, preparer: preparer)
-                guard queue.push(.batch(PreparingBatch(records: pending, prepared: prepared))) else { throw Stopped() }
+                guard queue.push(.batch(PreparedBatch(records: pending, prepared: prepared))) else { throw Stopped() }
                 pending = []
                 pending.reserveCapacity(ApplyJob.batchSize)
             }
