@@ -15,6 +15,10 @@ extension SQLiteStore: DecisionStore {
         try read("read the blacklist") { db in try SQLiteDecisionTransaction(db).blacklist() }
     }
 
+    public func blacklistRevision() throws -> Int64 {
+        try read("read the blacklist's revision") { db in try SQLiteDecisionTransaction(db).blacklistRevision() }
+    }
+
     public func chainHead() throws -> DecisionRecord? {
         try read("read the last decision") { db in try SQLiteDecisionTransaction(db).chainHead() }
     }
@@ -111,6 +115,10 @@ struct SQLiteDecisionTransaction: DecisionTransaction {
             result.append(HistoricApplication(application: SQLiteStore.application(row), approved: (row["latest"] as String?) == "approve"))
         }
         return result
+    }
+
+    func blacklistRevision() throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT revision FROM revisions WHERE name = 'blacklist'")) ?? 0
     }
 
     func blacklist() throws -> [BlacklistEntry] {
@@ -293,6 +301,10 @@ struct SQLiteDecisionTransaction: DecisionTransaction {
     }
 
     func storeBlacklist(_ entries: [BlacklistEntry]) throws {
+        try db.execute(sql: """
+            INSERT INTO revisions (name, revision) VALUES ('blacklist', 1)
+            ON CONFLICT (name) DO UPDATE SET revision = revision + 1
+            """)
         let statement = try db.cachedStatement(sql: """
             INSERT INTO blacklist (type, value_key, reason, valid_until) VALUES (?, ?, ?, ?)
             ON CONFLICT (type, value_key) DO UPDATE SET reason = excluded.reason, valid_until = excluded.valid_until

@@ -51,6 +51,10 @@ public final class SQLiteStore: Sendable {
                     valid_until TEXT,
                     PRIMARY KEY (type, value_key)
                 ) WITHOUT ROWID;
+                CREATE TABLE revisions (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    revision INTEGER NOT NULL
+                ) WITHOUT ROWID;
                 CREATE TABLE applications (
                     id INTEGER PRIMARY KEY,
                     application_id TEXT NOT NULL UNIQUE,

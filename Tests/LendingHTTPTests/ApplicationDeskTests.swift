@@ -35,6 +35,7 @@ final class GatedStore: DecisionStore {
     func whitelistCount() throws -> Int { try inner.whitelistCount() }
     func history(since: Instant) throws -> [HistoricApplication] { try inner.history(since: since) }
     func blacklist() throws -> [BlacklistEntry] { try inner.blacklist() }
+    func blacklistRevision() throws -> Int64 { try inner.blacklistRevision() }
     func chainHead() throws -> DecisionRecord? { try inner.chainHead() }
 }
 

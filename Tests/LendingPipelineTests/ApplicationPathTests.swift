@@ -206,3 +206,20 @@ import Testing
         #expect(String(decoding: opened, as: UTF8.self).contains(fields["bank_card"]!))
     }
 }
+
+@Suite struct LongRunningProcessorTests {
+    /// A service's processor lives for days: a blacklist imported meanwhile applies to the next
+    /// application without a restart.
+    @Test func aBlacklistImportedLaterAppliesWithoutARestart() throws {
+        let store = InMemoryDecisionStore()
+        let first = applicationFields(1, at: "2026-10-01T10:00:00+08:00", overrides: ["device_id": "dev-9"])
+        let second = applicationFields(2, at: "2026-10-05T10:00:00+08:00", overrides: ["device_id": "dev-10"])
+        let processor = try makeProcessor(store: store, invited: [first["id_number"]!, second["id_number"]!])
+        #expect(try decide(processor, store, [first])[0].record.outcome == .approve)
+        try store.withTransaction { transaction in
+            try transaction.storeBlacklist([BlacklistEntry(type: .deviceID, valueKey: hexString(testProtector.key("dev-10", kind: .deviceID)),
+                                                           reason: "fraud", validUntil: nil)])
+        }
+        #expect(try decide(processor, store, [second])[0].record.reasons.map(\.code) == ["FR_BLACKLIST_DEVICE_ID"])
+    }
+}

@@ -44,7 +44,6 @@ public final class ApplicationProcessor {
     public let reader: ApplicationReader
     public let fraudModel: FraudModel?
     let protector: PersonalDataProtector
-    let store: any DecisionStore
     let logger: Logger
     public let modelVersion: String
     public let policyVersion: String
@@ -52,6 +51,7 @@ public final class ApplicationProcessor {
     /// Blacklist by type and the short form of the value's key: the full key (hex) and the last
     /// day the entry applies (`nil`: no end).
     private var blacklist: [FraudDimension: [UInt64: (key: String, until: CalendarDay?)]] = [:]
+    private var blacklistRevision: Int64 = -1
     private var lastApproval: [UInt64: Int64] = [:]
     private var head: DecisionRecord?
     private var stale = true
@@ -66,7 +66,6 @@ public final class ApplicationProcessor {
         self.reader = ApplicationReader(scorer: scorer)
         self.fraudModel = fraudModel
         self.protector = protector
-        self.store = store
         self.logger = logger
         modelVersion = "\(scorer.model.name)@\(scorer.model.version)" + (fraudModel.map { "+\($0.version)" } ?? "")
         policyVersion = policy.versionTag
@@ -75,10 +74,15 @@ public final class ApplicationProcessor {
     }
 
     /// Brings the in-memory state up to date at the start of a transaction: rebuilt when a
-    /// transaction failed since, or when someone else (a review, another process) moved the chain.
+    /// transaction failed since, or when someone else (a review, another process) moved the chain;
+    /// the blacklist reloaded when it changed.
     public func prepare(_ transaction: any DecisionTransaction) throws {
         let current = try transaction.chainHead()
-        if stale || current?.hash != head?.hash { try reload(from: transaction) }
+        if stale || current?.hash != head?.hash {
+            try reload(from: transaction)
+        } else if try transaction.blacklistRevision() != blacklistRevision {
+            try reloadBlacklist(from: transaction)
+        }
     }
 
     /// Rebuilds the fraud counters, rings, blacklist, recent approvals and the chain head.
@@ -94,13 +98,18 @@ public final class ApplicationProcessor {
             engine.recordDecision(merchantID: application.merchantID, at: application.appliedAt, approved: item.approved)
             if item.approved { lastApproval[application.keys.person] = application.appliedAt.secondsSinceEpoch }
         }
+        try reloadBlacklist(from: source)
+        stale = false
+    }
+
+    private func reloadBlacklist(from source: any DecisionHistoryReading) throws {
+        blacklistRevision = try source.blacklistRevision()
         blacklist.removeAll()
         for entry in try source.blacklist() {
             guard let bytes = PersonalDataProtector.bytes(hex: entry.valueKey) else { continue }
             let short = PersonalDataProtector.shortKey(bytes)
             blacklist[entry.type, default: [:]][short] = (entry.valueKey, entry.validUntil)
         }
-        stale = false
     }
 
     /// Marks the in-memory state as possibly ahead of the store (a transaction failed).

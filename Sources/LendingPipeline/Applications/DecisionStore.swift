@@ -121,6 +121,8 @@ public protocol DecisionHistoryReading {
     func history(since: Instant) throws -> [HistoricApplication]
     /// Every blacklist entry (expired ones too: an entry applies to applications on days up to its end).
     func blacklist() throws -> [BlacklistEntry]
+    /// A number that changes whenever the blacklist does (so a long-running process reloads it).
+    func blacklistRevision() throws -> Int64
     /// The last decision of the chain.
     func chainHead() throws -> DecisionRecord?
 }
@@ -148,6 +150,6 @@ public protocol DecisionTransaction: DecisionHistoryReading {
     func record(surge event: SurgeEvent) throws
     /// Adds or replaces whitelist entries by person key; `replacingAll` first removes every entry.
     func storeWhitelist(_ entries: [WhitelistEntry], replacingAll: Bool) throws
-    /// Adds or replaces blacklist entries by type and value key.
+    /// Adds or replaces blacklist entries by type and value key, and moves the blacklist's revision on.
     func storeBlacklist(_ entries: [BlacklistEntry]) throws
 }

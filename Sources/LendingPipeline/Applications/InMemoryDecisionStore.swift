@@ -16,6 +16,7 @@ public final class InMemoryDecisionStore: DecisionStore {
         var whitelist: [String: WhitelistEntry] = [:]
         var blacklist: [String: BlacklistEntry] = [:]
         var surges: [SurgeEvent] = []
+        var blacklistRevision: Int64 = 0
 
         func history(since: Instant) -> [HistoricApplication] {
             applicationOrder.compactMap { id -> HistoricApplication? in
@@ -35,6 +36,8 @@ public final class InMemoryDecisionStore: DecisionStore {
     public func history(since: Instant) throws -> [HistoricApplication] { state.withLock { $0.history(since: since) } }
 
     public func blacklist() throws -> [BlacklistEntry] { state.withLock { $0.blacklistEntries } }
+
+    public func blacklistRevision() throws -> Int64 { state.withLock { $0.blacklistRevision } }
 
     public func chainHead() throws -> DecisionRecord? { state.withLock { $0.decisions.last } }
 
@@ -86,6 +89,8 @@ public final class InMemoryDecisionStore: DecisionStore {
         func history(since: Instant) throws -> [HistoricApplication] { state.history(since: since) }
 
         func blacklist() throws -> [BlacklistEntry] { state.blacklistEntries }
+
+        func blacklistRevision() throws -> Int64 { state.blacklistRevision }
 
         func existing(applicationID: String) throws -> (inputsHash: String, decision: DecisionRecord)? {
             guard let application = state.applications[applicationID], let index = state.latestDecision[applicationID] else { return nil }
@@ -143,6 +148,7 @@ public final class InMemoryDecisionStore: DecisionStore {
         }
 
         func storeBlacklist(_ entries: [BlacklistEntry]) throws {
+            state.blacklistRevision += 1
             for entry in entries { state.blacklist["\(entry.type.rawValue):\(entry.valueKey)"] = entry }
         }
     }
