@@ -151,6 +151,8 @@ public struct RepaymentSimulator: Sendable {
     }
 
     public struct Day: Sendable {
+        /// Contacts not made: the executor's `dial` said no (a conversation earlier that day).
+        public var cancelled: [Contact] = []
         public var payments: [Payment] = []
         public var outcomes: [Outcome] = []
         public var draws: [Draw] = []
@@ -195,7 +197,11 @@ public struct RepaymentSimulator: Sendable {
     ///   - loans: the active loans, in a stable order (the order is part of the determinism).
     ///   - contacts: today's contacts, in a stable order.
     ///   - lines: the credit lines, in a stable order.
-    public mutating func simulate(day: CalendarDay, loans: [LoanView], contacts: [Contact], lines: [LineView]) -> Day {
+    ///   - dial: asked just before each contact is made (the executor's last check of the contact
+    ///     rules); `false` cancels it.
+    ///   - heard: told each outcome as it happens (so `dial` can see a conversation earlier that day).
+    public mutating func simulate(day: CalendarDay, loans: [LoanView], contacts: [Contact], lines: [LineView],
+                                  dial: (Contact) -> Bool = { _ in true }, heard: (Outcome) -> Void = { _ in }) -> Day {
         var result = Day()
         var borrowerOfLoan: [String: String] = [:]
         var overdueOfLoan: [String: Money] = [:]
@@ -205,8 +211,14 @@ public struct RepaymentSimulator: Sendable {
         }
         for contact in contacts {
             guard let id = borrowerOfLoan[contact.loanID], var borrower = borrowers[id] else { continue }
+            guard dial(contact) else {
+                result.cancelled.append(contact)
+                continue
+            }
+            let before = result.outcomes.count
             contactBorrower(&borrower, contact, day: day, overdue: overdueOfLoan[contact.loanID] ?? .zero, into: &result.outcomes)
             borrowers[id] = borrower
+            for outcome in result.outcomes[before...] { heard(outcome) }
         }
         var distressChecked = Set<String>()
         for loan in loans {

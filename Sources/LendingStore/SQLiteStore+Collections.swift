@@ -54,6 +54,13 @@ extension SQLiteStore: CollectionsStore {
                 BEGIN SELECT RAISE(ABORT, 'the action log is append-only'); END;
             CREATE TRIGGER collection_actions_are_append_only_delete BEFORE DELETE ON collection_actions
                 BEGIN SELECT RAISE(ABORT, 'the action log is append-only'); END;
+            CREATE TABLE collection_cancellations (
+                loan_id TEXT NOT NULL,
+                action TEXT NOT NULL,
+                scheduled_at INTEGER NOT NULL,
+                reason TEXT NOT NULL,
+                PRIMARY KEY (loan_id, action, scheduled_at)
+            ) WITHOUT ROWID;
             CREATE TABLE collection_outcomes (
                 id INTEGER PRIMARY KEY,
                 loan_id TEXT NOT NULL,
@@ -273,8 +280,19 @@ extension SQLiteServicingTransaction: CollectionsTransaction {
                              utcOffsetSeconds: row["utc_offset"], bucket: row["bucket"], reason: row["reason"])
     }
 
+    func cancel(_ actions: [(loanID: String, action: CollectionAction, scheduledAt: Instant)], reason: String) throws {
+        let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO collection_cancellations (loan_id, action, scheduled_at, reason) VALUES (?, ?, ?, ?)")
+        for item in actions {
+            try statement.execute(arguments: [item.loanID, item.action.rawValue, item.scheduledAt.secondsSinceEpoch, reason])
+        }
+    }
+
+    static let executed = """
+        NOT EXISTS (SELECT 1 FROM collection_cancellations c WHERE c.loan_id = a.loan_id AND c.action = a.action AND c.scheduled_at = a.scheduled_at)
+        """
+
     func actions(scheduledFrom from: Instant, to: Instant) throws -> [PlannedAction] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM collection_actions WHERE scheduled_at >= ? AND scheduled_at < ? ORDER BY scheduled_at, id"),
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT a.* FROM collection_actions a WHERE a.scheduled_at >= ? AND a.scheduled_at < ? AND \(Self.executed) ORDER BY a.scheduled_at, a.id"),
                          arguments: [from.secondsSinceEpoch, to.secondsSinceEpoch]).map(Self.action)
     }
 
@@ -289,7 +307,7 @@ extension SQLiteServicingTransaction: CollectionsTransaction {
     }
 
     func allActions() throws -> [PlannedAction] {
-        try Row.fetchAll(db, sql: "SELECT * FROM collection_actions ORDER BY scheduled_at, id").map(Self.action)
+        try Row.fetchAll(db, sql: "SELECT a.* FROM collection_actions a WHERE \(Self.executed) ORDER BY a.scheduled_at, a.id").map(Self.action)
     }
 
     // MARK: Outcomes

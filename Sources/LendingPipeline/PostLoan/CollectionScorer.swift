@@ -46,9 +46,10 @@ public struct CollectionScorer: Sendable {
         return try CollectionScorer(model: Scorecard.decode(Data(text.utf8), file: "built-in collection model"))
     }
 
-    /// Loads a model file, or the built-in model when `path` is `nil`.
+    /// Loads a model file, the built-in model when `path` is `nil`, no model for `none`.
     public static func load(path: String?) throws -> CollectionScorer {
         guard let path else { return try builtin() }
+        if path == "none" { return .none }
         return try CollectionScorer(model: Scorecard.load(path: path))
     }
 

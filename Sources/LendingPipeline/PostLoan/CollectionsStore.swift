@@ -143,13 +143,16 @@ public protocol CollectionsTransaction: ServicingTransaction {
     /// - Returns: how many were new.
     @discardableResult
     func insert(actions: [PlannedAction], plannedOn day: CalendarDay) throws -> Int
-    /// Actions scheduled in [from, to), in time order.
+    /// Records planned actions that were not carried out (the executor's last check before a
+    /// call); they stay in the plan but leave the log of executed actions.
+    func cancel(_ actions: [(loanID: String, action: CollectionAction, scheduledAt: Instant)], reason: String) throws
+    /// Executed actions (not cancelled) scheduled in [from, to), in time order.
     func actions(scheduledFrom from: Instant, to: Instant) throws -> [PlannedAction]
-    /// Actions planned on a business date, in plan order.
+    /// Actions planned on a business date (cancelled ones included), in plan order.
     func actions(plannedOn day: CalendarDay) throws -> [PlannedAction]
     /// Every milestone action booked (bureau report, insurance claim, write-off).
     func milestoneActions() throws -> [PlannedAction]
-    /// Every action in the log, in time order (the report, the replay checker).
+    /// Every executed action (not cancelled), in time order (the report, the replay checker).
     func allActions() throws -> [PlannedAction]
 
     // MARK: Outcomes

@@ -1,4 +1,5 @@
 import Foundation
+import LendingCSV
 import LendingCollections
 import LendingDisbursement
 import LendingModel
@@ -38,6 +39,10 @@ public struct DemoJob {
     public var behaviour: RepaymentBehaviourModel
     /// Invite the customer base at or above this credit score.
     public var minimumScore: Double
+    /// Write training rows for the collection model here: the collection features of every
+    /// overdue loan every 7th day, and `still_overdue_30d` (1 when the loan is overdue or
+    /// written off 30 days later, 0 when it is current or paid off).
+    public var collectionFeaturesPath: String?
     /// Called after each day's end of day (tests check the book's invariants here).
     public var afterDay: ((CalendarDay) throws -> Void)?
 
@@ -80,14 +85,20 @@ public struct DemoJob {
         public var actions = 0
         public var writeOffs = 0
         public var writtenOffPrincipal = Money.zero
-        /// Paid after a contact, within the recovery window (last touch), by the report's rule.
+        /// Paid after a contact, within the recovery window (last touch), by the report's rule
+        /// (pre-due reminders included).
         public var recoveredAfterContact = Money.zero
+        /// Paid on loans that were past due when they paid (write-offs apart).
+        public var recoveredOverdue = Money.zero
         /// Paid on loans already written off.
         public var recoveredAfterWriteOff = Money.zero
         public var linesFrozen = 0
         public var linesReduced = 0
         public var report: PortfolioReport?
         public var seconds = 0.0
+        /// Where the time went: generation to signing, payouts, reading the book and simulating,
+        /// posting the day's payments, outcomes and draws, end of day (servicing), post-loan.
+        public var phases: [String: Double] = [:]
 
         public var approvalRate: Double { applications > 0 ? Double(approved) / Double(applications) : 0 }
     }
@@ -139,19 +150,36 @@ public struct DemoJob {
         summary.lines = signed.lines
         progress("signed \(signed.loans) installment loans and \(signed.lines) credit lines")
 
+        summary.phases["setup"] = monotonicSeconds() - started
+
         // 5. The year, day by day.
         var simulator = RepaymentSimulator(seed: seed, model: behaviour)
         var truthByID: [String: TruthRecord] = [:]
         for record in dataset.truth { truthByID[record.applicationID] = record }
         var known = Set<String>()
         let offset = Int(policy.utcOffsetSeconds)
+        var featureRows = CSVOutputBuffer()
+        featureRows.appendRecord(["loan_id", "day"] + CollectionFeatures.names + ["still_overdue_30d"])
+        var pendingFeatures: [CalendarDay: [String: CollectionFeatures]] = [:]
         for dayIndex in 0..<days {
             let day = start.adding(days: dayIndex)
-            let paid = try DisburseJob(asOf: day, products: products, protector: protector).run(store: store, rail: rail)
-            _ = paid
+            var clock = monotonicSeconds()
+            func lap(_ phase: String) {
+                let now = monotonicSeconds()
+                summary.phases[phase, default: 0] += now - clock
+                clock = now
+            }
+            _ = try DisburseJob(asOf: day, products: products, protector: protector).run(store: store, rail: rail)
+            lap("payouts")
             // What the borrowers see today.
             var loans: [RepaymentSimulator.LoanView] = []
+            let labelling = pendingFeatures.removeValue(forKey: day.adding(days: -30))
             try store.forEachLoan { loan in
+                if let labelling, let features = labelling[loan.loanID], let state = loan.state {
+                    let bad = state.status == .writtenOff || (state.status == .active && state.daysPastDue > 0)
+                    let values = features.row
+                    featureRows.appendRecord([loan.loanID, day.adding(days: -30).description] + CollectionFeatures.names.map { values[$0] ?? "" } + [bad ? "1" : "0"])
+                }
                 guard let state = loan.state, state.status == .active else { return }
                 let borrower = loan.applicationID
                 if known.insert(borrower).inserted, let truth = truthByID[borrower] {
@@ -188,9 +216,26 @@ public struct DemoJob {
                     simulator.addBorrower(line.borrowerID, risk: .init(creditBad: truth.creditBad, fraud: truth.label.isFraud))
                 }
             }
-            let today = simulator.simulate(day: day, loans: loans, contacts: contacts, lines: lines)
+            // The executor asks again before each call: a conversation earlier the same day forbids
+            // the day's later attempts (the planner could not know of it), which are cancelled.
+            var sameDay = ContactHistory(strategy: engine.strategy)
+            let today = simulator.simulate(day: day, loans: loans, contacts: contacts, lines: lines, dial: { contact in
+                guard let action = CollectionAction(rawValue: contact.action), sameDay.isCall(action) else { return true }
+                return sameDay.callBlock(loanId: contact.loanID, at: contact.at) == nil
+            }, heard: { outcome in
+                guard let action = CollectionAction(rawValue: outcome.action), let result = ContactResult(rawValue: outcome.result) else { return }
+                sameDay.record(ContactOutcome(loanId: outcome.loanID, action: action, happenedAt: outcome.at, result: result))
+            })
+            lap("simulation")
+            let overdueLoans = Set(loans.lazy.filter { $0.daysPastDue > 0 }.map(\.loanID))
             summary.actions += contacts.count
+            summary.actions -= today.cancelled.count
             try store.withCollectionsTransaction { transaction in
+                if !today.cancelled.isEmpty {
+                    try transaction.cancel(today.cancelled.compactMap { contact in
+                        CollectionAction(rawValue: contact.action).map { (contact.loanID, $0, contact.at) }
+                    }, reason: "a conversation earlier the same day")
+                }
                 let taker = DrawTaker(products: products)
                 for draw in today.draws {
                     do {
@@ -207,6 +252,7 @@ public struct DemoJob {
                                                        in: transaction) {
                         summary.payments += 1
                         summary.repaid += payment.amount
+                        if overdueLoans.contains(payment.loanID) { summary.recoveredOverdue += payment.amount }
                     }
                 }
                 let recorder = OutcomeRecorder()
@@ -217,9 +263,15 @@ public struct DemoJob {
                     summary.outcomes += 1
                 }
             }
+            lap("posting")
             var endOfDay = EndOfDayJob(asOf: day, products: products)
             endOfDay.postLoan = PostLoanJob(asOf: day, products: products, engine: engine, scorer: collectionScorer, utcOffsetSeconds: offset)
+            endOfDay.postLoan?.collectFeatures = collectionFeaturesPath != nil && dayIndex % 7 == 0
             let closed = try endOfDay.run(store: store)
+            if let features = closed.postLoan?.features, !features.isEmpty { pendingFeatures[day] = features }
+            lap("end of day")
+            summary.phases["post-loan", default: 0] += closed.postLoan?.seconds ?? 0
+            summary.phases["end of day", default: 0] -= closed.postLoan?.seconds ?? 0
             if let postLoan = closed.postLoan {
                 summary.writeOffs += postLoan.writeOffs
                 summary.writtenOffPrincipal += postLoan.writtenOffPrincipal
@@ -231,6 +283,12 @@ public struct DemoJob {
                 let inCollections = closed.postLoan?.loansInCollections ?? 0
                 progress("day \(dayIndex + 1)/\(days) \(day): \(loans.count) active loans, \(inCollections) in collections, \(summary.payments) payments, \(summary.writeOffs) written off")
             }
+        }
+
+        if let collectionFeaturesPath {
+            let file = try OutputFile(path: collectionFeaturesPath)
+            try file.write(featureRows)
+            try file.commit()
         }
 
         // 6. The report.

@@ -20,8 +20,8 @@ import LendingServicing
 /// 3. Plans the contact hours of the next day (local midnight after `asOf`, 24 hours) with
 ///    ``CollectionEngine/plan(_:history:businessDate:asOf:)`` against the call history of the
 ///    action log, and stores the actions (the action log; unique by loan, action and time).
-/// 4. Early warning on credit lines (``EarlyWarning``): freeze or reduce the limit, logged with
-///    its reasons.
+/// 4. Early warning on credit lines (``EarlyWarning``): when a line's level rises, its action
+///    (freeze, or reduce the limit), logged with its reasons; every change of level is logged.
 /// 5. On the last day of a month, a snapshot of every loan for the portfolio report.
 ///
 /// A day runs once: the run is recorded with the rest, so running the date again changes
@@ -33,6 +33,9 @@ public struct PostLoanJob: Sendable {
     public var scorer: CollectionScorer
     /// The borrowers' UTC offset (contact hours are local time).
     public var utcOffsetSeconds: Int
+    /// Return the collection features of every overdue loan in the summary (to train the
+    /// collection model on generated history).
+    public var collectFeatures = false
 
     public init(asOf: CalendarDay, products: ProductCatalog, engine: CollectionEngine, scorer: CollectionScorer,
                 utcOffsetSeconds: Int = 8 * 3600) {
@@ -60,6 +63,8 @@ public struct PostLoanJob: Sendable {
         public var linesReduced = 0
         /// Month-end snapshots written.
         public var snapshots = 0
+        /// With ``PostLoanJob/collectFeatures``: the collection features of each overdue loan.
+        public var features: [String: CollectionFeatures] = [:]
         public var seconds = 0.0
 
         public init() {}
@@ -146,6 +151,7 @@ public struct PostLoanJob: Sendable {
                 let behaviour = LoanFigures.behaviour(state, on: day, ladder: stored, attempts: attempts[loanID] ?? 0,
                                                       conversations: conversations[loanID] ?? 0, line: state.lineID.flatMap { lineByID[$0] })
                 snapshot.score = scorer.score(behaviour)
+                if collectFeatures, state.daysPastDue > 0 { summary.features[loanID] = CollectionFeatures(behaviour) }
                 let transition = engine.advance(stored?.state, snapshot: snapshot, outcomes: outcomesByLoan[loanID] ?? [], on: day)
                 for event in transition.events { events.append(Self.logLine(event, loanID: loanID, day: day)) }
                 if let next = transition.state {
@@ -273,7 +279,9 @@ public struct PostLoanJob: Sendable {
             let assessment = warning.assess(signals)
             var applied = LineActionKind.none
             var newLimit: Money?
-            switch assessment.action {
+            let previous = levels[line.lineID] ?? .none
+            // A line is acted on when its level rises, not again every day it stays there.
+            switch assessment.level > previous ? assessment.action : .none {
             case .none: break
             case .freeze:
                 if !line.frozen {
@@ -291,7 +299,6 @@ public struct PostLoanJob: Sendable {
             }
             if applied != .none { try transaction.save(line: line) }
             try transaction.recordLineUsage(lineID: line.lineID, drawn: line.drawnPrincipal, limit: line.limit, on: day)
-            let previous = levels[line.lineID] ?? .none
             guard applied != .none || previous != assessment.level else { continue }
             let reasons = assessment.reasons.map { "\($0.code.code)=\(Self.decimal($0.value))" }.joined(separator: ";")
             warnings.append(StoredWarning(day: day, lineID: line.lineID, level: assessment.level, action: applied, newLimit: newLimit, reasons: reasons))
