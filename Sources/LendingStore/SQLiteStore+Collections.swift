@@ -161,6 +161,10 @@ extension SQLiteServicingTransaction: CollectionsTransaction {
                                      run.writtenOffPrincipal.fen, run.lineActions, run.snapshots])
     }
 
+    func lastPostLoanRun() throws -> CalendarDay? {
+        try Int64.fetchOne(db, sql: "SELECT max(day) FROM post_loan_runs").map { CalendarDay(daysSinceEpoch: Int($0)) }
+    }
+
     // MARK: Loans
 
     func writtenOffLoans() throws -> [LoanState] {
@@ -169,7 +173,14 @@ extension SQLiteServicingTransaction: CollectionsTransaction {
     }
 
     func allLines() throws -> [StoredLine] {
-        try Row.fetchAll(db, sql: "SELECT * FROM credit_lines ORDER BY line_id").map(SQLiteServicingTransaction.line)
+        // Columns by position: this runs every end of day over every line.
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT line_id, limit_amount, apr_ppm, drawn_principal, frozen, application_id, product, signed_on FROM credit_lines ORDER BY line_id
+            """)).map { row in
+            StoredLine(line: CreditLine(lineID: row[0], limit: Money(fen: row[1]), apr: AnnualRate(partsPerMillion: row[2]),
+                                        drawnPrincipal: Money(fen: row[3]), frozen: (row[4] as Int64) != 0),
+                       applicationID: row[5], product: row[6], signedOn: CalendarDay(daysSinceEpoch: Int(row[7] as Int64)))
+        }
     }
 
     func paidOutTotals() throws -> (loans: Int, principal: Money) {
@@ -306,6 +317,17 @@ extension SQLiteServicingTransaction: CollectionsTransaction {
             .map(Self.action)
     }
 
+    func contactCounts(from: Instant, to: Instant) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT a.loan_id, count(*) FROM collection_actions a
+            WHERE a.scheduled_at >= ? AND a.scheduled_at < ? AND a.action NOT IN ('bureau_report', 'insurance_claim', 'write_off') AND \(Self.executed)
+            GROUP BY a.loan_id
+            """), arguments: [from.secondsSinceEpoch, to.secondsSinceEpoch])
+        while let row = try rows.next() { counts[row[0]] = row[1] }
+        return counts
+    }
+
     func allActions() throws -> [PlannedAction] {
         try Row.fetchAll(db, sql: "SELECT a.* FROM collection_actions a WHERE \(Self.executed) ORDER BY a.scheduled_at, a.id").map(Self.action)
     }
@@ -407,13 +429,16 @@ extension SQLiteServicingTransaction: CollectionsTransaction {
             .execute(arguments: [lineID, level.rawValue, Int64(day.daysSinceEpoch)])
     }
 
-    func lineUsage(lineID: String, onOrBefore day: CalendarDay) throws -> (drawn: Money, limit: Money)? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT drawn, limit_amount FROM line_usage WHERE line_id = ? AND day <= ? ORDER BY day DESC LIMIT 1"),
-                         arguments: [lineID, Int64(day.daysSinceEpoch)]).map { (Money(fen: $0[0]), Money(fen: $0[1])) }
+    func lineUsages(onOrBefore day: CalendarDay) throws -> [String: (drawn: Money, limit: Money)] {
+        var found: [String: (drawn: Money, limit: Money)] = [:]
+        // SQLite takes the bare columns from the row holding max(day).
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT line_id, drawn, limit_amount, max(day) FROM line_usage WHERE day <= ? GROUP BY line_id"),
+                                       arguments: [Int64(day.daysSinceEpoch)])
+        while let row = try rows.next() { found[row[0]] = (Money(fen: row[1]), Money(fen: row[2])) }
+        return found
     }
 
     func recordLineUsage(lineID: String, drawn: Money, limit: Money, on day: CalendarDay) throws {
-        if let last = try lineUsage(lineID: lineID, onOrBefore: day), last.drawn == drawn, last.limit == limit { return }
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO line_usage (line_id, day, drawn, limit_amount) VALUES (?, ?, ?, ?)")
             .execute(arguments: [lineID, Int64(day.daysSinceEpoch), drawn.fen, limit.fen])
     }

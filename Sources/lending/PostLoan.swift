@@ -59,8 +59,44 @@ func runEndOfDay(day: CalendarDay, store: SQLiteStore, products: ProductCatalog,
 struct Collections: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Collections: the day's planned contacts, and their outcomes.",
-        subcommands: [Plan.self, Record.self]
+        subcommands: [Plan.self, Record.self, Check.self]
     )
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Audit the book against the collections rules; exit 0 only if they hold.",
+            discussion: """
+                Replays the executed action log with the recorded outcomes (contact hours, the
+                rolling call cap, the quiet period after a conversation, opt-outs, milestones
+                booked once), checks that every overdue loan has exactly one ladder stage
+                consistent with its bucket and promises as of the last end of day (run it before
+                posting the next day's payments), and that write-offs happened at the strategy's
+                day. Prints the counts.
+
+                Examples:
+                  lending collections check
+                  lending collections check --strategy my-strategy.json
+                """
+        )
+
+        @OptionGroup var collections: CollectionsOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try running {
+                let (store, _) = try database.open()
+                let strategy = try CollectionsSetup.strategy(path: collections.strategy)
+                let result = try CollectionsCheck(strategy: strategy, utcOffsetSeconds: Int(LendingPolicy.standard.utcOffsetSeconds)).run(store: store)
+                for violation in result.violations.prefix(20) { printToStandardError("\(database.db): contact rule broken: \(violation)") }
+                for problem in result.ladderProblems.prefix(20) { printToStandardError("\(database.db): \(problem)") }
+                var line = "as of \(result.lastRun?.description ?? "no post-loan run"): \(result.actions) actions, \(result.outcomes) outcomes, "
+                line += "\(result.violations.count) contact rules broken; \(result.overdueLoans) overdue loans, \(result.ladderProblems.count) ladder problems; "
+                line += "written off \(result.writtenOffAtDay) at day \(strategy.milestones.writeOffDay), \(result.writtenOffLater) later, \(result.writtenOffEarly) early "
+                print(line + (result.holds ? "ok" : "BROKEN"))
+                if !result.holds { throw ExitCode(1) }
+            }
+        }
+    }
 
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -146,3 +146,37 @@ struct PostLoanBook {
         #expect(try LedgerVerification.run(store: book.store).holds)
     }
 }
+
+@Suite(.serialized) struct CollectionsCheckTests {
+    @Test func theAuditOfTheGeneratedBookHolds() throws {
+        let book = try PostLoanBook.shared.get()
+        let result = try CollectionsCheck(strategy: PostLoanBook.strategy).run(store: book.store)
+        #expect(result.holds, "\(result.violations.prefix(3)) \(result.ladderProblems.prefix(3))")
+        #expect(result.lastRun == CalendarDay(iso: "2026-03-31"))
+        #expect(result.actions > 1_000 && result.overdueLoans > 0)
+        #expect(result.writtenOffAtDay == book.summary.writeOffs && result.writtenOffLater == 0)
+    }
+
+    @Test func theAuditFindsACallInsideAQuietPeriod() throws {
+        let path = freshDatabase("audit-quiet")
+        let (store, _) = try bookWithLoans(1, path: path)
+        let strategy = CollectionStrategy.standard
+        let call = Instant(iso: "2026-03-02T10:00:00+08:00")!
+        try store.withCollectionsTransaction { transaction in
+            try transaction.insert(actions: [
+                PlannedAction(loanId: "L0", action: .agentCall, channel: .phone, scheduledAt: call, utcOffsetSeconds: 28_800, bucket: "4-15", reason: "test"),
+                PlannedAction(loanId: "L0", action: .agentCall, channel: .phone, scheduledAt: call.adding(seconds: 3 * 3600), utcOffsetSeconds: 28_800,
+                              bucket: "4-15", reason: "test"),
+            ], plannedOn: CalendarDay(iso: "2026-03-01")!)
+            _ = try OutcomeRecorder().record(ContactOutcome(loanId: "L0", action: .agentCall, happenedAt: call, result: .contacted), in: transaction)
+        }
+        let result = try CollectionsCheck(strategy: strategy).run(store: store)
+        #expect(result.violations.map(\.kind) == [.callInQuietPeriod])
+        #expect(!result.holds)
+        // The executor's cancellation takes the second call out of the executed log.
+        try store.withCollectionsTransaction { transaction in
+            try transaction.cancel([("L0", .agentCall, call.adding(seconds: 3 * 3600))], reason: "a conversation earlier the same day")
+        }
+        #expect(try CollectionsCheck(strategy: strategy).run(store: store).violations.isEmpty)
+    }
+}

@@ -119,6 +119,8 @@ public protocol CollectionsTransaction: ServicingTransaction {
     /// The record of the post-loan run of `day`, if it ran.
     func postLoanRun(on day: CalendarDay) throws -> PostLoanRunRecord?
     func insert(run: PostLoanRunRecord) throws
+    /// The latest day whose post-loan run finished.
+    func lastPostLoanRun() throws -> CalendarDay?
 
     // MARK: Loans
 
@@ -152,6 +154,8 @@ public protocol CollectionsTransaction: ServicingTransaction {
     func actions(plannedOn day: CalendarDay) throws -> [PlannedAction]
     /// Every milestone action booked (bureau report, insurance claim, write-off).
     func milestoneActions() throws -> [PlannedAction]
+    /// Executed contact actions (milestones apart) scheduled in [from, to), counted by loan.
+    func contactCounts(from: Instant, to: Instant) throws -> [String: Int]
     /// Every executed action (not cancelled), in time order (the report, the replay checker).
     func allActions() throws -> [PlannedAction]
 
@@ -178,9 +182,9 @@ public protocol CollectionsTransaction: ServicingTransaction {
     /// The latest warning level stored for each line.
     func lineLevels() throws -> [String: WarningLevel]
     func saveLineLevel(lineID: String, level: WarningLevel, on day: CalendarDay) throws
-    /// Drawn principal and limit of a line on the latest day at or before `day` that was recorded.
-    func lineUsage(lineID: String, onOrBefore day: CalendarDay) throws -> (drawn: Money, limit: Money)?
-    /// Records a line's usage on `day` (kept only when it differs from the last record).
+    /// Each line's drawn principal and limit as last recorded on or before `day`.
+    func lineUsages(onOrBefore day: CalendarDay) throws -> [String: (drawn: Money, limit: Money)]
+    /// Records a line's usage on `day` (the caller records only changes).
     func recordLineUsage(lineID: String, drawn: Money, limit: Money, on day: CalendarDay) throws
     /// The person key (hex of the keyed hash) of each of `applicationIDs` that is stored.
     func personKeys(applicationIDs: [String]) throws -> [String: String]

@@ -172,25 +172,41 @@ public struct DemoJob {
             _ = try DisburseJob(asOf: day, products: products, protector: protector).run(store: store, rail: rail)
             lap("payouts")
             // What the borrowers see today.
-            var loans: [RepaymentSimulator.LoanView] = []
-            let labelling = pendingFeatures.removeValue(forKey: day.adding(days: -30))
-            try store.forEachLoan { loan in
-                if let labelling, let features = labelling[loan.loanID], let state = loan.state {
+            if let labelling = pendingFeatures.removeValue(forKey: day.adding(days: -30)) {
+                try store.forEachLoan { loan in
+                    guard let features = labelling[loan.loanID], let state = loan.state else { return }
                     let bad = state.status == .writtenOff || (state.status == .active && state.daysPastDue > 0)
                     let values = features.row
                     featureRows.appendRecord([loan.loanID, day.adding(days: -30).description] + CollectionFeatures.names.map { values[$0] ?? "" } + [bad ? "1" : "0"])
                 }
-                guard let state = loan.state, state.status == .active else { return }
-                let borrower = loan.applicationID
-                if known.insert(borrower).inserted, let truth = truthByID[borrower] {
-                    simulator.addBorrower(borrower, risk: .init(creditBad: truth.creditBad, fraud: truth.label.isFraud))
+            }
+            let loans = try store.readCollections { transaction -> [RepaymentSimulator.LoanView] in
+                var loans: [RepaymentSimulator.LoanView] = []
+                var rows = DailyLoanRows()
+                var after: Int64 = 0
+                while true {
+                    rows.removeAll()
+                    try transaction.activeLoans(after: after, notProcessedThrough: day.adding(days: 1), limit: 10_000, into: &rows)
+                    guard let last = rows.rowIDs.last else { break }
+                    after = last
+                    for index in 0..<rows.count {
+                        let state = try LoanStateCoding.join(record: rows.records[index], daily: rows.daily[index])
+                        // The borrower is the application: an installment loan's id, a draw's line.
+                        let borrower = state.lineID ?? state.loanID
+                        var dueToday = Money.zero
+                        if state.nextDueIndex < state.installments.count, state.installments[state.nextDueIndex].dueDate == day {
+                            dueToday = state.installments[state.nextDueIndex].amountDue
+                        }
+                        loans.append(.init(loanID: state.loanID, borrowerID: borrower, dueToday: dueToday, overdue: LoanFigures.overdueAmount(state),
+                                           daysPastDue: state.daysPastDue))
+                    }
                 }
-                var dueToday = Money.zero
-                if state.nextDueIndex < state.installments.count, state.installments[state.nextDueIndex].dueDate == day {
-                    dueToday = state.installments[state.nextDueIndex].amountDue
+                return loans
+            }
+            for loan in loans where known.insert(loan.borrowerID).inserted {
+                if let truth = truthByID[loan.borrowerID] {
+                    simulator.addBorrower(loan.borrowerID, risk: .init(creditBad: truth.creditBad, fraud: truth.label.isFraud))
                 }
-                loans.append(.init(loanID: loan.loanID, borrowerID: borrower, dueToday: dueToday, overdue: LoanFigures.overdueAmount(state),
-                                   daysPastDue: state.daysPastDue))
             }
             let (contacts, lines) = try store.readCollections { transaction -> ([RepaymentSimulator.Contact], [RepaymentSimulator.LineView]) in
                 let contacts = try transaction.actions(plannedOn: day.adding(days: -1)).compactMap { action -> RepaymentSimulator.Contact? in

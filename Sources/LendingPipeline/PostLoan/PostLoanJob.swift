@@ -99,10 +99,7 @@ public struct PostLoanJob: Sendable {
         for outcome in try transaction.unappliedOutcomes(before: dayEnd) { outcomesByLoan[outcome.loanId, default: []].append(outcome) }
         let optOuts = try transaction.optOuts()
         let history30 = dayEnd.adding(seconds: -30 * 86_400)
-        var attempts: [String: Int] = [:]
-        for action in try transaction.actions(scheduledFrom: history30, to: dayEnd) where !action.action.isMilestone {
-            attempts[action.loanId, default: 0] += 1
-        }
+        let attempts = try transaction.contactCounts(from: history30, to: dayEnd)
         let conversationResults = Set(strategy.callLimits.conversationResults)
         var conversations: [String: Int] = [:]
         for outcome in try transaction.outcomes(from: history30, to: dayEnd) where conversationResults.contains(outcome.result) {
@@ -252,6 +249,8 @@ public struct PostLoanJob: Sendable {
         var recent: [String: Int] = [:]
         for (_, person) in try transaction.applicationPersons(from: dayEnd.adding(seconds: -30 * 86_400), to: dayEnd) { recent[person, default: 0] += 1 }
         let levels = try transaction.lineLevels()
+        let monthAgo = try transaction.lineUsages(onOrBefore: day.adding(days: -30))
+        let latest = try transaction.lineUsages(onOrBefore: day)
         var warnings: [StoredWarning] = []
         var frozen = 0, reduced = 0
         for var line in active {
@@ -272,7 +271,7 @@ public struct PostLoanJob: Sendable {
             }
             signals.drawnNow = line.drawnPrincipal
             signals.limitNow = line.limit
-            if let before = try transaction.lineUsage(lineID: line.lineID, onOrBefore: day.adding(days: -30)) {
+            if let before = monthAgo[line.lineID] {
                 signals.drawn30DaysAgo = before.drawn
                 signals.limit30DaysAgo = before.limit
             }
@@ -298,7 +297,11 @@ public struct PostLoanJob: Sendable {
                 }
             }
             if applied != .none { try transaction.save(line: line) }
-            try transaction.recordLineUsage(lineID: line.lineID, drawn: line.drawnPrincipal, limit: line.limit, on: day)
+            if let last = latest[line.lineID], last.drawn == line.drawnPrincipal, last.limit == line.limit {
+                // Unchanged: nothing to record.
+            } else {
+                try transaction.recordLineUsage(lineID: line.lineID, drawn: line.drawnPrincipal, limit: line.limit, on: day)
+            }
             guard applied != .none || previous != assessment.level else { continue }
             let reasons = assessment.reasons.map { "\($0.code.code)=\(Self.decimal($0.value))" }.joined(separator: ";")
             warnings.append(StoredWarning(day: day, lineID: line.lineID, level: assessment.level, action: applied, newLimit: newLimit, reasons: reasons))
