@@ -309,7 +309,9 @@ public struct DemoJob {
 
         // 6. The report.
         let report = try PortfolioReportJob(asOf: lastDay, outputPath: reportPath, strategy: engine.strategy,
-                                            title: "lending demo: \(summary.loans) loans and \(summary.lines) credit lines, \(start) to \(lastDay)")
+                                            title: "lending demo: \(summary.loans) loans and \(summary.lines) credit lines, \(start) to \(lastDay)",
+                                            highlights: [("Recovered from overdue loans", summary.recoveredOverdue.yuanString),
+                                                         ("Written off in the year", "\(summary.writeOffs) loans, \(summary.writtenOffPrincipal.yuanString)")])
             .run(store: store)
         summary.report = report
         summary.recoveredAfterContact = report.collections.reduce(Money.zero) { $0 + $1.recovered }

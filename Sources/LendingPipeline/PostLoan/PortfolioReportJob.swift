@@ -36,8 +36,7 @@ public struct PortfolioReportJob {
             let results = PortfolioMetrics.collectionResults(actions: actions, outcomes: try transaction.allOutcomes(), payments: payments,
                                                              strategy: strategy)
             let (loans, lent) = try transaction.paidOutTotals()
-            let recovered = results.reduce(Money.zero) { $0 + $1.recovered }
-            let figures = [("Disbursed", "\(lent.yuanString) in \(loans) loans"), ("Recovered after contact", recovered.yuanString)] + highlights
+            let figures = [("Disbursed", "\(lent.yuanString) in \(loans) loans")] + highlights
             return PortfolioReport(title: title, asOf: asOf, snapshots: snapshots, funnel: funnel.funnel(top: strategy.portfolio.topDeclineReasons),
                                    collections: results.filter { $0.attempts > 0 }, highlights: figures, options: strategy.portfolio)
         }
