@@ -2,18 +2,18 @@
 # Issue 6's acceptance run at scale: a generated book of more than 10,000 loans (installment
 # loans and credit-line draws) through the store and `eod` with post-loan every day for 90 days,
 # then an audit:
-#   lending demo --applications 20000 --days 90 --strategy S   (S: the default strategy with the
+#   lending demo --applications 22000 --days 90 --strategy S   (S: the default strategy with the
 #       write-off at 40 days past due and the bureau report at 15, so write-offs happen in 90 days)
 #   lending collections check   (the executed action log replayed against every contact rule; one
 #       ladder stage per overdue loan, consistent with its bucket and promises; write-offs at day 40)
 #   lending ledger verify
 # and prints the book's counts. Exit status 0 only if both checks hold.
 #
-# Usage: scripts/collections-book.sh [APPLICATIONS] [DAYS]     (default 20000 applications, 90 days)
+# Usage: scripts/collections-book.sh [APPLICATIONS] [DAYS]     (default 22000 applications, 90 days)
 # Needs a release build: swift build -c release --product lending
 set -euo pipefail
 cd "$(dirname "$0")/.."
-applications=${1:-20000}
+applications=${1:-22000}
 days=${2:-90}
 lending=${LENDING:-.build/release/lending}
 work=$(mktemp -d)

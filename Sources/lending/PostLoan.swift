@@ -268,7 +268,7 @@ struct Demo: ParsableCommand {
     var seed: UInt64 = 2026
 
     @Option(name: .long, help: "Applications to generate.")
-    var applications: Int = 8_000
+    var applications: Int = 6_000
 
     @Option(name: .long, help: "Days to simulate from 2026-01-01.")
     var days: Int = 365

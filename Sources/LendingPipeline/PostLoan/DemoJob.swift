@@ -46,7 +46,7 @@ public struct DemoJob {
     /// Called after each day's end of day (tests check the book's invariants here).
     public var afterDay: ((CalendarDay) throws -> Void)?
 
-    public init(directory: String, applications: Int = 8_000, seed: UInt64 = 2026,
+    public init(directory: String, applications: Int = 6_000, seed: UInt64 = 2026,
                 start: CalendarDay = CalendarDay(year: 2026, month: 1, day: 1)!, applicationDays: Int = 90, days: Int = 365,
                 products: ProductCatalog = .standard, policy: LendingPolicy = .standard, engine: CollectionEngine,
                 collectionScorer: CollectionScorer, behaviour: RepaymentBehaviourModel = .standard, minimumScore: Double = 420) {
