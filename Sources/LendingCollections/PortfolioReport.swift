@@ -64,7 +64,7 @@ public struct PortfolioReport: Sendable {
         if let latest = nonPerforming.last {
             items.append(("Outstanding principal", latest.outstanding.yuanString))
             items.append(("NPL ratio (\(options.nplMinDaysPastDue)+ days)", percent(latest.ratio, 2)))
-            items.append(("Written off", "\(ReportKit.integer(latest.writtenOffLoans)) loans, \(latest.writtenOffAmount.yuanString)"))
+            items.append(("Written off in \(latest.month)", "\(ReportKit.integer(latest.writtenOffLoans)) loans, \(latest.writtenOffAmount.yuanString)"))
         }
         if funnel.applied > 0 {
             items.append(("Approval rate", percent(Double(funnel.approved) / Double(funnel.applied), 1)))
@@ -104,7 +104,11 @@ public struct PortfolioReport: Sendable {
         let longest = max(vintages.map(\.points.count).max() ?? 1, 1)
         let highest = vintages.flatMap { $0.points.map(\.loanShare) }.filter(\.isFinite).max() ?? 0
         let ticks = ReportKit.niceTicks(0, max(highest, 0.01), count: 5)
-        let plot = ReportKit.Plot(left: 56, top: 34, width: width - 80, height: height - 84, xMin: 1, xMax: Double(max(longest, 2)),
+        // The legend wraps at six vintages a row; the plot starts below it.
+        let perRow = 6
+        let legendRows = max(1, (min(vintages.count, PortfolioReport.palette.count) + perRow - 1) / perRow)
+        let top = 18.0 + 16 * Double(legendRows)
+        let plot = ReportKit.Plot(left: 56, top: top, width: width - 80, height: height - 50 - top, xMin: 1, xMax: Double(max(longest, 2)),
                                   yMin: 0, yMax: ticks.values.last ?? max(highest, 0.01))
         let xTicks = (1...longest).filter { longest <= 12 || $0 % 2 == 1 }.map { (Double($0), String($0)) }
         let yTicks = ticks.values.map { ($0, ReportKit.fixed($0 * 100, max(ticks.decimals - 2, 0)) + "%") }
@@ -114,9 +118,12 @@ public struct PortfolioReport: Sendable {
             let colour = PortfolioReport.palette[index % PortfolioReport.palette.count]
             let points = curve.points.filter { $0.loanShare.isFinite }.map { plot.point(Double($0.monthsOnBook), $0.loanShare) }
             svg += ReportKit.polyline(points, colour: colour)
-            if index < 8 { legend.append((colour, curve.originationMonth.description)) }
+            if index < PortfolioReport.palette.count { legend.append((colour, curve.originationMonth.description)) }
         }
-        svg += ReportKit.legendRow(right: plot.right, y: 14, entries: legend, box: false)
+        for row in 0..<legendRows {
+            let entries = Array(legend.dropFirst(row * perRow).prefix(perRow))
+            svg += ReportKit.legendRow(right: plot.right, y: 14 + 16 * Double(row), entries: entries, box: false)
+        }
         return svg + "</svg>\n"
     }
 
@@ -161,14 +168,15 @@ public struct PortfolioReport: Sendable {
         let width = 560.0, height = 300.0
         var svg = ReportKit.svgOpen(width: width, height: height, label: "Days past due")
         let buckets = distribution.buckets
-        let highest = Double(buckets.map(\.balance.fen).max() ?? 0) / 100
+        // In thousands of yuan, so that the tick labels stay clear of the axis title.
+        let highest = Double(buckets.map(\.balance.fen).max() ?? 0) / 100_000
         let ticks = ReportKit.niceTicks(0, max(highest, 1), count: 5)
-        let plot = ReportKit.Plot(left: 76, top: 14, width: width - 96, height: height - 64, xMin: 0, xMax: Double(buckets.count),
+        let plot = ReportKit.Plot(left: 92, top: 14, width: width - 112, height: height - 64, xMin: 0, xMax: Double(buckets.count),
                                   yMin: 0, yMax: ticks.values.last ?? max(highest, 1))
-        svg += ReportKit.axes(plot, xTicks: [], yTicks: ticks.values.map { ($0, ReportKit.integer(Int($0))) }, xTitle: "", yTitle: "Principal (yuan)")
+        svg += ReportKit.axes(plot, xTicks: [], yTicks: ticks.values.map { ($0, ReportKit.integer(Int($0))) }, xTitle: "", yTitle: "Principal (thousand yuan)")
         let slot = plot.width / Double(max(buckets.count, 1))
         for (index, bucket) in buckets.enumerated() {
-            let value = Double(bucket.balance.fen) / 100
+            let value = Double(bucket.balance.fen) / 100_000
             let colour = index == 0 ? "#2f855a" : (index < 3 ? "#dd6b20" : "#c53030")
             svg += ReportKit.bar(x: plot.left + slot * Double(index) + slot * 0.15, width: slot * 0.7, top: plot.y(value), bottom: plot.bottom,
                                  colour: colour, tip: "\(ReportKit.escape(bucket.name)): \(bucket.balance.yuanString) in \(bucket.loans) loans")
@@ -202,7 +210,7 @@ public struct PortfolioReport: Sendable {
         let ticks = ReportKit.niceTicks(0, max(values.max() ?? 0, 0.01), count: 5)
         let plot = ReportKit.Plot(left: 56, top: 14, width: width - 80, height: height - 64, xMin: 0, xMax: Double(max(values.count - 1, 1)),
                                   yMin: 0, yMax: ticks.values.last ?? 0.01)
-        let xTicks = nonPerforming.indices.filter { nonPerforming.count <= 12 || $0 % 2 == 0 }.map { (Double($0), nonPerforming[$0].month.description) }
+        let xTicks = nonPerforming.indices.filter { nonPerforming.count <= 6 || $0 % 2 == 0 }.map { (Double($0), nonPerforming[$0].month.description) }
         svg += ReportKit.axes(plot, xTicks: xTicks, yTicks: ticks.values.map { ($0, ReportKit.fixed($0 * 100, max(ticks.decimals - 2, 0)) + "%") },
                               xTitle: "Month-end", yTitle: "NPL ratio")
         svg += ReportKit.polyline(values.enumerated().map { plot.point(Double($0.offset), $0.element) }, colour: "#c53030")

@@ -274,6 +274,7 @@ public final class SQLiteStore: Sendable {
                     BEGIN SELECT RAISE(ABORT, 'draws are append-only'); END;
                 """)
         }
+        migrator.registerMigration("v4-collections", migrate: SQLiteStore.migrateCollections)
         return migrator
     }
 

@@ -20,7 +20,7 @@ struct Lending: ParsableCommand {
         subcommands: [Score.self, ModelCommand.self, Train.self, Evaluate.self, Generate.self, WhitelistCommand.self,
                       BlacklistCommand.self, Apply.self, Review.self, Decisions.self, PolicyCommand.self,
                       Disburse.self, Reconcile.self, RailCommand.self, Draw.self, Repay.self, Eod.self, Loans.self, Ledger.self,
-                      Serve.self]
+                      Collections.self, Report.self, Demo.self, Serve.self]
     )
 }
 

@@ -311,19 +311,28 @@ struct Repay: ParsableCommand {
 struct Eod: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eod",
-        abstract: "End of day: accrue interest and penalty, fall due, days past due, buckets, non-accrual.",
+        abstract: "End of day: accrue, fall due, days past due; then post-loan: collections, write-offs, early warning, month-end snapshots.",
         discussion: """
-            Runs every active loan through --as-of, one day at a time from the day after the last
-            it was run for (missed days are caught up; a date already run changes nothing), and
-            posts the accruals on the ledger, a batch of loans per transaction.
+            Servicing: runs every active loan through --as-of, one day at a time from the day after
+            the last it was run for (missed days are caught up; a date already run changes
+            nothing), and posts the accruals on the ledger, a batch of loans per transaction.
+
+            Post-loan (unless --no-post-loan), in one transaction: advances the collections ladder
+            of every overdue or nearly due loan (promises and conversations recorded by
+            collections record are taken), writes off at the strategy's day through the ledger,
+            plans the next day's contacts (lending collections plan), applies early warning to
+            credit lines (freeze, reduce the limit; logged with reasons) and, on a month's last
+            day, snapshots every loan for lending report portfolio. A date runs once.
 
             Examples:
               lending eod --as-of 2026-11-30
+              lending eod --as-of 2026-11-30 --strategy my-strategy.json
             """
     )
 
     @OptionGroup var asOf: AsOfOption
     @OptionGroup var products: ProductOptions
+    @OptionGroup var collections: CollectionsOptions
     @OptionGroup var database: DatabaseOptions
 
     @Option(name: .customLong("batch-size"), help: "Loans per transaction.")
@@ -332,27 +341,17 @@ struct Eod: ParsableCommand {
     @Option(name: .long, help: "Threads computing a batch (default: every core).")
     var threads: Int?
 
+    @Flag(name: .customLong("no-post-loan"), help: "Servicing only: no collections, write-offs, early warning or snapshots.")
+    var noPostLoan = false
+
     @Flag(name: .long, help: "No progress line, no summary.")
     var quiet = false
 
     func run() throws {
         try running {
             let (store, _) = try database.open()
-            let day = asOf.day
-            var job = EndOfDayJob(asOf: day, products: try products.load(), batchSize: batchSize)
-            if let threads { job.threads = max(1, threads) }
-            let showProgress = !quiet && standardErrorIsTerminal
-            let report: @Sendable (EndOfDayJob.Progress) -> Void = { progress in
-                let rate = Double(progress.loans) / max(progress.seconds, 1e-9)
-                printToStandardError("\r\(progress.loans) loans, \(Int(rate))/s", terminator: "")
-            }
-            let summary = try job.run(store: store, progress: showProgress ? report : nil)
-            if showProgress { printToStandardError("\r\u{1B}[K", terminator: "") }
-            if !quiet {
-                let rate = Double(summary.loans) / max(summary.seconds, 1e-9)
-                printToStandardError("end of day \(day): \(summary.loans) loans in \(String(format2: summary.seconds))s (\(Int(rate))/s), "
-                                     + "\(summary.entries) entries, \(summary.installmentsDue) installments fell due, \(summary.closed) loans closed")
-            }
+            try runEndOfDay(day: asOf.day, store: store, products: try products.load(), collections: noPostLoan ? nil : collections,
+                            batchSize: batchSize, threads: threads, quiet: quiet)
         }
     }
 }
