@@ -85,7 +85,8 @@ struct Serve: ParsableCommand {
             let offset = policy.utcOffsetSeconds
             let loans = LoanDesk(store: store, products: catalog, today: { now().day(atOffsetSeconds: offset) }, logger: logger)
             service = LendingService(scorer: scorer, keys: keys, desk: desk, loans: loans,
-                                     idempotency: InMemoryIdempotencyStore(log: store, logger: logger), logger: logger)
+                                     // Completed keys are all in the database: memory keeps the recent ones.
+                                     idempotency: InMemoryIdempotencyStore(capacity: 10_000, log: store, logger: logger), logger: logger)
         } catch let refusal as HTTPServiceError {
             printToStandardError("lending serve: \(refusal.message)")
             throw ExitCode(1)
