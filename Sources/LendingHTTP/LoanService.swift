@@ -6,12 +6,16 @@ public struct DrawRequest: Sendable, Equatable {
     public var drawID: String
     public var amount: Money
     public var termMonths: Int
+    /// The business date of the draw; `nil`: the loan book's today (and, for a draw id already
+    /// taken, the date it was taken on).
+    public var requestedOn: CalendarDay?
 
-    public init(lineID: String, drawID: String, amount: Money, termMonths: Int) {
+    public init(lineID: String, drawID: String, amount: Money, termMonths: Int, requestedOn: CalendarDay? = nil) {
         self.lineID = lineID
         self.drawID = drawID
         self.amount = amount
         self.termMonths = termMonths
+        self.requestedOn = requestedOn
     }
 }
 
@@ -60,29 +64,43 @@ public struct LoanView: Sendable, Equatable {
     public var loanID: String
     /// The revolving line a draw's loan belongs to.
     public var lineID: String?
-    /// `active`, `closed`, `written_off`...
+    /// The product (`installment`, `revolving`).
+    public var product: String
+    /// `signed` (waiting for its payout), `active`, `paid_off` or `written_off`.
     public var status: String
     public var principal: Money
+    public var termMonths: Int
     public var apr: AnnualRate
-    public var disbursedOn: CalendarDay
-    public var processedThrough: CalendarDay
+    /// The day the agreement was signed or the draw taken.
+    public var signedOn: CalendarDay
+    /// The payout day; `nil` while signed.
+    public var disbursedOn: CalendarDay?
+    /// The last day whose end of day has run for the loan; `nil` while signed.
+    public var processedThrough: CalendarDay?
     public var outstandingPrincipal: Money
     public var interestReceivable: Money
     public var penaltyReceivable: Money
     public var overpayment: Money
     public var daysPastDue: Int
-    /// The delinquency bucket (`current`, `M1`, ...).
-    public var bucket: String
+    /// The delinquency bucket (`current`, `1-3`, ...); `nil` while signed.
+    public var bucket: String?
+    /// What closes the loan on ``processedThrough`` (principal, interest accrued, penalty, less overpayment).
+    public var payoffAmount: Money
+    /// The schedule, from the payout on (empty while signed).
     public var schedule: [InstallmentView]
 
-    public init(loanID: String, lineID: String?, status: String, principal: Money, apr: AnnualRate, disbursedOn: CalendarDay,
-                processedThrough: CalendarDay, outstandingPrincipal: Money, interestReceivable: Money, penaltyReceivable: Money,
-                overpayment: Money, daysPastDue: Int, bucket: String, schedule: [InstallmentView]) {
+    public init(loanID: String, lineID: String?, product: String, status: String, principal: Money, termMonths: Int, apr: AnnualRate,
+                signedOn: CalendarDay, disbursedOn: CalendarDay?, processedThrough: CalendarDay?, outstandingPrincipal: Money,
+                interestReceivable: Money, penaltyReceivable: Money, overpayment: Money, daysPastDue: Int, bucket: String?,
+                payoffAmount: Money, schedule: [InstallmentView]) {
         self.loanID = loanID
         self.lineID = lineID
+        self.product = product
         self.status = status
         self.principal = principal
+        self.termMonths = termMonths
         self.apr = apr
+        self.signedOn = signedOn
         self.disbursedOn = disbursedOn
         self.processedThrough = processedThrough
         self.outstandingPrincipal = outstandingPrincipal
@@ -91,7 +109,20 @@ public struct LoanView: Sendable, Equatable {
         self.overpayment = overpayment
         self.daysPastDue = daysPastDue
         self.bucket = bucket
+        self.payoffAmount = payoffAmount
         self.schedule = schedule
+    }
+}
+
+/// The loan a draw made, and whether the draw id had been taken before (nothing changed then).
+public struct DrawResult: Sendable, Equatable {
+    public var loan: LoanView
+    /// The same draw (id, line, amount, term, date) was taken before: this is its loan as it is now.
+    public var replayed: Bool
+
+    public init(loan: LoanView, replayed: Bool = false) {
+        self.loan = loan
+        self.replayed = replayed
     }
 }
 
@@ -105,11 +136,15 @@ public struct RepaymentView: Sendable, Equatable {
     public var toPrincipal: Money
     /// Paid beyond what was owed, kept as an overpayment.
     public var toOverpayment: Money
-    /// The loan after the payment.
+    /// Paid on a written-off loan: a recovery.
+    public var toRecovery: Money
+    /// The loan after the payment (as it is now, for a replay).
     public var loan: LoanView
+    /// The same payment (id, loan, date, amount) was applied before: nothing changed.
+    public var replayed: Bool
 
     public init(paymentID: String, loanID: String, amount: Money, toPenalty: Money, toInterest: Money, toPrincipal: Money,
-                toOverpayment: Money, loan: LoanView) {
+                toOverpayment: Money, toRecovery: Money = .zero, loan: LoanView, replayed: Bool = false) {
         self.paymentID = paymentID
         self.loanID = loanID
         self.amount = amount
@@ -117,7 +152,9 @@ public struct RepaymentView: Sendable, Equatable {
         self.toInterest = toInterest
         self.toPrincipal = toPrincipal
         self.toOverpayment = toOverpayment
+        self.toRecovery = toRecovery
         self.loan = loan
+        self.replayed = replayed
     }
 }
 
@@ -148,17 +185,30 @@ public struct LoanServiceError: Error, Sendable, Equatable {
     }
 }
 
-/// The loan book as the HTTP service needs it: draws, repayments and a loan's state. A port: the
-/// servicing jobs of LendingPipeline implement it (the lead plugs them in); tests use a fake.
-/// Each call is one transaction; a `drawID` or `paymentID` seen before with the same values
-/// returns the earlier result (the service also stores the response under the Idempotency-Key).
+/// The loan book as the HTTP service needs it: draws, repayments and a loan's state. A port:
+/// ``LoanDesk`` implements it over LendingPipeline's servicing jobs and the `ServicingStore` port
+/// (SQLite); tests use a fake. Each call is one transaction; a `drawID` or `paymentID` seen
+/// before with the same values returns the earlier result (`replayed`).
+///
+/// The `ticket` variants let a loan book commit the request's `Idempotency-Key` in the
+/// transaction of its record (``IdempotencyTicket``, ``IdempotencyRecording``); by default they
+/// ignore the ticket and the service records the key after the call returns.
 public protocol LoanService: Sendable {
-    /// Draws on a revolving line: a new loan whose id is the draw id.
+    /// Draws on a revolving line: a new loan whose id is the draw id, waiting for its payout.
     /// - Throws: ``LoanServiceError`` (not found, rule violation, conflict) and storage errors.
-    func draw(_ request: DrawRequest) async throws -> LoanView
+    func draw(_ request: DrawRequest) async throws -> DrawResult
     /// Applies a repayment to a loan (penalty, interest, then principal, as the product says).
     /// - Throws: ``LoanServiceError`` and storage errors.
     func repay(_ request: RepaymentRequest) async throws -> RepaymentView
     /// A loan's terms, schedule, balances and days past due, or `nil`.
     func loan(id: String) async throws -> LoanView?
+    /// ``draw(_:)``, committing `ticket`'s key with the draw when the store can.
+    func draw(_ request: DrawRequest, ticket: IdempotencyTicket) async throws -> DrawResult
+    /// ``repay(_:)``, committing `ticket`'s key with the repayment when the store can.
+    func repay(_ request: RepaymentRequest, ticket: IdempotencyTicket) async throws -> RepaymentView
+}
+
+extension LoanService {
+    public func draw(_ request: DrawRequest, ticket: IdempotencyTicket) async throws -> DrawResult { try await draw(request) }
+    public func repay(_ request: RepaymentRequest, ticket: IdempotencyTicket) async throws -> RepaymentView { try await repay(request) }
 }

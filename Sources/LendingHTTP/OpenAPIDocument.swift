@@ -15,7 +15,11 @@ info:
     server refuses to start with neither. Every POST that creates a record or moves money needs
     an `Idempotency-Key` header: a repeat with the same method, path and body gets the stored
     response again (with `Idempotent-Replayed: true`), the same key with another request gets
-    409, and concurrent repeats wait for the first and have one effect.
+    409, and concurrent repeats wait for the first and have one effect. With `--db`, a key is
+    stored in the database in the transaction of the record it created (an application, a draw,
+    a repayment), so repeats are answered the same way after a restart. Refusals that are the
+    request's outcome (404, 409, 422) are kept under the key too; 400s and failures are not, so
+    a corrected request may use the key again.
 
     Money is a decimal string in yuan with at most 2 decimals (`"5000.00"`), rates are annual
     decimals (`"0.1825"`), dates ISO 8601 (`2026-11-21`, `2026-11-21T09:30:00+08:00`).
@@ -176,6 +180,14 @@ paths:
   /v1/lines/{id}/draws:
     post:
       summary: Draw on a revolving line; the new loan's id is the draw id.
+      description: |
+        Checks the line (signed on or before the draw's date, not frozen, the amount within what
+        is available), lowers what is available and makes a loan (status `signed`) that
+        `lending disburse` pays out; its schedule runs from the payout day. A `draw_id` taken
+        before with the same line, amount, term and date returns its loan as it is now (200,
+        `replayed: true`); with other values, 409 `draw.conflict`. Without `requested_at` the
+        draw is dated the server's today (and a draw id taken before with the same line, amount
+        and term keeps its date).
       parameters:
         - $ref: "#/components/parameters/ID"
         - $ref: "#/components/parameters/IdempotencyKey"
@@ -190,9 +202,17 @@ paths:
                 draw_id: { type: string, minLength: 1, maxLength: 64 }
                 amount: { $ref: "#/components/schemas/Money" }
                 term_months: { type: integer, minimum: 1, maximum: 360 }
+                requested_at:
+                  type: string
+                  description: "The business date (`2026-11-21`, or a date-time with offset whose date is used); default today."
       responses:
         "201":
-          description: The loan made by the draw.
+          description: The loan made by the draw (status `signed`, waiting for its payout).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Loan" }
+        "200":
+          description: The draw was taken before with the same values; its loan as it is now.
           content:
             application/json:
               schema: { $ref: "#/components/schemas/Loan" }
@@ -204,6 +224,14 @@ paths:
   /v1/loans/{id}/repayments:
     post:
       summary: Apply a repayment to a loan.
+      description: |
+        Catches the loan's end of day up through `paid_at`, settles what is due in the product's
+        order, then follows its overpayment rule (docs/servicing.md); posts the entry
+        `repay:PAYMENT_ID` on the ledger. A `payment_id` applied before with the same loan, date
+        and amount returns the stored allocation (200, `replayed: true`) and posts nothing; with
+        other values, 409 `repay.conflict`. 422: the loan is not paid out yet
+        (`repay.not_paid_out`), is closed (`servicing.not_active`), or the payment is dated
+        before the loan's last end of day (`servicing.backdated`).
       parameters:
         - $ref: "#/components/parameters/ID"
         - $ref: "#/components/parameters/IdempotencyKey"
@@ -225,21 +253,12 @@ paths:
           description: How the payment was applied, and the loan after it.
           content:
             application/json:
-              schema:
-                type: object
-                required: [payment_id, loan_id, amount, allocation, loan]
-                properties:
-                  payment_id: { type: string }
-                  loan_id: { type: string }
-                  amount: { $ref: "#/components/schemas/Money" }
-                  allocation:
-                    type: object
-                    properties:
-                      penalty: { $ref: "#/components/schemas/Money" }
-                      interest: { $ref: "#/components/schemas/Money" }
-                      principal: { $ref: "#/components/schemas/Money" }
-                      overpayment: { $ref: "#/components/schemas/Money" }
-                  loan: { $ref: "#/components/schemas/Loan" }
+              schema: { $ref: "#/components/schemas/Repayment" }
+        "200":
+          description: The payment was applied before with the same values; its allocation, and the loan as it is now.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Repayment" }
         "400": { $ref: "#/components/responses/BadRequest" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "404": { $ref: "#/components/responses/NotFound" }
@@ -296,12 +315,19 @@ components:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
     Conflict:
-      description: The Idempotency-Key (`idempotency.mismatch`) or the record's id (`apply.conflict`) was used with other values.
+      description: |
+        The Idempotency-Key (`idempotency.mismatch`) or the record's id was used with other values
+        (`apply.conflict`, `draw.conflict`, `repay.conflict`; `draw.draw_id`: the draw id is another loan's id).
       content:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
     RuleViolation:
-      description: The request is well-formed but a business rule refuses it (over the line's limit, a closed loan).
+      description: |
+        The request is well-formed but a business rule refuses it: over the line's available amount
+        (`draw.over_available`), a frozen line (`draw.frozen`), an approved application whose agreement is
+        not signed (`draw.line_not_signed`), an installment loan used as a line (`draw.not_a_line`), a draw
+        dated before the line was signed (`draw.before_signing`), a loan not paid out yet
+        (`repay.not_paid_out`), a closed loan (`servicing.not_active`), a backdated payment (`servicing.backdated`).
       content:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
@@ -419,17 +445,25 @@ components:
         penalty_paid: { $ref: "#/components/schemas/Money" }
     Loan:
       type: object
-      required: [loan_id, status, principal, apr, disbursed_on, processed_through, days_past_due, bucket, balances, schedule]
+      required: [loan_id, product, status, principal, term_months, apr, signed_on, days_past_due, payoff_amount, balances, schedule]
       properties:
         loan_id: { type: string }
-        line_id: { type: string }
-        status: { type: string }
+        line_id: { type: string, description: The credit line of a draw's loan. }
+        product: { type: string }
+        status:
+          type: string
+          enum: [signed, active, paid_off, written_off]
+          description: "`signed`: waiting for its payout (no schedule, balances zero)."
         principal: { $ref: "#/components/schemas/Money" }
+        term_months: { type: integer }
         apr: { $ref: "#/components/schemas/Rate" }
-        disbursed_on: { type: string, format: date }
-        processed_through: { type: string, format: date }
+        signed_on: { type: string, format: date, description: The day the agreement was signed or the draw taken. }
+        disbursed_on: { type: string, format: date, description: Absent while signed. }
+        processed_through: { type: string, format: date, description: The last day whose end of day has run; absent while signed. }
         days_past_due: { type: integer }
-        bucket: { type: string }
+        bucket: { type: string, description: "The delinquency bucket (`current`, `1-3`, ...); absent while signed." }
+        payoff_amount: { $ref: "#/components/schemas/Money" }
+        replayed: { type: boolean, description: On POST draws only; true when the draw was taken before. }
         balances:
           type: object
           properties:
@@ -440,5 +474,22 @@ components:
         schedule:
           type: array
           items: { $ref: "#/components/schemas/Installment" }
+    Repayment:
+      type: object
+      required: [payment_id, loan_id, amount, allocation, loan, replayed]
+      properties:
+        payment_id: { type: string }
+        loan_id: { type: string }
+        amount: { $ref: "#/components/schemas/Money" }
+        allocation:
+          type: object
+          properties:
+            penalty: { $ref: "#/components/schemas/Money" }
+            interest: { $ref: "#/components/schemas/Money" }
+            principal: { $ref: "#/components/schemas/Money" }
+            overpayment: { $ref: "#/components/schemas/Money", description: Held for the borrower. }
+            recovery: { $ref: "#/components/schemas/Money", description: Paid on a written-off loan. }
+        loan: { $ref: "#/components/schemas/Loan" }
+        replayed: { type: boolean, description: True when the payment was applied before. }
 """#
 }

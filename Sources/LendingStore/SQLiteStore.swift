@@ -274,6 +274,18 @@ public final class SQLiteStore: Sendable {
                     BEGIN SELECT RAISE(ABORT, 'draws are append-only'); END;
                 """)
         }
+        migrator.registerMigration("v3-idempotency") { db in
+            try db.execute(sql: """
+                CREATE TABLE idempotency_keys (
+                    key TEXT PRIMARY KEY NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
+                    fingerprint BLOB NOT NULL CHECK (length(fingerprint) = 32),
+                    status INTEGER NOT NULL CHECK (status BETWEEN 100 AND 599),
+                    body BLOB NOT NULL,
+                    received_at INTEGER NOT NULL
+                );
+                CREATE INDEX idempotency_keys_by_time ON idempotency_keys (received_at);
+                """)
+        }
         migrator.registerMigration("v4-collections", migrate: SQLiteStore.migrateCollections)
         return migrator
     }

