@@ -17,9 +17,16 @@ struct GenerateApplications: ParsableCommand {
         commandName: "applications",
         abstract: "Generate synthetic applications with labelled fraud (a benchmark for `lending apply`).",
         discussion: """
-            Clean applicants (some applying twice, families sharing an address, a device or a contact phone, carrier NAT addresses shared by many), spreadsheet-mangled ID numbers, and five fraud kinds: rings, a merchant surge, colluding merchants, velocity abusers and blacklisted applicants. Each application carries the 20 German Credit characteristics of a real row. docs/generator.md lists every rate.
+            Clean applicants (some applying twice, families sharing an address, a device or a \
+            contact phone, carrier NAT addresses shared by many), spreadsheet-mangled ID numbers, \
+            and five fraud kinds: rings, a merchant surge, colluding merchants, velocity abusers \
+            and blacklisted applicants. Each application carries the 20 German Credit \
+            characteristics of a real row. docs/generator.md lists every rate.
 
-            The same options and seed write the same bytes. Application ids are the prefix and the position in time order (A7-0000001), so files of different seeds never collide. Everything is held in memory (about 1.4 KB per application): at most 5,000,000 applications a run; split larger runs by seed and --id-prefix.
+            The same options and seed write the same bytes. Application ids are the prefix and \
+            the position in time order (A7-0000001), so files of different seeds never collide. \
+            Everything is held in memory (about 1.4 KB per application): at most 5,000,000 \
+            applications a run; split larger runs by seed and --id-prefix.
 
             Examples:
               lending generate applications --count 100000 --seed 7 -o apps.csv \\

