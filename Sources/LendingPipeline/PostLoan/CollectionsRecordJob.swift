@@ -76,33 +76,24 @@ public struct CollectionsRecordJob {
     /// - Throws: ``LendingError`` at the first bad row without a rejects file (nothing stored),
     ///   ``CSVError`` for an unreadable file or header, and the store's errors.
     public func run(store: any CollectionsStore) throws -> Summary {
-        let rejects = try rejectsPath.map { try OutputFile(path: $0) }
         var summary = Summary()
-        do {
-            let counts = try store.withCollectionsTransaction { transaction in
+        let counts = try ServicingRows.withRejects(rejectsPath) { rejects in
+            try store.withCollectionsTransaction { transaction in
                 let recorder = OutcomeRecorder()
                 return try ServicingRows(path: inputPath, required: CollectionsRecordJob.columns, rejects: rejects).run { row in
                     let (outcome, optOut) = try CollectionsRecordJob.read(row)
-                    do {
-                        switch try recorder.record(outcome, optOut: optOut, in: transaction) {
-                        case .recorded:
-                            summary.recorded += 1
-                            if outcome.result == .promiseToPay { summary.promises += 1 }
-                        case .repeated:
-                            summary.repeated += 1
-                        }
-                    } catch let problem as ServicingRequestError {
-                        throw row.problem(problem.field, problem.code, problem.message)
+                    switch try recorder.record(outcome, optOut: optOut, in: transaction) {
+                    case .recorded:
+                        summary.recorded += 1
+                        if outcome.result == .promiseToPay { summary.promises += 1 }
+                    case .repeated:
+                        summary.repeated += 1
                     }
                 }
             }
-            summary.rows = counts.rows
-            summary.rejected = counts.rejected
-            try rejects?.commit()
-        } catch {
-            rejects?.abandon()
-            throw error
         }
+        summary.rows = counts.rows
+        summary.rejected = counts.rejected
         return summary
     }
 

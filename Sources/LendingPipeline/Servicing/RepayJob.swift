@@ -44,33 +44,24 @@ public struct RepayJob {
     ///   ``CSVError`` for an unreadable file or header, and the store's errors.
     public func run(store: any ServicingStore) throws -> Summary {
         let started = monotonicSeconds()
-        let rejects = try rejectsPath.map { try OutputFile(path: $0) }
         var summary = Summary()
-        do {
-            let counts = try store.withServicingTransaction { transaction in
+        let counts = try ServicingRows.withRejects(rejectsPath) { rejects in
+            try store.withServicingTransaction { transaction in
                 let poster = RepaymentPoster(products: products)
                 return try ServicingRows(path: inputPath, required: RepayJob.columns, rejects: rejects).run { row in
                     let payment = try RepayJob.read(row)
-                    do {
-                        switch try poster.post(payment, in: transaction) {
-                        case .applied:
-                            summary.applied += 1
-                            summary.amount += payment.amount
-                        case .repeated:
-                            summary.repeated += 1
-                        }
-                    } catch let problem as ServicingRequestError {
-                        throw row.problem(problem.field, problem.code, problem.message)
+                    switch try poster.post(payment, in: transaction) {
+                    case .applied:
+                        summary.applied += 1
+                        summary.amount += payment.amount
+                    case .repeated:
+                        summary.repeated += 1
                     }
                 }
             }
-            summary.rows = counts.rows
-            summary.rejected = counts.rejected
-            try rejects?.commit()
-        } catch {
-            rejects?.abandon()
-            throw error
         }
+        summary.rows = counts.rows
+        summary.rejected = counts.rejected
         summary.seconds = monotonicSeconds() - started
         return summary
     }
@@ -121,33 +112,24 @@ public struct DrawJob {
     /// Runs the job.
     /// - Throws: as ``RepayJob/run(store:)``.
     public func run(store: any ServicingStore) throws -> Summary {
-        let rejects = try rejectsPath.map { try OutputFile(path: $0) }
         var summary = Summary()
-        do {
-            let counts = try store.withServicingTransaction { transaction in
+        let counts = try ServicingRows.withRejects(rejectsPath) { rejects in
+            try store.withServicingTransaction { transaction in
                 let taker = DrawTaker(products: products)
                 return try ServicingRows(path: inputPath, required: DrawJob.columns, rejects: rejects).run { row in
                     let (lineID, request) = try DrawJob.read(row)
-                    do {
-                        switch try taker.take(request, lineID: lineID, in: transaction) {
-                        case .taken:
-                            summary.drawn += 1
-                            summary.amount += request.amount
-                        case .repeated:
-                            summary.repeated += 1
-                        }
-                    } catch let problem as ServicingRequestError {
-                        throw row.problem(problem.field, problem.code, problem.message)
+                    switch try taker.take(request, lineID: lineID, in: transaction) {
+                    case .taken:
+                        summary.drawn += 1
+                        summary.amount += request.amount
+                    case .repeated:
+                        summary.repeated += 1
                     }
                 }
             }
-            summary.rows = counts.rows
-            summary.rejected = counts.rejected
-            try rejects?.commit()
-        } catch {
-            rejects?.abandon()
-            throw error
         }
+        summary.rows = counts.rows
+        summary.rejected = counts.rejected
         return summary
     }
 

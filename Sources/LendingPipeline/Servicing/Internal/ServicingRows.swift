@@ -6,10 +6,10 @@ struct RowProblem: Error {
     var error: LendingError
 }
 
-/// Reads a servicing CSV (PAYMENTS.csv, DRAWS.csv) with named columns. A row whose handler
-/// throws ``RowProblem`` stops the run with a located message (nothing is stored: the caller's
-/// transaction rolls back), or with a rejects file goes there as `line,column,reason,raw`.
-/// Any other error (storage) stops the run.
+/// Reads a servicing CSV (PAYMENTS.csv, DRAWS.csv, OUTCOMES.csv) with named columns. A row whose
+/// handler throws ``RowProblem`` or ``ServicingRequestError`` (located at its field) stops the run
+/// with a located message (nothing is stored: the caller's transaction rolls back), or with a
+/// rejects file goes there as `line,column,reason,raw`. Any other error (storage) stops the run.
 struct ServicingRows {
     var path: String
     var required: [String]
@@ -51,7 +51,12 @@ struct ServicingRows {
                 if let problem = record.problem {
                     throw RowProblem(error: LendingError(code: problem.code, message: problem.message, location: problem.location, file: path))
                 }
-                try body(Row(record: record, columns: columns))
+                let row = Row(record: record, columns: columns)
+                do {
+                    try body(row)
+                } catch let refused as ServicingRequestError {
+                    throw row.problem(refused.field, refused.code, refused.message)
+                }
             } catch let problem as RowProblem {
                 guard rejects != nil else {
                     throw LendingError(code: problem.error.code,
@@ -65,6 +70,20 @@ struct ServicingRows {
         })
         try rejects?.write(buffer)
         return counts
+    }
+
+    /// Opens the rejects file (if any), runs `body` with it, and keeps the file only if `body`
+    /// returns: call it around the transaction, so the rejects exist only for a committed run.
+    static func withRejects(_ path: String?, _ body: (OutputFile?) throws -> Counts) throws -> Counts {
+        let rejects = try path.map { try OutputFile(path: $0) }
+        do {
+            let counts = try body(rejects)
+            try rejects?.commit()
+            return counts
+        } catch {
+            rejects?.abandon()
+            throw error
+        }
     }
 
     /// A text no longer than 40 characters, for messages.
