@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Load test of `lending serve` on loopback with wrk (server and wrk share the machine's cores).
 #
-#   Benchmarks/scripts/http-load.sh [DURATION_SECONDS] [CONNECTIONS]
+#   Benchmarks/scripts/http-load.sh [DURATION_SECONDS] [CONNECTIONS]   (defaults 20 and 40)
 #
 # Builds lending in release mode, starts `lending serve` on 127.0.0.1 with a fresh SQLite
 # database (WAL, synchronous=FULL) in a temporary directory, then runs
-#   wrk -t2 -c64 -d20s --latency -s wrk-score.lua          POST /v1/score, one applicant
-#   wrk -t2 -c64 -d20s --latency -s wrk-applications.lua   POST /v1/applications, each one new
+#   wrk -t2 -c40 -d20s --latency -s wrk-score.lua          POST /v1/score, one applicant
+#   wrk -t2 -c40 -d20s --latency -s wrk-applications.lua   POST /v1/applications, each one new
 # and checks that the database holds one decision and one idempotency key per answered
 # application and that the decision chain verifies. The load average is printed before each
 # run (other work on the machine shows in the tails). Installs wrk from Debian if it is missing.
@@ -16,7 +16,7 @@
 # LENDING_BENCH_PORT (default 18080).
 set -euo pipefail
 DURATION="${1:-20}"
-CONNECTIONS="${2:-64}"
+CONNECTIONS="${2:-40}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 PORT="${LENDING_BENCH_PORT:-18080}"
