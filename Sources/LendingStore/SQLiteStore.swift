@@ -51,10 +51,6 @@ public final class SQLiteStore: Sendable {
                     valid_until TEXT,
                     PRIMARY KEY (type, value_key)
                 ) WITHOUT ROWID;
-                CREATE TABLE revisions (
-                    name TEXT PRIMARY KEY NOT NULL,
-                    revision INTEGER NOT NULL
-                ) WITHOUT ROWID;
                 CREATE TABLE applications (
                     id INTEGER PRIMARY KEY,
                     application_id TEXT NOT NULL UNIQUE,
@@ -287,6 +283,16 @@ public final class SQLiteStore: Sendable {
                 """)
         }
         migrator.registerMigration("v4-collections", migrate: SQLiteStore.migrateCollections)
+        // Shipped migrations are never edited: a database made before this table existed has v1
+        // recorded and gets it here.
+        migrator.registerMigration("v5-revisions") { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS revisions (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    revision INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

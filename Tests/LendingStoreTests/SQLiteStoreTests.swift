@@ -154,3 +154,18 @@ func fill(_ store: SQLiteStore, _ count: Int) throws -> [DecisionRecord] {
         #expect(header[18] == 2 && header[19] == 2)
     }
 }
+
+@Suite struct SQLiteStoreMigrationTests {
+    /// A database made before the `revisions` table (v1 as first shipped, without it) gets the
+    /// table from a later migration, and the blacklist's revision reads again.
+    @Test func aDatabaseFromBeforeTheRevisionsTableGetsIt() throws {
+        let path = freshDatabase("before-revisions")
+        do {
+            let store = try SQLiteStore(path: path)
+            try store.executeUnchecked("DROP TABLE revisions; DELETE FROM grdb_migrations WHERE identifier = 'v5-revisions'")
+            #expect(throws: (any Error).self) { try store.blacklistRevision() }
+        }
+        let reopened = try SQLiteStore(path: path)
+        #expect(try reopened.blacklistRevision() == 0)
+    }
+}
