@@ -102,41 +102,39 @@ extension SQLiteServicingTransaction {
     }
 }
 
-extension SQLiteStore {
+extension SQLiteServicingTransaction {
     /// Streams the journal with its postings (two ordered scans merged).
     /// - Returns: the number of posting rows stored.
-    public func forEachJournalRow(_ body: (SealedEntry) throws -> Void) throws -> Int {
-        try read("read the journal") { db in
-            let entries = try Row.fetchCursor(db, sql: "SELECT sequence, id, date, kind, loan_id, reverses, memo, previous_hash, hash FROM journal ORDER BY sequence")
-            let postings = try Row.fetchCursor(db, sql: "SELECT sequence, account, side, amount FROM postings ORDER BY sequence, leg")
-            var pending: (sequence: Int64, account: Int64, side: Int64, amount: Int64)?
-            var postingCount = 0
-            func nextPosting() throws -> (sequence: Int64, account: Int64, side: Int64, amount: Int64)? {
-                guard let row = try postings.next() else { return nil }
-                postingCount += 1
-                return (row[0], row[1], row[2], row[3])
-            }
-            pending = try nextPosting()
-            while let row = try entries.next() {
-                let sequence: Int64 = row[0]
-                let loanID: String? = row[4]
-                var legs: [Posting] = []
-                while let posting = pending, posting.sequence <= sequence {
-                    if posting.sequence == sequence {
-                        legs.append(Posting(posting.side == 0 ? .debit : .credit, SQLiteServicingTransaction.account(code: posting.account, loanID: loanID),
-                                            Money(fen: posting.amount)))
-                    }
-                    pending = try nextPosting()
-                }
-                let entry = JournalEntry(id: row[1], date: CalendarDay(daysSinceEpoch: Int(row[2] as Int64)),
-                                         kind: JournalEntry.Kind(rawValue: row[3]) ?? .adjustment, loanID: loanID, postings: legs,
-                                         reverses: row[5], memo: row[6])
-                try body(SealedEntry(sequence: sequence, previousHash: SQLiteServicingTransaction.chainHash(row[7]),
-                                     hash: SQLiteServicingTransaction.chainHash(row[8]), entry: entry))
-            }
-            while pending != nil { pending = try nextPosting() }
-            return postingCount
+    func forEachJournalRow(_ body: (SealedEntry) throws -> Void) throws -> Int {
+        let entries = try Row.fetchCursor(db, sql: "SELECT sequence, id, date, kind, loan_id, reverses, memo, previous_hash, hash FROM journal ORDER BY sequence")
+        let postings = try Row.fetchCursor(db, sql: "SELECT sequence, account, side, amount FROM postings ORDER BY sequence, leg")
+        var pending: (sequence: Int64, account: Int64, side: Int64, amount: Int64)?
+        var postingCount = 0
+        func nextPosting() throws -> (sequence: Int64, account: Int64, side: Int64, amount: Int64)? {
+            guard let row = try postings.next() else { return nil }
+            postingCount += 1
+            return (row[0], row[1], row[2], row[3])
         }
+        pending = try nextPosting()
+        while let row = try entries.next() {
+            let sequence: Int64 = row[0]
+            let loanID: String? = row[4]
+            var legs: [Posting] = []
+            while let posting = pending, posting.sequence <= sequence {
+                if posting.sequence == sequence {
+                    legs.append(Posting(posting.side == 0 ? .debit : .credit, SQLiteServicingTransaction.account(code: posting.account, loanID: loanID),
+                                        Money(fen: posting.amount)))
+                }
+                pending = try nextPosting()
+            }
+            let entry = JournalEntry(id: row[1], date: CalendarDay(daysSinceEpoch: Int(row[2] as Int64)),
+                                     kind: JournalEntry.Kind(rawValue: row[3]) ?? .adjustment, loanID: loanID, postings: legs,
+                                     reverses: row[5], memo: row[6])
+            try body(SealedEntry(sequence: sequence, previousHash: SQLiteServicingTransaction.chainHash(row[7]),
+                                 hash: SQLiteServicingTransaction.chainHash(row[8]), entry: entry))
+        }
+        while pending != nil { pending = try nextPosting() }
+        return postingCount
     }
 }
 

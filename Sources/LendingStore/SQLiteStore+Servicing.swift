@@ -18,30 +18,7 @@ extension SQLiteStore: ServicingStore {
     }
 
     public func readServicing<T>(_ body: (any ServicingTransaction) throws -> T) throws -> T {
-        try read("read the loans") { db in try body(SQLiteServicingTransaction(db)) }
-    }
-
-    public func forEachLoan(_ body: (StoredLoan) throws -> Void) throws {
-        try read("read the loans") { db in
-            let rows = try Row.fetchCursor(db, sql: SQLiteServicingTransaction.selectLoans + " ORDER BY l.id")
-            while let row = try rows.next() { try body(try SQLiteServicingTransaction.loan(row)) }
-        }
-    }
-
-    public func forEachLoanPayouts(_ body: (String, [Payout]) throws -> Void) throws {
-        try read("read the payouts") { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM payouts ORDER BY loan_id, attempt")
-            var group: [Payout] = []
-            while let row = try rows.next() {
-                let payout = SQLiteServicingTransaction.payout(row)
-                if let first = group.first, first.loanID != payout.loanID {
-                    try body(first.loanID, group)
-                    group.removeAll(keepingCapacity: true)
-                }
-                group.append(payout)
-            }
-            if let first = group.first { try body(first.loanID, group) }
-        }
+        try read("read the loan book") { db in try body(SQLiteServicingTransaction(db)) }
     }
 }
 
@@ -50,6 +27,27 @@ struct SQLiteServicingTransaction: ServicingTransaction {
     let db: Database
 
     init(_ db: Database) { self.db = db }
+
+    // MARK: Scans
+
+    func forEachLoan(_ body: (StoredLoan) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: SQLiteServicingTransaction.selectLoans + " ORDER BY l.id")
+        while let row = try rows.next() { try body(try SQLiteServicingTransaction.loan(row)) }
+    }
+
+    func forEachLoanPayouts(_ body: (String, [Payout]) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM payouts ORDER BY loan_id, attempt")
+        var group: [Payout] = []
+        while let row = try rows.next() {
+            let payout = SQLiteServicingTransaction.payout(row)
+            if let first = group.first, first.loanID != payout.loanID {
+                try body(first.loanID, group)
+                group.removeAll(keepingCapacity: true)
+            }
+            group.append(payout)
+        }
+        if let first = group.first { try body(first.loanID, group) }
+    }
 
     // MARK: Agreements
 

@@ -23,7 +23,13 @@ public struct LedgerVerification: Sendable, Equatable {
     /// At most this many problems of one kind are listed (then a count).
     static let listed = 20
 
+    /// Reads everything in one snapshot, so work committed meanwhile (an end of day, a payout,
+    /// a server's repayments) is either all seen or not at all, never half.
     public static func run(store: any ServicingStore, expectHead: String? = nil) throws -> LedgerVerification {
+        try store.readServicing { try run(transaction: $0, expectHead: expectHead) }
+    }
+
+    static func run(transaction store: any ServicingTransaction, expectHead: String?) throws -> LedgerVerification {
         var result = LedgerVerification()
         var chain = JournalChain()
         var balances = LedgerBalances()
@@ -49,7 +55,7 @@ public struct LedgerVerification: Sendable, Equatable {
         if stored != result.postings {
             result.problems.append("the journal holds \(stored) postings but its entries have \(result.postings): postings were added, or their entry was removed")
         }
-        let recordedHead = try store.readServicing { try $0.journalHead() }
+        let recordedHead = try store.journalHead()
         if !chainBroken, recordedHead != chain.head {
             result.problems.append(describe(.headMismatch(expected: recordedHead, found: chain.head)))
         }

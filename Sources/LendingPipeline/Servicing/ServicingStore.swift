@@ -213,6 +213,25 @@ public protocol ServicingStore: Sendable {
     func withServicingTransaction<T>(_ body: (any ServicingTransaction) throws -> T) throws -> T
     /// Runs `body` on a consistent read-only snapshot.
     func readServicing<T>(_ body: (any ServicingTransaction) throws -> T) throws -> T
+}
+
+extension ServicingStore {
+    /// Every journal row in sequence order, each in its own snapshot; see
+    /// ``ServicingTransaction/forEachJournalRow(_:)``.
+    public func forEachJournalRow(_ body: (SealedEntry) throws -> Void) throws -> Int {
+        try readServicing { try $0.forEachJournalRow(body) }
+    }
+
+    /// Every loan, in a snapshot of its own; see ``ServicingTransaction/forEachLoan(_:)``.
+    public func forEachLoan(_ body: (StoredLoan) throws -> Void) throws {
+        try readServicing { try $0.forEachLoan(body) }
+    }
+}
+
+/// What can be read and written inside one transaction.
+public protocol ServicingTransaction {
+    // MARK: Scans (for verification and reports; read them in one snapshot to see one state)
+
     /// Every journal row in sequence order, with its postings, handed over one by one.
     /// - Returns: the number of posting rows in storage (to find postings whose entry is gone).
     func forEachJournalRow(_ body: (SealedEntry) throws -> Void) throws -> Int
@@ -220,10 +239,7 @@ public protocol ServicingStore: Sendable {
     func forEachLoan(_ body: (StoredLoan) throws -> Void) throws
     /// Every payout, grouped by loan (the loans in any order).
     func forEachLoanPayouts(_ body: (String, [Payout]) throws -> Void) throws
-}
 
-/// What can be read and written inside one transaction.
-public protocol ServicingTransaction {
     // MARK: Agreements
 
     /// Approved applications without an agreement, of those named (in the order given).
