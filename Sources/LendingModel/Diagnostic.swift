@@ -53,3 +53,9 @@ public struct LendingError: LendingDiagnostic, Sendable, Equatable {
         self.file = file ?? location?.file
     }
 }
+
+/// A value quoted in a message: at most 40 characters (37 and `...` when longer). Never pass
+/// personal data (ID numbers, names, phones, cards): messages reach logs and terminals.
+public func clippedForMessage(_ text: String) -> String {
+    text.count > 40 ? String(text.prefix(37)) + "..." : text
+}

@@ -83,7 +83,7 @@ struct Collections: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try running {
+            try reporting {
                 let (store, _) = try database.open()
                 let strategy = try CollectionsSetup.strategy(path: collections.strategy)
                 let result = try CollectionsCheck(strategy: strategy, utcOffsetSeconds: Int(LendingPolicy.standard.utcOffsetSeconds)).run(store: store)
@@ -127,7 +127,7 @@ struct Collections: ParsableCommand {
         var quiet = false
 
         func run() throws {
-            try running {
+            try reporting {
                 let (store, _) = try database.open()
                 let day = asOf.day
                 var actions = try CollectionsPlanReader.actions(for: day, store: store)
@@ -181,7 +181,7 @@ struct Collections: ParsableCommand {
         var quiet = false
 
         func run() throws {
-            try running {
+            try reporting {
                 let (store, _) = try database.open()
                 let summary = try CollectionsRecordJob(inputPath: outcomes, rejectsPath: rejects).run(store: store)
                 if !quiet {
@@ -231,7 +231,7 @@ struct Report: ParsableCommand {
         var quiet = false
 
         func run() throws {
-            try running {
+            try reporting {
                 let (store, _) = try database.open()
                 let strategy = try CollectionsSetup.strategy(path: collections.strategy)
                 let report = try PortfolioReportJob(asOf: asOf.day, outputPath: output, strategy: strategy, title: title).run(store: store)
@@ -287,7 +287,7 @@ struct Demo: ParsableCommand {
     }
 
     func run() throws {
-        try running {
+        try reporting {
             let directory: String
             if let dir {
                 directory = dir

@@ -69,7 +69,7 @@ struct Score: ParsableCommand {
             if !quiet {
                 let rate = Double(summary.rows) / max(summary.seconds, 1e-9)
                 printToStandardError("scored \(summary.scored) of \(summary.rows) rows in \(String(format2: summary.seconds))s (\(Int(rate)) rows/s)"
-                                     + (summary.rejected > 0 ? "; \(summary.rejected) rejected, see \(rejects ?? "")" : ""))
+                                     + rejectedNote(summary.rejected, rejects))
             }
             if summary.rejected > 0 { throw ExitCode(3) }
         } catch let exit as ExitCode {

@@ -57,19 +57,6 @@ struct AsOfOption: ParsableArguments {
     var day: CalendarDay { asOf.flatMap { CalendarDay(iso: $0) } ?? today() }
 }
 
-/// Runs a command body: diagnostics become one line on stderr and exit 1.
-func running(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let exit as ExitCode {
-        throw exit
-    } catch let validation as ValidationError {
-        throw validation
-    } catch {
-        throw fail(error)
-    }
-}
-
 /// `lending apply --auto-sign`: signs the approved applications of the file just decided (of
 /// standard input: every approved application not yet signed), with the products of
 /// `$LENDING_PRODUCTS` or the built-in ones.
@@ -113,7 +100,7 @@ struct Disburse: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        try running {
+        try reporting {
             let (store, protector) = try database.open()
             let job = DisburseJob(asOf: asOf.day, products: try products.load(), protector: protector, batchSize: batchSize)
             let showProgress = !quiet && standardErrorIsTerminal
@@ -159,7 +146,7 @@ struct Reconcile: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        try running {
+        try reporting {
             let (store, _) = try database.open()
             let counts = try ReconcileJob(asOf: asOf.day, products: try products.load()).run(store: store, rail: try rail.open())
             if !quiet {
@@ -198,7 +185,7 @@ struct RailCommand: ParsableCommand {
         }
 
         func run() throws {
-            try running {
+            try reporting {
                 let path = String(rail.dropFirst(4))
                 guard FileManager.default.fileExists(atPath: path) else {
                     throw LendingError(code: "rail.missing", message: "there is no simulated rail here; check the path", file: path)
@@ -249,13 +236,13 @@ struct Draw: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        try running {
+        try reporting {
             let (store, _) = try database.open()
             let summary = try DrawJob(inputPath: draws, rejectsPath: rejects, products: try products.load()).run(store: store)
             if !quiet {
                 var line = "took \(summary.drawn) draws (\(summary.amount) yuan)"
                 if summary.repeated > 0 { line += "; \(summary.repeated) already taken (nothing changed)" }
-                if summary.rejected > 0 { line += "; \(summary.rejected) rejected, see \(rejects ?? "")" }
+                line += rejectedNote(summary.rejected, rejects)
                 printToStandardError(line)
             }
             if summary.rejected > 0 { throw ExitCode(3) }
@@ -295,13 +282,13 @@ struct Repay: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        try running {
+        try reporting {
             let (store, _) = try database.open()
             let summary = try RepayJob(inputPath: payments, rejectsPath: rejects, products: try products.load()).run(store: store)
             if !quiet {
                 var line = "applied \(summary.applied) payments (\(summary.amount) yuan) in \(String(format2: summary.seconds))s"
                 if summary.repeated > 0 { line += "; \(summary.repeated) already applied (nothing changed)" }
-                if summary.rejected > 0 { line += "; \(summary.rejected) rejected, see \(rejects ?? "")" }
+                line += rejectedNote(summary.rejected, rejects)
                 printToStandardError(line)
             }
             if summary.rejected > 0 { throw ExitCode(3) }
@@ -349,7 +336,7 @@ struct Eod: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        try running {
+        try reporting {
             let (store, _) = try database.open()
             try runEndOfDay(day: asOf.day, store: store, products: try products.load(), collections: noPostLoan ? nil : collections,
                             batchSize: batchSize, threads: threads, quiet: quiet)
@@ -379,10 +366,10 @@ struct Loans: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try running {
+            try reporting {
                 let (store, _) = try database.open()
                 guard let json = try LoanView.json(id: id, store: store, products: try products.load()) else {
-                    throw LendingError(code: "loans.unknown", message: "there is no loan or credit line \(ServicingText.clip(id)); check the id (loans exist once signed)")
+                    throw LendingError(code: "loans.unknown", message: "there is no loan or credit line \(clippedForMessage(id)); check the id (loans exist once signed)")
                 }
                 print(json, terminator: "")
             }
@@ -418,7 +405,7 @@ struct Ledger: ParsableCommand {
         var expectHead: String?
 
         func run() throws {
-            try running {
+            try reporting {
                 let (store, _) = try database.open()
                 let result = try LedgerVerification.run(store: store, expectHead: expectHead)
                 for problem in result.problems { printToStandardError("\(database.db): \(problem)") }
@@ -427,8 +414,4 @@ struct Ledger: ParsableCommand {
             }
         }
     }
-}
-
-enum ServicingText {
-    static func clip(_ text: String) -> String { text.count > 40 ? String(text.prefix(37)) + "..." : text }
 }

@@ -38,7 +38,7 @@ public struct OutcomeRecorder: Sendable {
         }
         guard try !transaction.loans([outcome.loanId]).isEmpty else {
             throw ServicingRequestError(code: "outcome.unknown_loan", field: "loan_id",
-                                        message: "loan \(ServicingRows.clip(outcome.loanId)) is not known; check the loan id")
+                                        message: "loan \(clippedForMessage(outcome.loanId)) is not known; check the loan id")
         }
         try transaction.insert(outcome: StoredOutcome(outcome: outcome, optOut: optOut, requestHash: hash))
         return .recorded
@@ -101,19 +101,19 @@ public struct CollectionsRecordJob {
         let loanID = row("loan_id")
         guard !loanID.isEmpty else { throw row.problem("loan_id", "outcome.loan_id", "\"loan_id\" is empty; name the loan the contact was about") }
         guard let action = CollectionAction(rawValue: row("action")) else {
-            throw row.problem("action", "outcome.action", "\"action\" is \"\(ServicingRows.clip(row("action")))\"; use one of \(CollectionAction.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw row.problem("action", "outcome.action", "\"action\" is \"\(clippedForMessage(row("action")))\"; use one of \(CollectionAction.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let happenedAt = Instant(iso: row("happened_at")) else {
             throw row.problem("happened_at", "outcome.happened_at",
-                              "\"happened_at\" is \"\(ServicingRows.clip(row("happened_at")))\", not a date-time with offset such as 2026-11-21T09:30:00+08:00")
+                              "\"happened_at\" is \"\(clippedForMessage(row("happened_at")))\", not a date-time with offset such as 2026-11-21T09:30:00+08:00")
         }
         guard let result = ContactResult(rawValue: row("result")) else {
-            throw row.problem("result", "outcome.result", "\"result\" is \"\(ServicingRows.clip(row("result")))\"; use one of \(ContactResult.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw row.problem("result", "outcome.result", "\"result\" is \"\(clippedForMessage(row("result")))\"; use one of \(ContactResult.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         var promiseDate: CalendarDay?
         if !row("promise_date").isEmpty {
             guard let date = CalendarDay(iso: row("promise_date")) else {
-                throw row.problem("promise_date", "outcome.promise_date", "\"promise_date\" is \"\(ServicingRows.clip(row("promise_date")))\", not a date YYYY-MM-DD")
+                throw row.problem("promise_date", "outcome.promise_date", "\"promise_date\" is \"\(clippedForMessage(row("promise_date")))\", not a date YYYY-MM-DD")
             }
             guard date >= happenedAt.day(atOffsetSeconds: -14 * 3600) else {
                 throw row.problem("promise_date", "outcome.promise_date", "\"promise_date\" \(date) is before the contact; a promise is to pay later")
@@ -124,7 +124,7 @@ public struct CollectionsRecordJob {
         if !row("promise_amount").isEmpty {
             guard let amount = Money(yuan: row("promise_amount")), amount.fen > 0 else {
                 throw row.problem("promise_amount", "outcome.promise_amount",
-                                  "\"promise_amount\" is \"\(ServicingRows.clip(row("promise_amount")))\", not a positive amount in yuan such as 500.00")
+                                  "\"promise_amount\" is \"\(clippedForMessage(row("promise_amount")))\", not a positive amount in yuan such as 500.00")
             }
             promiseAmount = amount
         }
@@ -133,7 +133,7 @@ public struct CollectionsRecordJob {
         }
         let optOut = row("opt_out")
         if !optOut.isEmpty, optOut != "all", ContactChannel(rawValue: optOut).map({ $0.isContact }) != true {
-            throw row.problem("opt_out", "outcome.opt_out", "\"opt_out\" is \"\(ServicingRows.clip(optOut))\"; use all, app, sms, phone, visit or letter")
+            throw row.problem("opt_out", "outcome.opt_out", "\"opt_out\" is \"\(clippedForMessage(optOut))\"; use all, app, sms, phone, visit or letter")
         }
         return (ContactOutcome(loanId: loanID, action: action, happenedAt: happenedAt, result: result, promiseDate: promiseDate,
                                promiseAmount: promiseAmount), optOut.isEmpty ? nil : optOut)

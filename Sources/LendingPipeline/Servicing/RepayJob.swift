@@ -72,10 +72,10 @@ public struct RepayJob {
         let loanID = row("loan_id")
         guard !loanID.isEmpty else { throw row.problem("loan_id", "repay.loan_id", "\"loan_id\" is empty; name the loan the payment is for") }
         guard let date = CalendarDay(iso: row("paid_at")) else {
-            throw row.problem("paid_at", "repay.paid_at", "\"paid_at\" is \"\(ServicingRows.clip(row("paid_at")))\", not a date YYYY-MM-DD")
+            throw row.problem("paid_at", "repay.paid_at", "\"paid_at\" is \"\(clippedForMessage(row("paid_at")))\", not a date YYYY-MM-DD")
         }
         guard let amount = Money(yuan: row("amount")), amount.fen > 0 else {
-            throw row.problem("amount", "repay.amount", "\"amount\" is \"\(ServicingRows.clip(row("amount")))\", not a positive amount in yuan such as 120.50")
+            throw row.problem("amount", "repay.amount", "\"amount\" is \"\(clippedForMessage(row("amount")))\", not a positive amount in yuan such as 120.50")
         }
         return Payment(id: id, loanID: loanID, date: date, amount: amount)
     }
@@ -139,13 +139,13 @@ public struct DrawJob {
         let lineID = row("line_id")
         guard !lineID.isEmpty else { throw row.problem("line_id", "draw.line_id", "\"line_id\" is empty; name the credit line") }
         guard let amount = Money(yuan: row("amount")), amount.fen > 0 else {
-            throw row.problem("amount", "draw.amount", "\"amount\" is \"\(ServicingRows.clip(row("amount")))\", not a positive amount in yuan such as 2000.00")
+            throw row.problem("amount", "draw.amount", "\"amount\" is \"\(clippedForMessage(row("amount")))\", not a positive amount in yuan such as 2000.00")
         }
         guard let months = Int(row("term_months")), (1...Schedule.maxMonths).contains(months) else {
-            throw row.problem("term_months", "draw.term_months", "\"term_months\" is \"\(ServicingRows.clip(row("term_months")))\", not a number of months from 1 to \(Schedule.maxMonths)")
+            throw row.problem("term_months", "draw.term_months", "\"term_months\" is \"\(clippedForMessage(row("term_months")))\", not a number of months from 1 to \(Schedule.maxMonths)")
         }
         guard let date = CalendarDay(iso: row("requested_at")) else {
-            throw row.problem("requested_at", "draw.requested_at", "\"requested_at\" is \"\(ServicingRows.clip(row("requested_at")))\", not a date YYYY-MM-DD")
+            throw row.problem("requested_at", "draw.requested_at", "\"requested_at\" is \"\(clippedForMessage(row("requested_at")))\", not a date YYYY-MM-DD")
         }
         return (lineID, CreditLine.DrawRequest(drawID: id, amount: amount, months: months, date: date))
     }

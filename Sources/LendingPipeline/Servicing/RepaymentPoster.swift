@@ -59,7 +59,7 @@ public struct RepaymentPoster: Sendable {
                 message: "payment \(payment.id) was already applied as \(stored.amount) to loan \(stored.loanID) on \(stored.paidOn); this row says \(payment.amount) to loan \(payment.loanID) on \(payment.date): a payment id is applied once, give a new payment a new id")
         }
         guard let loan = try transaction.loans([payment.loanID])[payment.loanID] else {
-            throw ServicingRequestError(code: "repay.unknown_loan", field: "loan_id", message: "loan \(ServicingRows.clip(payment.loanID)) is not known; check the loan id")
+            throw ServicingRequestError(code: "repay.unknown_loan", field: "loan_id", message: "loan \(clippedForMessage(payment.loanID)) is not known; check the loan id")
         }
         guard let state = loan.state else {
             throw ServicingRequestError(code: "repay.not_paid_out", field: "loan_id",
@@ -126,7 +126,7 @@ public struct DrawTaker: Sendable {
         }
         guard let stored = try transaction.line(lineID) else {
             throw ServicingRequestError(code: "draw.unknown_line", field: "line_id",
-                                        message: "line \(ServicingRows.clip(lineID)) is not known; check the line id (a revolving application's id, once signed)")
+                                        message: "line \(clippedForMessage(lineID)) is not known; check the line id (a revolving application's id, once signed)")
         }
         guard request.date >= stored.signedOn else {
             throw ServicingRequestError(code: "draw.before_signing", field: "requested_at",

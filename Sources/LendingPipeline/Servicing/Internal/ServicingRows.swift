@@ -85,7 +85,4 @@ struct ServicingRows {
             throw error
         }
     }
-
-    /// A text no longer than 40 characters, for messages.
-    static func clip(_ text: String) -> String { text.count > 40 ? String(text.prefix(37)) + "..." : text }
 }
