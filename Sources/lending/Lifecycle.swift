@@ -138,7 +138,7 @@ struct Apply: ParsableCommand {
                 line += rejectedNote(summary.rejected, rejects)
                 printToStandardError(line)
             }
-            if autoSign { try signApproved(applications: applications, store: store, protector: protector, quiet: quiet) }
+            if autoSign { try signApproved(applications: applications, policy: policy, store: store, protector: protector, quiet: quiet) }
             if summary.rejected > 0 { throw ExitCode(3) }
         }
     }
