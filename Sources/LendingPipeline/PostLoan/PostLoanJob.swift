@@ -153,8 +153,10 @@ public struct PostLoanJob: Sendable {
                 for event in transition.events { events.append(Self.logLine(event, loanID: loanID, day: day)) }
                 if let next = transition.state {
                     let ladder = StoredLadder(state: next, maxDaysPastDue: max(stored?.maxDaysPastDue ?? 0, state.daysPastDue))
-                    savedLadders.append(ladder)
-                    ladders[loanID] = ladder
+                    if ladder != stored {                     // most days most ladders stand still
+                        savedLadders.append(ladder)
+                        ladders[loanID] = ladder
+                    }
                     cases.append(CollectionCase(snapshot: snapshot, state: next))
                     if next.status == .writtenOff, next.writtenOffOn == day {
                         writeOffs.append((state, rows.products[index]))
