@@ -30,13 +30,7 @@ public struct ChainHash: Sendable, Hashable, Codable, CustomStringConvertible {
         guard utf8.count == 64 else { return nil }
         var words: [UInt64] = [0, 0, 0, 0]
         for (index, byte) in utf8.enumerated() {
-            let nibble: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
+            guard let nibble = hexValue(byte) else { return nil }
             words[index / 16] = words[index / 16] << 4 | UInt64(nibble)
         }
         self.init(w0: words[0], w1: words[1], w2: words[2], w3: words[3])

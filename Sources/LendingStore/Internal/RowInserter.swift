@@ -1,5 +1,6 @@
 import GRDB
 import GRDBSQLite
+import LendingModel
 
 /// Binds and steps one of GRDB's cached statements directly through SQLite's C API.
 ///
@@ -87,14 +88,7 @@ struct RowInserter {
     }
 
     @inline(__always)
-    static func nibble(_ digit: UInt8) -> UInt8 {
-        switch digit {
-        case 48...57: digit - 48
-        case 97...102: digit - 87
-        case 65...70: digit - 55
-        default: 0
-        }
-    }
+    static func nibble(_ digit: UInt8) -> UInt8 { hexValue(digit) ?? 0 }
 
     /// Runs the statement with what was bound.
     func step() throws {
