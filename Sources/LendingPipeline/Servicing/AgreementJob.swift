@@ -79,7 +79,7 @@ public struct AgreementJob: Sendable {
         let schedule: [Installment]
         do {
             schedule = try text.schedule()
-            rendered = try text.render()
+            rendered = text.render(schedule: schedule)
         } catch let error as ServicingError {
             throw LendingError(code: "agreement.terms", message: "application \(application.applicationID) cannot be signed: \(error.message)")
         }

@@ -64,7 +64,10 @@ public struct AgreementText: Sendable, Equatable {
 
     /// The agreement text.
     /// - Throws: ``ServicingError`` for an amount or term that cannot be scheduled.
-    public func render() throws -> String {
+    public func render() throws -> String { render(schedule: try schedule()) }
+
+    /// The text with the schedule already computed by ``schedule()`` (signing needs both).
+    public func render(schedule: [Installment]) -> String {
         let method = terms.method == .equalInstallment ? "equal monthly installments" : "equal monthly principal"
         let overdue = terms.allocation == .oldestInstallmentFirst
             ? "the oldest installment first, within it penalty, then interest, then principal"
@@ -89,7 +92,6 @@ public struct AgreementText: Sendable, Equatable {
         lines.append("Annual interest rate: \(apr) (simple interest on the principal outstanding, actual days / \(terms.dayCount.daysInYear), accrued daily, rounded half to even to the fen)")
         lines.append("Penalty interest: \(terms.penaltyRate) a year on overdue principal, from day \(terms.graceDays + 1) past due")
         lines.append("Payments settle \(overdue); \(extra)")
-        let schedule = try schedule()
         if !schedule.isEmpty {
             lines.append("Schedule if paid out on \(illustrationDay) (due dates follow the actual payout day):")
             lines.append("  no  due date      principal     interest      payment")
