@@ -46,8 +46,7 @@ public enum LoanStateCoding {
     /// Writes the record of `state` into `record` (replacing its content, keeping its capacity)
     /// and returns the daily fields.
     public static func split(_ state: LoanState, record: inout [UInt8]) -> LoanDailyFields {
-        var writer = ByteWriter(reusing: record)
-        record = []
+        var writer = ByteWriter(reusing: &record)
         let base = state.disbursedOn.daysSinceEpoch
         writer.byte(version)
         writer.text(state.loanID)

@@ -2,9 +2,14 @@
 struct ByteWriter {
     var bytes: [UInt8]
 
-    init(reusing bytes: [UInt8] = []) {
-        self.bytes = bytes
-        self.bytes.removeAll(keepingCapacity: true)
+    init() { bytes = [] }
+
+    /// Takes `buffer`'s storage (leaving it empty) and writes from its start: with the only
+    /// reference moved here, no new buffer is allocated (end of day splits a million states).
+    init(reusing buffer: inout [UInt8]) {
+        bytes = []
+        swap(&bytes, &buffer)
+        bytes.removeAll(keepingCapacity: true)
     }
 
     mutating func byte(_ value: UInt8) { bytes.append(value) }
