@@ -148,7 +148,7 @@ public struct LendingService: Sendable {
                 continue
             }
         }
-        var writer = JSONWriter()
+        var writer = JSONWriter(capacity: rows.map { $0.count * 240 + 16 } ?? 256)
         switch (features, rows) {
         case (let features?, nil):
             write(try scoreOne(features, reasons: reasons, row: nil), to: &writer)
@@ -157,7 +157,6 @@ public struct LendingService: Sendable {
             guard rows.count <= maximumRows else {
                 throw HTTPServiceError.badRequest("score.too_many_rows", "\(rows.count) rows in one request; send at most \(maximumRows)")
             }
-            writer.bytes.reserveCapacity(rows.count * 240 + 16)
             writer.raw("{\"results\":[")
             for (index, row) in rows.enumerated() {
                 guard case .object(let fields) = row else { throw HTTPServiceError.badRequest("score.body", "\"rows[\(index)]\" must be a JSON object") }
@@ -169,7 +168,7 @@ public struct LendingService: Sendable {
         default:
             throw HTTPServiceError.badRequest("score.body", "send {\"features\": {...}} for one applicant or {\"rows\": [{...}, ...]} for several, not both")
         }
-        return jsonResponse(.ok, ByteBuffer(bytes: writer.bytes))
+        return jsonResponse(.ok, writer.byteBuffer)
     }
 
     /// Scores one applicant's fields: each value is text as a CSV field holds it (numbers as

@@ -1,8 +1,7 @@
 import Foundation
 import LendingModel
 import LendingPipeline
-// `Payment` and `CreditLine.DrawRequest`, the requests of issue 5's jobs. (LendingHTTP reaches
-// LendingServicing through LendingPipeline; Package.swift does not name it for this target.)
+// `Payment` and `CreditLine.DrawRequest`, the requests of issue 5's jobs.
 import LendingServicing
 import Logging
 import ServiceLifecycle
