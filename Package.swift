@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "LendingHTTP",
             dependencies: [
-                "LendingPipeline", "LendingScoring", "LendingModel", "LendingDecisioning",
+                "LendingPipeline", "LendingScoring", "LendingModel", "LendingDecisioning", "LendingServicing", "LendingCSV",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -24,9 +24,9 @@ public final class ApplicationDesk: Service, Sendable {
     public let preparer: ApplicationProcessor.Preparer
     /// The store the desk writes to.
     public let store: any DecisionStore
-    private let queue: WorkQueue<Pending>
+    private let writer: GroupCommitWriter<Pending>
     /// Applications decided together at most.
-    public let maximumBatch: Int
+    public var maximumBatch: Int { writer.maximumBatch }
 
     /// - Parameters:
     ///   - policy: the lender's policy.
@@ -39,17 +39,12 @@ public final class ApplicationDesk: Service, Sendable {
     /// - Throws: the store's errors while the fraud state is rebuilt from it.
     public init(policy: LendingPolicy, scorer: Scorer, fraudModel: FraudModel?, protector: PersonalDataProtector,
                 store: any DecisionStore, maximumBatch: Int = 512, logger: Logger = Logger(label: "lending.applications")) throws {
-        precondition(maximumBatch > 0, "a batch holds at least one application")
         let processor = try ApplicationProcessor(policy: policy, scorer: scorer, fraudModel: fraudModel, protector: protector,
                                                  store: store, logger: logger)
         preparer = processor.preparer
         self.store = store
-        self.maximumBatch = maximumBatch
-        queue = WorkQueue()
-        let writer = Writer(processor: processor, store: store, queue: queue, maximumBatch: maximumBatch, logger: logger)
-        let thread = Thread { writer.run() }
-        thread.name = "lending.applications"
-        thread.start()
+        let batches = Batches(processor: processor, store: store, logger: logger)
+        writer = GroupCommitWriter(name: "lending.applications", maximumBatch: maximumBatch) { batches.process($0) }
     }
 
     /// The credit model's characteristic names and the contract's columns, read from JSON.
@@ -69,11 +64,8 @@ public final class ApplicationDesk: Service, Sendable {
     ///   ``HTTPServiceError`` (503) once the desk is shut down.
     public func decide(_ input: ApplicationInput, ticket: IdempotencyTicket? = nil) async throws -> DecidedApplication {
         let prepared = try preparer.prepare(input)
-        return try await withCheckedThrowingContinuation { continuation in
-            if !queue.push(Pending(prepared: prepared, ticket: ticket, continuation: continuation)) {
-                continuation.resume(throwing: HTTPServiceError(.serviceUnavailable, code: "http.shutting_down",
-                                                               message: "the service is shutting down; send the application again later"))
-            }
+        return try await writer.submit(then: "send the application again later") {
+            Pending(prepared: prepared, ticket: ticket, continuation: $0)
         }
     }
 
@@ -83,78 +75,56 @@ public final class ApplicationDesk: Service, Sendable {
     }
 
     /// Applications accepted and not yet taken by the writer.
-    var waitingCount: Int { queue.count }
+    var waitingCount: Int { writer.waitingCount }
 
     /// Waits for graceful shutdown, then stops taking applications and finishes those accepted.
-    public func run() async throws {
-        try? await gracefulShutdown()
-        await shutdown()
-    }
+    public func run() async throws { await writer.runUntilGracefulShutdown() }
 
     /// Stops taking applications; returns once the ones already accepted are stored and answered.
-    public func shutdown() async {
-        await withCheckedContinuation { continuation in queue.close(then: continuation) }
-    }
+    public func shutdown() async { await writer.shutdown() }
 
-    struct Pending: Sendable {
+    struct Pending: Sendable, KeyedRequest {
         let prepared: PreparedApplication
         let ticket: IdempotencyTicket?
         let continuation: CheckedContinuation<DecidedApplication, any Error>
     }
 
-    /// The one thread that owns the processor. `@unchecked Sendable`: the processor is handed to
-    /// the writer thread at start and never touched from anywhere else.
-    final class Writer: @unchecked Sendable {
+    /// The batches of the writer thread, which owns the processor. `@unchecked Sendable`: the
+    /// processor is handed to the writer thread at start and never touched from anywhere else.
+    final class Batches: @unchecked Sendable {
         let processor: ApplicationProcessor
         let store: any DecisionStore
-        let queue: WorkQueue<Pending>
-        let maximumBatch: Int
         let logger: Logger
 
-        init(processor: ApplicationProcessor, store: any DecisionStore, queue: WorkQueue<Pending>, maximumBatch: Int, logger: Logger) {
+        init(processor: ApplicationProcessor, store: any DecisionStore, logger: Logger) {
             self.processor = processor
             self.store = store
-            self.queue = queue
-            self.maximumBatch = maximumBatch
             self.logger = logger
         }
 
-        func run() {
-            while let batch = queue.take(upTo: maximumBatch) {
-                let results: [Result<DecidedApplication, any Error>]
-                var recorded: [(IdempotencyTicket, StoredResponse)] = []
-                do {
-                    results = try store.withTransaction { transaction in
-                        try processor.prepare(transaction)
-                        let results = try processor.decide(batch: batch.map { .success($0.prepared) }, in: transaction)
-                        recorded = try Writer.recordKeys(of: batch, results, in: transaction)
-                        return results
-                    }
-                } catch {
-                    processor.invalidate()
-                    logger.error("storing \(batch.count) decisions failed; the applications were not stored",
-                                 metadata: ["error": "\((error as? any LendingDiagnostic)?.code ?? "store.failed")"])
-                    for item in batch { item.continuation.resume(throwing: error) }
-                    continue
-                }
-                for (ticket, response) in recorded { ticket.markRecorded(response) }
-                for (item, result) in zip(batch, results) { item.continuation.resume(with: result) }
-            }
-            queue.markFinished()
-        }
-
-        /// Records the Idempotency-Keys of a batch's requests with the responses their decisions
-        /// make, in the transaction that stores the decisions (when the store can).
-        static func recordKeys(of batch: [Pending], _ results: [Result<DecidedApplication, any Error>],
-                               in transaction: any DecisionTransaction) throws -> [(IdempotencyTicket, StoredResponse)] {
-            guard let recorder = transaction as? any IdempotencyRecording else { return [] }
+        /// Decides and stores a batch in one transaction, with the keys of its requests (and the
+        /// responses their decisions make); answers each caller once it has committed.
+        func process(_ batch: [Pending]) {
+            let results: [Result<DecidedApplication, any Error>]
             var recorded: [(IdempotencyTicket, StoredResponse)] = []
-            for (item, result) in zip(batch, results) {
-                guard let ticket = item.ticket, let response = RouteAnswer.stored({ try RouteAnswer.application(result) }) else { continue }
-                recorded.append((ticket, response))
+            do {
+                results = try store.withTransaction { transaction in
+                    try processor.prepare(transaction)
+                    let results = try processor.decide(batch: batch.map { .success($0.prepared) }, in: transaction)
+                    recorded = try GroupCommitWriter.recordKeys(of: batch, results, in: transaction) { result in
+                        RouteAnswer.stored { try RouteAnswer.application(result) }
+                    }
+                    return results
+                }
+            } catch {
+                processor.invalidate()
+                logger.error("storing \(batch.count) decisions failed; the applications were not stored",
+                             metadata: ["error": "\((error as? any LendingDiagnostic)?.code ?? "store.failed")"])
+                for item in batch { item.continuation.resume(throwing: error) }
+                return
             }
-            if !recorded.isEmpty { try recorder.record(recorded.map { $0.0.completedRequest($0.1) }) }
-            return recorded
+            for (ticket, response) in recorded { ticket.markRecorded(response) }
+            for (item, result) in zip(batch, results) { item.continuation.resume(with: result) }
         }
     }
 }

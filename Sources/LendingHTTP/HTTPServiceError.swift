@@ -10,9 +10,6 @@ public struct HTTPServiceError: Error, Sendable, Equatable, CustomStringConverti
     public var code: String
     /// What is wrong and what to do.
     public var message: String
-    /// The body to send instead of one made from ``code`` and ``message``: the response recorded
-    /// under the request's Idempotency-Key.
-    var recordedBody: [UInt8]?
 
     public init(_ status: HTTPResponse.Status, code: String, message: String) {
         self.status = status

@@ -105,17 +105,17 @@ public struct LendingService: Sendable {
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
         router.post("/v1/score") { request, _ in try await score(request) }
-        router.post("/v1/applications") { request, _ in
-            try await idempotent(request) { body, ticket in try await createApplication(body, ticket: ticket) }
+        router.post("/v1/applications") { request, context in
+            try await idempotent(request, context) { body, ticket in try await createApplication(body, ticket: ticket) }
         }
         router.get("/v1/applications/{id}") { _, context in try showApplication(try context.parameters.require("id")) }
         router.post("/v1/lines/{id}/draws") { request, context in
             let lineID = try context.parameters.require("id")
-            return try await idempotent(request) { body, ticket in try await draw(lineID: lineID, body, ticket: ticket) }
+            return try await idempotent(request, context) { body, ticket in try await draw(lineID: lineID, body, ticket: ticket) }
         }
         router.post("/v1/loans/{id}/repayments") { request, context in
             let loanID = try context.parameters.require("id")
-            return try await idempotent(request) { body, ticket in try await repay(loanID: loanID, body, ticket: ticket) }
+            return try await idempotent(request, context) { body, ticket in try await repay(loanID: loanID, body, ticket: ticket) }
         }
         router.get("/v1/loans/{id}") { _, context in try await showLoan(try context.parameters.require("id")) }
         return router
@@ -148,7 +148,7 @@ public struct LendingService: Sendable {
                 continue
             }
         }
-        var writer = JSONWriter()
+        var writer = JSONWriter(capacity: rows.map { $0.count * 240 + 16 } ?? 256)
         switch (features, rows) {
         case (let features?, nil):
             write(try scoreOne(features, reasons: reasons, row: nil), to: &writer)
@@ -157,7 +157,6 @@ public struct LendingService: Sendable {
             guard rows.count <= maximumRows else {
                 throw HTTPServiceError.badRequest("score.too_many_rows", "\(rows.count) rows in one request; send at most \(maximumRows)")
             }
-            writer.bytes.reserveCapacity(rows.count * 240 + 16)
             writer.raw("{\"results\":[")
             for (index, row) in rows.enumerated() {
                 guard case .object(let fields) = row else { throw HTTPServiceError.badRequest("score.body", "\"rows[\(index)]\" must be a JSON object") }
@@ -169,7 +168,7 @@ public struct LendingService: Sendable {
         default:
             throw HTTPServiceError.badRequest("score.body", "send {\"features\": {...}} for one applicant or {\"rows\": [{...}, ...]} for several, not both")
         }
-        return jsonResponse(.ok, ByteBuffer(bytes: writer.bytes))
+        return jsonResponse(.ok, writer.byteBuffer)
     }
 
     /// Scores one applicant's fields: each value is text as a CSV field holds it (numbers as
@@ -211,7 +210,8 @@ public struct LendingService: Sendable {
 
     // MARK: Applications
 
-    func createApplication(_ body: ByteBuffer, ticket: IdempotencyTicket?) async throws -> (HTTPResponse.Status, ByteBuffer) {
+    /// Decides the application; its answer is encoded only if the desk did not record it (``idempotent(_:_:_:)``).
+    func createApplication(_ body: ByteBuffer, ticket: IdempotencyTicket?) async throws -> RouteAnswer.Deferred {
         guard let desk else { throw HTTPServiceError(.notImplemented, code: "http.not_configured", message: "this server takes no applications") }
         guard case .object(let members) = try parseJSON(body) else {
             throw HTTPServiceError.badRequest("apply.field", "the body must be a JSON object of the application's fields")
@@ -231,19 +231,17 @@ public struct LendingService: Sendable {
         } catch {
             throw HTTPServiceError.badRequest("apply.field", error.message)
         }
-        let result: Result<DecidedApplication, any Error>
+        let decided: DecidedApplication
         do {
-            result = .success(try await desk.decide(input, ticket: ticket))
+            decided = try await desk.decide(input, ticket: ticket)
         } catch let error as ApplicationError {
-            result = .failure(error)
+            throw RouteAnswer.refusal(error)
         }
-        if case .success(let decided) = result {
-            if !decided.replayed { metrics.recordDecision(decided.record.outcome) }
-            logger.debug("application decided", metadata: [
-                "application_id": "\(decided.record.applicationID)", "outcome": "\(decided.record.outcome.rawValue)", "replayed": "\(decided.replayed)",
-            ])
-        }
-        return try RouteAnswer.application(result)
+        if !decided.replayed { metrics.recordDecision(decided.record.outcome) }
+        logger.debug("application decided", metadata: [
+            "application_id": "\(decided.record.applicationID)", "outcome": "\(decided.record.outcome.rawValue)", "replayed": "\(decided.replayed)",
+        ])
+        return { try RouteAnswer.application(.success(decided)) }
     }
 
     func showApplication(_ id: String) throws -> Response {
@@ -259,7 +257,7 @@ public struct LendingService: Sendable {
         return loans
     }
 
-    func draw(lineID: String, _ body: ByteBuffer, ticket: IdempotencyTicket) async throws -> (HTTPResponse.Status, ByteBuffer) {
+    func draw(lineID: String, _ body: ByteBuffer, ticket: IdempotencyTicket) async throws -> RouteAnswer.Deferred {
         let loans = try loanBook()
         let parsed = try decodeBody(DrawBody.self, from: body)
         try checkID(parsed.drawID, "draw_id")
@@ -276,10 +274,10 @@ public struct LendingService: Sendable {
         } catch let error as LoanServiceError {
             throw RouteAnswer.refusal(error)
         }
-        return try RouteAnswer.draw(.success(drawn))
+        return { try RouteAnswer.draw(.success(drawn)) }
     }
 
-    func repay(loanID: String, _ body: ByteBuffer, ticket: IdempotencyTicket) async throws -> (HTTPResponse.Status, ByteBuffer) {
+    func repay(loanID: String, _ body: ByteBuffer, ticket: IdempotencyTicket) async throws -> RouteAnswer.Deferred {
         let loans = try loanBook()
         let parsed = try decodeBody(RepaymentBody.self, from: body)
         try checkID(parsed.paymentID, "payment_id")
@@ -291,7 +289,7 @@ public struct LendingService: Sendable {
         } catch let error as LoanServiceError {
             throw RouteAnswer.refusal(error)
         }
-        return try RouteAnswer.repayment(.success(view))
+        return { try RouteAnswer.repayment(.success(view)) }
     }
 
     func showLoan(_ id: String) async throws -> Response {
@@ -344,9 +342,14 @@ public struct LendingService: Sendable {
 
     /// Runs a POST that creates a record or moves money under its `Idempotency-Key`: the first
     /// request with a key runs, a repeat with the same method, path and body gets the stored
-    /// response, one with another body gets 409; concurrent repeats wait for the first. The work
-    /// gets the key's ticket to commit it with its record; a response recorded there is the one sent.
-    func idempotent(_ request: Request, _ work: (ByteBuffer, IdempotencyTicket) async throws -> (HTTPResponse.Status, ByteBuffer)) async throws -> Response {
+    /// response, one with another body gets 409; concurrent repeats wait for the first.
+    ///
+    /// The work gets the key's ticket to commit it with its record, and returns its answer
+    /// unencoded: the response sent is the one the desk recorded with the record, else the
+    /// answer (or the refusal that is the request's outcome) encoded here, once. Either is kept
+    /// under the key; bad input and failures release the key and are thrown.
+    func idempotent(_ request: Request, _ context: LendingRequestContext,
+                    _ work: (ByteBuffer, IdempotencyTicket) async throws -> RouteAnswer.Deferred) async throws -> Response {
         guard let key = request.headers[.idempotencyKey] else {
             throw HTTPServiceError.badRequest("http.idempotency_key_missing", "send an Idempotency-Key header (1 to 255 visible ASCII characters, unique per operation)")
         }
@@ -370,29 +373,24 @@ public struct LendingService: Sendable {
             break
         }
         let ticket = IdempotencyTicket(key: key, fingerprint: fingerprint, receivedAt: clock())
-        let outcome: Result<(HTTPResponse.Status, ByteBuffer), any Error>
+        let outcome: Result<RouteAnswer.Deferred, any Error>
         do {
             outcome = .success(try await work(body, ticket))
         } catch {
             outcome = .failure(error)
         }
-        if let recorded = ticket.recordedResponse {
-            // Committed with the record: send exactly what a repeat will get.
-            await idempotency.complete(ticket, response: recorded)
-            if case .failure(let error) = outcome, var refusal = error as? HTTPServiceError {
-                refusal.recordedBody = recorded.body
-                throw refusal
+        let kept: Result<StoredResponse, any Error> = ticket.recordedResponse.map { .success($0) } ?? RouteAnswer.response { try outcome.get()() }
+        switch kept {
+        case .success(let response):
+            await idempotency.complete(ticket, response: response)
+            if case .failure(let error) = outcome {
+                // A refusal that is the request's outcome (404, 409, 422): sent (and kept) as recorded.
+                let refusal = ServiceMiddleware.refusal(for: error)
+                context.logger.info("request refused", metadata: [
+                    "route": "\(ServiceMiddleware.route(context))", "status": "\(response.status)", "code": "\(refusal.code)",
+                ])
             }
-            return jsonResponse(HTTPResponse.Status(code: recorded.status), ByteBuffer(bytes: recorded.body))
-        }
-        switch outcome {
-        case .success(let (status, buffer)):
-            await idempotency.complete(ticket, response: StoredResponse(status: status.code, body: Array(buffer.readableBytesView)))
-            return jsonResponse(status, buffer)
-        case .failure(let refusal as HTTPServiceError) where refusal.isOutcome:
-            // An outcome of running the operation (409, 404, 422): the same request gets it again.
-            await idempotency.complete(ticket, response: StoredResponse(status: refusal.status.code, body: Array(errorBody(refusal).readableBytesView)))
-            throw refusal
+            return jsonResponse(HTTPResponse.Status(code: response.status), ByteBuffer(bytes: response.body))
         case .failure(let error):
             // Bad input or a failure that stored nothing: the key may be used again.
             await idempotency.release(key: key)
@@ -455,7 +453,7 @@ struct ServiceMiddleware: RouterMiddleware {
                     "route": "\(ServiceMiddleware.route(context))", "status": "\(refusal.status.code)", "code": "\(refusal.code)",
                 ])
             }
-            response = jsonResponse(refusal.status, refusal.recordedBody.map { ByteBuffer(bytes: $0) } ?? errorBody(refusal))
+            response = jsonResponse(refusal.status, errorBody(refusal))
             if refusal.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
         }
         metrics.recordRequest(route: ServiceMiddleware.route(context), method: request.method.rawValue, status: response.status.code,

@@ -1,8 +1,7 @@
 import Foundation
 import LendingModel
 import LendingPipeline
-// `Payment` and `CreditLine.DrawRequest`, the requests of issue 5's jobs. (LendingHTTP reaches
-// LendingServicing through LendingPipeline; Package.swift does not name it for this target.)
+// `Payment` and `CreditLine.DrawRequest`, the requests of issue 5's jobs.
 import LendingServicing
 import Logging
 import ServiceLifecycle
@@ -30,8 +29,8 @@ public final class LoanDesk: LoanService, Service, Sendable {
     /// The products loans are serviced by.
     public let products: ProductCatalog
     /// Requests decided together at most.
-    public let maximumBatch: Int
-    private let queue: WorkQueue<Job>
+    public var maximumBatch: Int { writer.maximumBatch }
+    private let writer: GroupCommitWriter<Job>
 
     /// - Parameters:
     ///   - store: the loan book (the application database's `SQLiteStore`).
@@ -41,15 +40,10 @@ public final class LoanDesk: LoanService, Service, Sendable {
     ///   - logger: failed transactions (codes only, never personal data).
     public init(store: any ServicingStore, products: ProductCatalog = .standard, today: @escaping @Sendable () -> CalendarDay,
                 maximumBatch: Int = 256, logger: Logger = Logger(label: "lending.loans")) {
-        precondition(maximumBatch > 0, "a batch holds at least one request")
         self.store = store
         self.products = products
-        self.maximumBatch = maximumBatch
-        queue = WorkQueue()
-        let writer = Writer(store: store, products: products, today: today, queue: queue, maximumBatch: maximumBatch, logger: logger)
-        let thread = Thread { writer.run() }
-        thread.name = "lending.loans"
-        thread.start()
+        let batches = Batches(store: store, products: products, today: today, logger: logger)
+        writer = GroupCommitWriter(name: "lending.loans", maximumBatch: maximumBatch) { batches.process($0) }
     }
 
     public func draw(_ request: DrawRequest) async throws -> DrawResult { try Self.drawn(await submit(.draw(request), ticket: nil)) }
@@ -72,20 +66,15 @@ public final class LoanDesk: LoanService, Service, Sendable {
     }
 
     /// Requests accepted and not yet taken by the writer.
-    var waitingCount: Int { queue.count }
+    var waitingCount: Int { writer.waitingCount }
     /// Requests taken by the writer so far.
-    var takenCount: Int { queue.takenCount }
+    var takenCount: Int { writer.takenCount }
 
     /// Waits for graceful shutdown, then stops taking requests and finishes those accepted.
-    public func run() async throws {
-        try? await gracefulShutdown()
-        await shutdown()
-    }
+    public func run() async throws { await writer.runUntilGracefulShutdown() }
 
     /// Stops taking requests; returns once the ones already accepted are stored and answered.
-    public func shutdown() async {
-        await withCheckedContinuation { continuation in queue.close(then: continuation) }
-    }
+    public func shutdown() async { await writer.shutdown() }
 
     // MARK: Requests and answers
 
@@ -109,19 +98,14 @@ public final class LoanDesk: LoanService, Service, Sendable {
         }
     }
 
-    struct Job: Sendable {
+    struct Job: Sendable, KeyedRequest {
         let work: Work
         let ticket: IdempotencyTicket?
         let continuation: CheckedContinuation<Answer, any Error>
     }
 
     private func submit(_ work: Work, ticket: IdempotencyTicket?) async throws -> Answer {
-        try await withCheckedThrowingContinuation { continuation in
-            if !queue.push(Job(work: work, ticket: ticket, continuation: continuation)) {
-                continuation.resume(throwing: HTTPServiceError(.serviceUnavailable, code: "http.shutting_down",
-                                                               message: "the service is shutting down; send the request again later"))
-            }
-        }
+        try await writer.submit(then: "send the request again later") { Job(work: work, ticket: ticket, continuation: $0) }
     }
 
     private static func drawn(_ answer: Answer) throws -> DrawResult {
@@ -159,30 +143,20 @@ public final class LoanDesk: LoanService, Service, Sendable {
 
     // MARK: The writer
 
-    /// The one thread that writes. `@unchecked Sendable`: its state is immutable after start.
-    final class Writer: @unchecked Sendable {
+    /// The batches of the writer thread. `@unchecked Sendable`: its state is immutable after start.
+    final class Batches: @unchecked Sendable {
         let store: any ServicingStore
         let poster: RepaymentPoster
         let taker: DrawTaker
         let today: @Sendable () -> CalendarDay
-        let queue: WorkQueue<Job>
-        let maximumBatch: Int
         let logger: Logger
 
-        init(store: any ServicingStore, products: ProductCatalog, today: @escaping @Sendable () -> CalendarDay, queue: WorkQueue<Job>,
-             maximumBatch: Int, logger: Logger) {
+        init(store: any ServicingStore, products: ProductCatalog, today: @escaping @Sendable () -> CalendarDay, logger: Logger) {
             self.store = store
             poster = RepaymentPoster(products: products)
             taker = DrawTaker(products: products)
             self.today = today
-            self.queue = queue
-            self.maximumBatch = maximumBatch
             self.logger = logger
-        }
-
-        func run() {
-            while let batch = queue.take(upTo: maximumBatch) { process(batch) }
-            queue.markFinished()
         }
 
         /// Runs a batch in one transaction; if the transaction fails, each request alone.
@@ -192,7 +166,7 @@ public final class LoanDesk: LoanService, Service, Sendable {
             do {
                 answers = try store.withServicingTransaction { transaction in
                     let answers = try batch.map { try answer($0.work, in: transaction) }
-                    recorded = try Writer.recordKeys(of: batch, answers, in: transaction)
+                    recorded = try GroupCommitWriter.recordKeys(of: batch, answers, in: transaction) { $0.response }
                     return answers
                 }
             } catch {
@@ -207,20 +181,6 @@ public final class LoanDesk: LoanService, Service, Sendable {
             }
             for (ticket, response) in recorded { ticket.markRecorded(response) }
             for (job, answer) in zip(batch, answers) { job.continuation.resume(returning: answer) }
-        }
-
-        /// Records the Idempotency-Keys of a batch's requests with their responses, in the
-        /// transaction of their records (when the store can).
-        static func recordKeys(of batch: [Job], _ answers: [Answer], in transaction: any ServicingTransaction) throws
-            -> [(IdempotencyTicket, StoredResponse)] {
-            guard let recorder = transaction as? any IdempotencyRecording else { return [] }
-            var recorded: [(IdempotencyTicket, StoredResponse)] = []
-            for (job, answer) in zip(batch, answers) {
-                guard let ticket = job.ticket, let response = answer.response else { continue }
-                recorded.append((ticket, response))
-            }
-            if !recorded.isEmpty { try recorder.record(recorded.map { $0.0.completedRequest($0.1) }) }
-            return recorded
         }
 
         /// One request inside the batch's transaction: its answer, or a refusal (nothing written).

@@ -100,4 +100,27 @@ import Testing
             #expect(!logs.contains(secret), "\(secret) appears in the logs")
         }
     }
+
+    /// A refusal that is the request's outcome (kept under its Idempotency-Key and sent as kept)
+    /// is logged as refused with its code, like any other refusal.
+    @Test func aRefusalKeptUnderItsKeyIsLoggedAsRefused() async throws {
+        let capture = LogCapture()
+        let fields = applicationFields(1)
+        let service = makeService(desk: try makeDesk(invited: [1]), logger: capture.logger)
+        try await withService(service) { client in
+            try await client.execute(uri: "/v1/applications", method: .post, headers: headers(idempotencyKey: "k1"), body: json(fields)) {
+                #expect($0.status == .created)
+            }
+            var changed = fields
+            changed["requested_amount"] = "7000.00"
+            try await client.execute(uri: "/v1/applications", method: .post, headers: headers(idempotencyKey: "k2"), body: json(changed)) {
+                #expect($0.status == .conflict)
+                #expect(String(buffer: $0.body).contains("apply.conflict"))
+            }
+        }
+        let refused = capture.text.split(separator: "\n").filter { $0.contains("request refused") }
+        #expect(refused.count == 1)
+        #expect(refused.first?.contains("code=apply.conflict") == true)
+        #expect(refused.first?.contains("status=409") == true)
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LendingCSV
 import LendingDecisioning
 import LendingModel
 import LendingPipeline
@@ -89,10 +90,10 @@ struct ScoreBody: Encodable {
         reasons = result.reasons.map { ReasonBody(characteristic: $0.characteristic, pointsBelowMaximum: $0.pointsBelowMaximum) }
     }
 
-    /// Banker's rounding to 6 decimals, clamped to [0, 1] (the CSV writer's rule).
+    /// The probability `lending score` writes (banker's rounding to 6 decimals, clamped to
+    /// [0, 1]: `ByteSink.writeProbability`), as a number.
     static func roundedProbability(_ value: Double) -> Double {
-        let scaled = min(max((value * 1_000_000).rounded(.toNearestOrEven), 0), 1_000_000)
-        return scaled / 1_000_000
+        Double(ByteSink.text { $0.writeProbability(value) })!
     }
 }
 

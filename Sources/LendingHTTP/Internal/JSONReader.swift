@@ -1,3 +1,6 @@
+import Hummingbird
+import LendingCSV
+
 /// A strict JSON (RFC 8259) reader for request bodies, built for the service's hot path: one
 /// pass over the bytes, no Codable machinery. Numbers keep the text they were written with, so
 /// a value reaches the scorer exactly as a CSV field would (`1169`, `6.5`, `1e3`).
@@ -263,59 +266,71 @@ struct JSONReader {
     }
 }
 
-/// Writes JSON into a byte array: the hot path's responses.
-struct JSONWriter {
-    var bytes: [UInt8] = []
+/// Writes JSON into a ``ByteSink``: the hot path's responses. Numbers are formatted as
+/// `lending score` writes them to CSV (`ByteSink.writeScore`, `ByteSink.writeProbability`).
+struct JSONWriter: ~Copyable {
+    private var sink: ByteSink
 
-    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+    /// - Parameter capacity: bytes reserved at first (the sink grows as needed).
+    init(capacity: Int = 256) { sink = ByteSink(capacity: capacity) }
+
+    /// The bytes written so far.
+    var bytes: UnsafeRawBufferPointer { sink.bytes }
+
+    /// The bytes written, as a response body (one copy).
+    var byteBuffer: ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(sink.count)
+        buffer.writeBytes(sink.bytes)
+        return buffer
+    }
 
     mutating func raw(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        sink.reserve(text.utf8CodeUnitCount)
+        sink.writeBytes(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     mutating func string(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
+        sink.reserve(text.utf8.count * 6 + 2)
+        sink.writeByte(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
+            case UInt8(ascii: "\""): escape(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): escape(UInt8(ascii: "\\"))
+            case 0x0A: escape(UInt8(ascii: "n"))
+            case 0x0D: escape(UInt8(ascii: "r"))
+            case 0x09: escape(UInt8(ascii: "t"))
             case 0..<0x20:
-                raw("\\u00")
-                let digits = Array("0123456789abcdef".utf8)
-                bytes.append(digits[Int(byte >> 4)])
-                bytes.append(digits[Int(byte & 0xF)])
-            default: bytes.append(byte)
+                escape(UInt8(ascii: "u"))
+                sink.writeByte(UInt8(ascii: "0"))
+                sink.writeByte(UInt8(ascii: "0"))
+                sink.writeByte(JSONWriter.hex(byte >> 4))
+                sink.writeByte(JSONWriter.hex(byte & 0xF))
+            default: sink.writeByte(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        sink.writeByte(UInt8(ascii: "\""))
     }
 
-    /// A finite number: whole numbers without a point, others in Swift's shortest round-trip form.
+    /// A backslash and `byte` (room reserved by ``string(_:)``).
+    private mutating func escape(_ byte: UInt8) {
+        sink.writeByte(UInt8(ascii: "\\"))
+        sink.writeByte(byte)
+    }
+
+    private static func hex(_ digit: UInt8) -> UInt8 { digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10 }
+
+    /// A finite number as `lending score` writes a score: whole numbers without a point, others
+    /// in Swift's shortest round-trip form; `null` for infinities and NaN.
     mutating func number(_ value: Double) {
-        if value == value.rounded(), abs(value) < 1e15 {
-            bytes.append(contentsOf: String(Int64(value)).utf8)
-        } else if value.isFinite {
-            bytes.append(contentsOf: value.description.utf8)
-        } else {
-            raw("null")
-        }
+        guard value.isFinite else { return raw("null") }
+        sink.reserve(32)
+        sink.writeScore(value)
     }
 
     /// A probability in [0, 1] with exactly 6 decimals, banker's rounding (as `lending score`).
     mutating func probability(_ value: Double) {
-        var scaled = Int64((value * 1_000_000).rounded(.toNearestOrEven))
-        scaled = min(max(scaled, 0), 1_000_000)
-        bytes.append(scaled == 1_000_000 ? UInt8(ascii: "1") : UInt8(ascii: "0"))
-        bytes.append(UInt8(ascii: "."))
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: 6)
-        var fraction = scaled % 1_000_000
-        for position in stride(from: 5, through: 0, by: -1) {
-            digits[position] = UInt8(fraction % 10) + UInt8(ascii: "0")
-            fraction /= 10
-        }
-        bytes.append(contentsOf: digits)
+        sink.reserve(8)
+        sink.writeProbability(value)
     }
 }

@@ -6,6 +6,8 @@ import LendingPipeline
 /// `Idempotency-Key` (the service then sends the bytes recorded).
 enum RouteAnswer {
     typealias Answer = (status: HTTPResponse.Status, body: ByteBuffer)
+    /// A route's answer, encoded only when it is sent: not when the desk already recorded it.
+    typealias Deferred = () throws -> Answer
 
     /// `POST /v1/applications`: 201 decided now, 200 decided before with the same inputs
     /// (`replayed`).
@@ -16,9 +18,14 @@ enum RouteAnswer {
             let decided = try result.get()
             return (decided.replayed ? .ok : .created, encodeJSON(DecisionBody(decided.record, replayed: decided.replayed)))
         } catch let error as ApplicationError {
-            if error.code == "apply.conflict" { throw HTTPServiceError(.conflict, code: error.code, message: error.message) }
-            throw HTTPServiceError.badRequest(error.code, error.message)
+            throw refusal(error)
         }
+    }
+
+    /// An application's refusal as HTTP: 409 for `apply.conflict`, 400 for the rest.
+    static func refusal(_ error: ApplicationError) -> HTTPServiceError {
+        if error.code == "apply.conflict" { return HTTPServiceError(.conflict, code: error.code, message: error.message) }
+        return HTTPServiceError.badRequest(error.code, error.message)
     }
 
     /// `POST /v1/lines/{id}/draws`: 201 taken now, 200 taken before (`replayed`).
@@ -54,13 +61,19 @@ enum RouteAnswer {
     /// request's outcome (404, 409, 422); `nil` for bad input and failures, whose key is released
     /// so that the request can be sent again.
     static func stored(_ answer: () throws -> Answer) -> StoredResponse? {
+        try? response(answer).get()
+    }
+
+    /// The response to send and keep under the request's key (``stored(_:)``), or the error of
+    /// bad input or a failure, which keeps nothing.
+    static func response(_ answer: () throws -> Answer) -> Result<StoredResponse, any Error> {
         do {
             let (status, body) = try answer()
-            return StoredResponse(status: status.code, body: Array(body.readableBytesView))
+            return .success(StoredResponse(status: status.code, body: Array(body.readableBytesView)))
         } catch let refusal as HTTPServiceError where refusal.isOutcome {
-            return StoredResponse(status: refusal.status.code, body: Array(errorBody(refusal).readableBytesView))
+            return .success(StoredResponse(status: refusal.status.code, body: Array(errorBody(refusal).readableBytesView)))
         } catch {
-            return nil
+            return .failure(error)
         }
     }
 }
