@@ -2,10 +2,11 @@ import Foundation
 import LendingDecisioning
 import LendingFraud
 import LendingModel
-import LendingPipeline
 import LendingScoring
 import Logging
 import ServiceLifecycle
+import LendingStorePorts
+import LendingApplications
 
 /// Decides applications arriving concurrently, one writer at a time, with group commit: the
 /// applications that arrive while a transaction is being written are decided together in the

@@ -1,7 +1,7 @@
 import LendingModel
-import LendingPipeline
 import Logging
 import Synchronization
+import LendingStorePorts
 
 /// A response kept under an idempotency key, to be sent again for a replay.
 public struct StoredResponse: Sendable, Equatable {

@@ -4,9 +4,10 @@ import Foundation
 import Hummingbird
 import LendingDecisioning
 import LendingModel
-import LendingPipeline
 import LendingScoring
 import Logging
+import LendingApplications
+import LendingLoanBook
 
 /// The request context of the service: Hummingbird's core context, nothing more.
 public struct LendingRequestContext: RequestContext {

@@ -1,10 +1,11 @@
 import Foundation
 import LendingModel
-import LendingPipeline
 // `Payment` and `CreditLine.DrawRequest`, the requests of issue 5's jobs.
 import LendingServicing
 import Logging
 import ServiceLifecycle
+import LendingStorePorts
+import LendingLoanBook
 
 /// The loan book of `lending serve`: draws and repayments through LendingPipeline's
 /// `DrawTaker` and `RepaymentPoster`, loans read through the `ServicingStore` port (SQLite).

@@ -1,4 +1,5 @@
 import LendingModel
+import LendingLoanBook
 
 /// A draw on a revolving line: `POST /v1/lines/{id}/draws`.
 public struct DrawRequest: Sendable, Equatable {

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import LendingCollections
 import LendingModel
-import LendingPipeline
 import LendingServicing
+import LendingStorePorts
 
 /// The post-loan tables (migration `v4-collections`): ladder states (one row per loan in
 /// collections), the action log (unique by loan, action and time), outcomes (unique by loan,

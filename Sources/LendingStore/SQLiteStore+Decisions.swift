@@ -3,8 +3,8 @@ import GRDB
 import LendingDecisioning
 import LendingFraud
 import LendingModel
-import LendingPipeline
 import LendingPreCredit
+import LendingStorePorts
 
 extension SQLiteStore: DecisionStore {
     public func history(since: Instant) throws -> [HistoricApplication] {

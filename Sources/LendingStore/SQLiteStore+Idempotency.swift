@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import LendingModel
-import LendingPipeline
+import LendingStorePorts
 
 /// Idempotency keys in the application database (`idempotency_keys`, migration
 /// `v3-idempotency`): one row per completed key with the SHA-256 fingerprint of its request, the

@@ -4,8 +4,8 @@ import LendingDecisioning
 import LendingDisbursement
 import LendingLedger
 import LendingModel
-import LendingPipeline
 import LendingServicing
+import LendingStorePorts
 
 /// The servicing tables: agreements (append-only), credit lines, loans (what was signed, the
 /// status, and once paid out the state record of ``LoanStateCoding``), `loan_daily` (the fields
@@ -234,10 +234,10 @@ struct SQLiteServicingTransaction: ServicingTransaction {
 
     // MARK: Payouts
 
-    func loansAwaitingPayout(after rowID: Int64, through day: CalendarDay, limit: Int) throws -> [(rowID: Int64, loan: StoredLoan)] {
+    func loansAwaitingPayout(after position: StorePosition, through day: CalendarDay, limit: Int) throws -> [(position: StorePosition, loan: StoredLoan)] {
         try Row.fetchAll(db.cachedStatement(sql: SQLiteServicingTransaction.selectLoans + " WHERE l.status = 'signed' AND l.id > ? AND l.signed_on <= ? ORDER BY l.id LIMIT ?"),
-                         arguments: [rowID, Int64(day.daysSinceEpoch), limit])
-            .map { row in (row["id"], try SQLiteServicingTransaction.loan(row)) }
+                         arguments: [position.rawValue, Int64(day.daysSinceEpoch), limit])
+            .map { row in (StorePosition(rawValue: row["id"]), try SQLiteServicingTransaction.loan(row)) }
     }
 
     static func payout(_ row: Row) -> Payout {
@@ -332,16 +332,16 @@ struct SQLiteServicingTransaction: ServicingTransaction {
 
     // MARK: End of day
 
-    func activeLoans(after rowID: Int64, notProcessedThrough day: CalendarDay, limit: Int, into rows: inout DailyLoanRows) throws {
+    func activeLoans(after position: StorePosition, notProcessedThrough day: CalendarDay, limit: Int, into rows: inout DailyLoanRows) throws {
         let cursor = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT l.id, l.product, l.state, d.processed_through, d.days_past_due, d.interest_receivable, d.penalty_receivable, d.memo_interest,
                 d.memo_penalty, d.current_accrued
             FROM loans l JOIN loan_daily d ON d.id = l.id
             WHERE l.status = 'active' AND l.id > ? AND d.processed_through < ?
             ORDER BY l.id LIMIT ?
-            """), arguments: [rowID, Int64(day.daysSinceEpoch), limit])
+            """), arguments: [position.rawValue, Int64(day.daysSinceEpoch), limit])
         while let row = try cursor.next() {
-            rows.rowIDs.append(row[0])
+            rows.positions.append(StorePosition(rawValue: row[0]))
             rows.products.append(row[1])
             rows.records.append(try row.withUnsafeData(atIndex: 2) { data in data.map { [UInt8]($0) } ?? [] })
             rows.daily.append(LoanDailyFields(
@@ -352,10 +352,11 @@ struct SQLiteServicingTransaction: ServicingTransaction {
     }
 
     func saveEndOfDay(_ updates: DailyLoanUpdates, entries: [SealedEntry]) throws {
-        try saveDaily(Array(zip(updates.rowIDs, updates.daily)))
+        try saveDaily(zip(updates.positions, updates.daily).map { (id: $0.rawValue, daily: $1) })
         let record = try db.cachedStatement(sql: "UPDATE loans SET state = ? WHERE id = ?")
         let status = try db.cachedStatement(sql: "UPDATE loans SET status = ? WHERE id = ?")
-        for (index, id) in updates.rowIDs.enumerated() {
+        for (index, position) in updates.positions.enumerated() {
+            let id = position.rawValue
             if let bytes = updates.records[index] { try record.execute(arguments: [Data(bytes), id]) }
             if let changed = updates.statuses[index] { try status.execute(arguments: [changed.rawValue, id]) }
         }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import LendingCSV
 import LendingModel
-import LendingPipeline
 import LendingScoring
 import LendingTraining
 

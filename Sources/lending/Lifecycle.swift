@@ -3,10 +3,12 @@ import Foundation
 import LendingCSV
 import LendingFraud
 import LendingModel
-import LendingPipeline
 import LendingScoring
 import LendingStore
 import Logging
+import LendingStorePorts
+import LendingApplications
+import LendingModelOps
 
 /// `--db PATH`: the embedded SQLite database (and the key file beside it).
 struct DatabaseOptions: ParsableArguments {

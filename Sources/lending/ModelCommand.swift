@@ -1,7 +1,7 @@
 import ArgumentParser
 import LendingCSV
-import LendingPipeline
 import LendingScoring
+import LendingModelOps
 
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,9 +3,13 @@ import Foundation
 import LendingCSV
 import LendingCollections
 import LendingModel
-import LendingPipeline
 import LendingScoring
 import LendingStore
+import LendingStorePorts
+import LendingApplications
+import LendingLoanBook
+import LendingPostLoan
+import LendingDemo
 
 /// `--strategy FILE` and `--collection-model FILE`: what post-loan runs on.
 struct CollectionsOptions: ParsableArguments {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import LendingCSV
-import LendingPipeline
 import LendingScoring
+import LendingBatchScoring
 
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(

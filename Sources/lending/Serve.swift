@@ -4,7 +4,6 @@ import Foundation
 import LendingCSV
 import LendingHTTP
 import LendingModel
-import LendingPipeline
 import LendingScoring
 import LendingStore
 import Logging

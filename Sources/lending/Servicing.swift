@@ -3,8 +3,10 @@ import Foundation
 import LendingCSV
 import LendingDisbursement
 import LendingModel
-import LendingPipeline
 import LendingStore
+import LendingStorePorts
+import LendingApplications
+import LendingLoanBook
 
 /// `--products FILE`: the product terms, over the built-in ones.
 struct ProductOptions: ParsableArguments {

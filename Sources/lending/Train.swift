@@ -1,8 +1,8 @@
 import ArgumentParser
 import LendingCSV
-import LendingPipeline
 import LendingScoring
 import LendingTraining
+import LendingModelOps
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(

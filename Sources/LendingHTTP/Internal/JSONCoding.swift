@@ -3,8 +3,8 @@ import Hummingbird
 import LendingCSV
 import LendingDecisioning
 import LendingModel
-import LendingPipeline
 import LendingScoring
+import LendingLoanBook
 
 /// Decodes a request body, turning decoding failures into 400s that name the field.
 func decodeBody<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws(HTTPServiceError) -> T {

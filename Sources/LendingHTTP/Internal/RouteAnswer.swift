@@ -1,5 +1,5 @@
 import Hummingbird
-import LendingPipeline
+import LendingApplications
 
 /// What the POST routes answer for a result, in one place: the service sends it, and a desk
 /// computes it inside the record's transaction to commit it under the request's

@@ -1,6 +1,6 @@
 import Foundation
-import LendingPipeline
 import ServiceLifecycle
+import LendingStorePorts
 
 /// Work waiting for a desk's writer thread (``ApplicationDesk``, ``LoanDesk``): callers push from
 /// any task, the writer takes everything waiting (up to a limit) as its next transaction's batch.

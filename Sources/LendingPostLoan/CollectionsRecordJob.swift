@@ -1,0 +1,100 @@
+import Crypto
+import LendingCSV
+import LendingCollections
+import LendingModel
+import LendingStorePorts
+
+/// What `lending collections record OUTCOMES.csv` does: validates and stores outcomes
+/// (`loan_id, action, happened_at, result, promise_date, promise_amount`, and an optional
+/// `opt_out` column: `all` or a channel) in file order, in one transaction.
+///
+/// A bad row (unknown action or result, a time without offset, a promise date before the
+/// contact, an amount that is not positive, an unknown loan, a conflicting repeat) stops the run
+/// with nothing stored, or with a rejects file goes there (`line,column,reason,raw`; exit 3).
+public struct CollectionsRecordJob {
+    public var inputPath: String
+    public var rejectsPath: String?
+
+    public init(inputPath: String, rejectsPath: String? = nil) {
+        self.inputPath = inputPath
+        self.rejectsPath = rejectsPath
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var rows = 0
+        public var recorded = 0
+        /// Rows recorded before (the same row again): nothing changed.
+        public var repeated = 0
+        public var rejected = 0
+        public var promises = 0
+    }
+
+    public static let columns = ["loan_id", "action", "happened_at", "result", "promise_date", "promise_amount"]
+
+    /// Runs the job.
+    /// - Throws: ``LendingError`` at the first bad row without a rejects file (nothing stored),
+    ///   ``CSVError`` for an unreadable file or header, and the store's errors.
+    public func run(store: any CollectionsStore) throws -> Summary {
+        var summary = Summary()
+        let counts = try ServicingRows.withRejects(rejectsPath) { rejects in
+            try store.withCollectionsTransaction { transaction in
+                let recorder = OutcomeRecorder()
+                return try ServicingRows(path: inputPath, required: CollectionsRecordJob.columns, rejects: rejects).run { row in
+                    let (outcome, optOut) = try CollectionsRecordJob.read(row)
+                    switch try recorder.record(outcome, optOut: optOut, in: transaction) {
+                    case .recorded:
+                        summary.recorded += 1
+                        if outcome.result == .promiseToPay { summary.promises += 1 }
+                    case .repeated:
+                        summary.repeated += 1
+                    }
+                }
+            }
+        }
+        summary.rows = counts.rows
+        summary.rejected = counts.rejected
+        return summary
+    }
+
+    static func read(_ row: ServicingRows.Row) throws -> (ContactOutcome, String?) {
+        let loanID = row("loan_id")
+        guard !loanID.isEmpty else { throw row.problem("loan_id", "outcome.loan_id", "\"loan_id\" is empty; name the loan the contact was about") }
+        guard let action = CollectionAction(rawValue: row("action")) else {
+            throw row.problem("action", "outcome.action", "\"action\" is \"\(clippedForMessage(row("action")))\"; use one of \(CollectionAction.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let happenedAt = Instant(iso: row("happened_at")) else {
+            throw row.problem("happened_at", "outcome.happened_at",
+                              "\"happened_at\" is \"\(clippedForMessage(row("happened_at")))\", not a date-time with offset such as 2026-11-21T09:30:00+08:00")
+        }
+        guard let result = ContactResult(rawValue: row("result")) else {
+            throw row.problem("result", "outcome.result", "\"result\" is \"\(clippedForMessage(row("result")))\"; use one of \(ContactResult.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var promiseDate: CalendarDay?
+        if !row("promise_date").isEmpty {
+            guard let date = CalendarDay(iso: row("promise_date")) else {
+                throw row.problem("promise_date", "outcome.promise_date", "\"promise_date\" is \"\(clippedForMessage(row("promise_date")))\", not a date YYYY-MM-DD")
+            }
+            guard date >= happenedAt.day(atOffsetSeconds: -14 * 3600) else {
+                throw row.problem("promise_date", "outcome.promise_date", "\"promise_date\" \(date) is before the contact; a promise is to pay later")
+            }
+            promiseDate = date
+        }
+        var promiseAmount: Money?
+        if !row("promise_amount").isEmpty {
+            guard let amount = Money(yuan: row("promise_amount")), amount.fen > 0 else {
+                throw row.problem("promise_amount", "outcome.promise_amount",
+                                  "\"promise_amount\" is \"\(clippedForMessage(row("promise_amount")))\", not a positive amount in yuan such as 500.00")
+            }
+            promiseAmount = amount
+        }
+        if result != .promiseToPay, promiseDate != nil || promiseAmount != nil {
+            throw row.problem("promise_date", "outcome.promise", "a promise date or amount needs the result promise_to_pay, not \(result)")
+        }
+        let optOut = row("opt_out")
+        if !optOut.isEmpty, optOut != "all", ContactChannel(rawValue: optOut).map({ $0.isContact }) != true {
+            throw row.problem("opt_out", "outcome.opt_out", "\"opt_out\" is \"\(clippedForMessage(optOut))\"; use all, app, sms, phone, visit or letter")
+        }
+        return (ContactOutcome(loanId: loanID, action: action, happenedAt: happenedAt, result: result, promiseDate: promiseDate,
+                               promiseAmount: promiseAmount), optOut.isEmpty ? nil : optOut)
+    }
+}

@@ -1,0 +1,64 @@
+import LendingDecisioning
+import LendingFraud
+import LendingModel
+import LendingPreCredit
+
+/// The application path's storage port: applications with their decisions, the decision chain,
+/// the review queue, whitelist and blacklist. ``InMemoryDecisionStore`` implements it for tests
+/// and embedding; LendingStore implements it with SQLite.
+///
+/// Every write happens inside ``withTransaction(_:)``: all of it is stored, or none of it.
+public protocol DecisionStore: DecisionHistoryReading, Sendable {
+    /// Runs `body` in one write transaction; a throw rolls everything back.
+    func withTransaction<T>(_ body: (any DecisionTransaction) throws -> T) throws -> T
+    /// Every decision in sequence order, handed over one by one (for verification).
+    func forEachDecision(_ body: (DecisionRecord) throws -> Void) throws
+    /// Applications whose decision sequence names no stored decision (a deleted decision row).
+    func applicationsWithoutDecision() throws -> [String]
+    /// Open review items, oldest first.
+    func openReviews() throws -> [ReviewItem]
+    /// The stored application and its latest decision.
+    func application(_ applicationID: String) throws -> (StoredApplication, DecisionRecord)?
+    /// Whitelist entries stored.
+    func whitelistCount() throws -> Int
+}
+
+/// What the application path reads to rebuild its in-memory state: from the store, or inside a
+/// transaction.
+public protocol DecisionHistoryReading {
+    /// Applications applied at or after `since`, in time order, with their latest outcome.
+    func history(since: Instant) throws -> [HistoricApplication]
+    /// Every blacklist entry (expired ones too: an entry applies to applications on days up to its end).
+    func blacklist() throws -> [BlacklistEntry]
+    /// A number that changes whenever the blacklist does (so a long-running process reloads it).
+    func blacklistRevision() throws -> Int64
+    /// The last decision of the chain.
+    func chainHead() throws -> DecisionRecord?
+}
+
+/// What can be done inside one write transaction.
+public protocol DecisionTransaction: DecisionHistoryReading {
+    /// The stored inputs hash and latest decision of an application, if it was decided.
+    func existing(applicationID: String) throws -> (inputsHash: String, decision: DecisionRecord)?
+    /// The stored application, if any.
+    func application(_ applicationID: String) throws -> StoredApplication?
+    func whitelistEntry(personKey: String) throws -> WhitelistEntry?
+    /// Whitelist entries of several people at once, by person key (absent: not invited).
+    func whitelistEntries(personKeys: [String]) throws -> [String: WhitelistEntry]
+    /// The stored inputs hashes of those of `applicationIDs` already stored.
+    func inputsHashes(applicationIDs: [String]) throws -> [String: String]
+    /// Stores an application and its first decision (the decision's sequence is the next one).
+    func insert(_ application: StoredApplication, decision: DecisionRecord) throws
+    /// Stores applications with their first decisions, in order.
+    func insert(_ rows: [(application: StoredApplication, decision: DecisionRecord)]) throws
+    /// Appends a later decision (a review) to the chain.
+    func append(decision: DecisionRecord) throws
+    func openReview(_ item: ReviewItem) throws
+    func closeReview(applicationID: String) throws
+    func review(applicationID: String) throws -> ReviewItem?
+    func record(surge event: SurgeEvent) throws
+    /// Adds or replaces whitelist entries by person key; `replacingAll` first removes every entry.
+    func storeWhitelist(_ entries: [WhitelistEntry], replacingAll: Bool) throws
+    /// Adds or replaces blacklist entries by type and value key, and moves the blacklist's revision on.
+    func storeBlacklist(_ entries: [BlacklistEntry]) throws
+}

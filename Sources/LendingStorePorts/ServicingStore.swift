@@ -1,0 +1,118 @@
+import LendingDecisioning
+import LendingDisbursement
+import LendingLedger
+import LendingModel
+import LendingServicing
+
+/// The servicing side of storage: agreements, loans and lines, payouts, the journal,
+/// repayments and draws. LendingStore implements it with SQLite.
+///
+/// Every write happens in ``withServicingTransaction(_:)``: all of it is stored, or none of it.
+public protocol ServicingStore: Sendable {
+    /// Runs `body` in one write transaction; a throw rolls everything back.
+    func withServicingTransaction<T>(_ body: (any ServicingTransaction) throws -> T) throws -> T
+    /// Runs `body` on a consistent read-only snapshot.
+    func readServicing<T>(_ body: (any ServicingTransaction) throws -> T) throws -> T
+}
+
+extension ServicingStore {
+    /// Every journal row in sequence order, each in its own snapshot; see
+    /// ``ServicingTransaction/forEachJournalRow(_:)``.
+    public func forEachJournalRow(_ body: (SealedEntry) throws -> Void) throws -> Int {
+        try readServicing { try $0.forEachJournalRow(body) }
+    }
+
+    /// Every loan, in a snapshot of its own; see ``ServicingTransaction/forEachLoan(_:)``.
+    public func forEachLoan(_ body: (StoredLoan) throws -> Void) throws {
+        try readServicing { try $0.forEachLoan(body) }
+    }
+}
+
+/// What can be read and written inside one transaction.
+public protocol ServicingTransaction {
+    // MARK: Scans (for verification and reports; read them in one snapshot to see one state)
+
+    /// Every journal row in sequence order, with its postings, handed over one by one.
+    /// - Returns: the number of posting rows in storage (to find postings whose entry is gone).
+    func forEachJournalRow(_ body: (SealedEntry) throws -> Void) throws -> Int
+    /// Every loan (with its state once paid out), handed over one by one.
+    func forEachLoan(_ body: (StoredLoan) throws -> Void) throws
+    /// Every payout, grouped by loan (the loans in any order).
+    func forEachLoanPayouts(_ body: (String, [Payout]) throws -> Void) throws
+
+    // MARK: Agreements
+
+    /// Approved applications without an agreement, of those named (in the order given).
+    func approvedWithoutAgreement(applicationIDs: [String]) throws -> [ApprovedApplication]
+    /// Every approved application without an agreement, in decision order.
+    func approvedWithoutAgreement() throws -> [ApprovedApplication]
+    /// Stores a signed agreement with the loan or the line it makes.
+    func insert(agreement: AgreementRecord, loan: StoredLoan?, line: StoredLine?) throws
+    func agreement(applicationID: String) throws -> AgreementRecord?
+
+    // MARK: Loans and lines
+
+    /// The loans among `loanIDs` that exist, with their states.
+    func loans(_ loanIDs: [String]) throws -> [String: StoredLoan]
+    /// Stores a new loan (signed, not yet paid out).
+    func insert(loan: StoredLoan) throws
+    /// Saves the states of loans already paid out (and their status).
+    func save(states: [LoanState]) throws
+    /// Makes signed loans active with their first state (the payout was confirmed).
+    func activate(states: [LoanState]) throws
+    func line(_ lineID: String) throws -> StoredLine?
+    /// Saves a line's drawn principal, limit and freeze flag.
+    func save(line: CreditLine) throws
+    /// The draws of a line (its loans), in draw order.
+    func loans(ofLine lineID: String) throws -> [StoredLoan]
+
+    // MARK: Payouts
+
+    /// Signed loans that may be paid out on `day` (signed on or before it), after `position`, in the store's order.
+    func loansAwaitingPayout(after position: StorePosition, through day: CalendarDay, limit: Int) throws -> [(position: StorePosition, loan: StoredLoan)]
+    /// The payouts of each of `loanIDs` (absent: none yet).
+    func payouts(loanIDs: [String]) throws -> [String: [Payout]]
+    /// Payouts in flight (`sent`, `unknown`) with keys after `key`, in key order.
+    func payoutsInFlight(after key: String, limit: Int) throws -> [Payout]
+    /// Records new payouts (intents).
+    func insert(payouts: [Payout]) throws
+    /// Records payouts' new status.
+    func update(payouts: [Payout]) throws
+    /// The sealed personal data of each application (for the payee's card).
+    func sealedPersonalData(applicationIDs: [String]) throws -> [String: [UInt8]]
+
+    // MARK: Journal
+
+    /// The chain head: the last sequence and hash written (genesis for an empty journal).
+    func journalHead() throws -> ChainHead
+    /// Appends sealed entries, which must continue the chain from ``journalHead()``, and moves the head.
+    func append(_ entries: [SealedEntry]) throws
+
+    // MARK: Repayments and draws
+
+    func repayment(paymentID: String) throws -> StoredRepayment?
+    func insert(repayment: StoredRepayment) throws
+    func draw(drawID: String) throws -> StoredDraw?
+    func insert(draw: StoredDraw) throws
+
+    // MARK: End of day
+
+    /// Active loans not yet processed through `day`, after `position`, in the store's order.
+    func activeLoans(after position: StorePosition, notProcessedThrough day: CalendarDay, limit: Int, into rows: inout DailyLoanRows) throws
+    /// Writes a batch's new daily fields, changed records and statuses, line restores, and its sealed entries.
+    func saveEndOfDay(_ updates: DailyLoanUpdates, entries: [SealedEntry]) throws
+}
+
+extension ServicingTransaction {
+    /// Seals `entries` onto the chain and appends them.
+    /// - Returns: the entries as sealed (with their sequences).
+    /// - Throws: ``LedgerError`` for an entry that does not validate (nothing is appended), and the store's errors.
+    @discardableResult
+    public func post(_ entries: [JournalEntry]) throws -> [SealedEntry] {
+        guard !entries.isEmpty else { return [] }
+        var chain = JournalChain(after: try journalHead())
+        let sealed = try entries.map { try chain.seal($0) }
+        try append(sealed)
+        return sealed
+    }
+}
