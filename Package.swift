@@ -10,7 +10,13 @@ let package = Package(
         .library(name: "LendingCSV", targets: ["LendingCSV"]),
         .library(name: "LendingScoring", targets: ["LendingScoring"]),
         .library(name: "LendingTraining", targets: ["LendingTraining"]),
-        .library(name: "LendingPipeline", targets: ["LendingPipeline"]),
+        .library(name: "LendingStorePorts", targets: ["LendingStorePorts"]),
+        .library(name: "LendingApplications", targets: ["LendingApplications"]),
+        .library(name: "LendingLoanBook", targets: ["LendingLoanBook"]),
+        .library(name: "LendingPostLoan", targets: ["LendingPostLoan"]),
+        .library(name: "LendingBatchScoring", targets: ["LendingBatchScoring"]),
+        .library(name: "LendingModelOps", targets: ["LendingModelOps"]),
+        .library(name: "LendingMemoryStore", targets: ["LendingMemoryStore"]),
         .library(name: "LendingStore", targets: ["LendingStore"]),
         .library(name: "LendingSimulation", targets: ["LendingSimulation"]),
         .library(name: "LendingHTTP", targets: ["LendingHTTP"]),
@@ -54,32 +60,88 @@ let package = Package(
         .target(name: "LendingTraining", dependencies: ["LendingModel", "LendingScoring", "LendingReportKit"]),
         // Synthetic data: applications with labelled fraud, repayment behaviour.
         .target(name: "LendingSimulation", dependencies: ["LendingModel", "LendingIdentity", "LendingCSV"]),
-        // Orchestration: the one place that performs I/O.
+        // Storage ports: what every store adapter implements (records, transactions, the loan-state
+        // byte format, the personal-data seal). Adapters depend on this, never on the jobs.
         .target(
-            name: "LendingPipeline",
+            name: "LendingStorePorts",
             dependencies: [
-                "LendingModel", "LendingCSV", "LendingScoring", "LendingTraining",
-                "LendingIdentity", "LendingFraud", "LendingPreCredit", "LendingDecisioning",
-                "LendingLedger", "LendingServicing", "LendingDisbursement", "LendingCollections", "LendingSimulation",
+                "LendingModel", "LendingDecisioning", "LendingFraud", "LendingPreCredit", "LendingLedger", "LendingServicing",
+                "LendingDisbursement", "LendingCollections",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Jobs, one module per stage of the lifecycle; the only places that perform I/O.
+        // Applications: input, processor, policy, apply, whitelist/blacklist and decision jobs.
+        .target(
+            name: "LendingApplications",
+            dependencies: [
+                "LendingStorePorts", "LendingModel", "LendingCSV", "LendingScoring", "LendingIdentity", "LendingFraud",
+                "LendingPreCredit", "LendingDecisioning",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Adapters: SQLite (GRDB) implements the pipeline's store ports.
+        // Loan book: products, agreement, disburse, reconcile, repay, draw, end of day, ledger check, loan view.
+        .target(
+            name: "LendingLoanBook",
+            dependencies: [
+                "LendingStorePorts", "LendingModel", "LendingCSV", "LendingLedger", "LendingServicing", "LendingDisbursement",
+                "LendingDecisioning",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Post-loan: the daily post-loan run, collections record and check, portfolio report, collection scorer.
+        .target(
+            name: "LendingPostLoan",
+            dependencies: [
+                "LendingStorePorts", "LendingLoanBook", "LendingModel", "LendingCSV", "LendingScoring", "LendingLedger",
+                "LendingServicing", "LendingCollections", "LendingDecisioning",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Batch scoring: CSV in, scores and reasons out, on every core.
+        .target(name: "LendingBatchScoring", dependencies: ["LendingModel", "LendingCSV", "LendingScoring"]),
+        // Model operations: train, evaluate, import, describe (offline: links training).
+        .target(
+            name: "LendingModelOps",
+            dependencies: [
+                "LendingModel", "LendingCSV", "LendingScoring", "LendingTraining",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The demo: the whole lifecycle on generated data.
+        .target(
+            name: "LendingDemo",
+            dependencies: [
+                "LendingApplications", "LendingLoanBook", "LendingPostLoan", "LendingStorePorts", "LendingSimulation",
+                "LendingModel", "LendingCSV", "LendingScoring", "LendingServicing", "LendingDisbursement", "LendingCollections",
+                "LendingPreCredit", "LendingDecisioning",
+            ]
+        ),
+        // Adapters: every port in memory (tests, embedding, services that keep nothing).
+        .target(
+            name: "LendingMemoryStore",
+            dependencies: [
+                "LendingStorePorts", "LendingModel", "LendingDecisioning", "LendingFraud", "LendingPreCredit", "LendingLedger",
+                "LendingServicing", "LendingDisbursement", "LendingCollections",
+            ]
+        ),
+        // Adapters: SQLite (GRDB) implements every store port.
         .target(
             name: "LendingStore",
             dependencies: [
-                "LendingPipeline", "LendingModel", "LendingDecisioning", "LendingPreCredit", "LendingFraud",
+                "LendingStorePorts", "LendingModel", "LendingDecisioning", "LendingPreCredit", "LendingFraud",
                 "LendingLedger", "LendingServicing", "LendingDisbursement", "LendingCollections",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        // Adapters: HTTP (Hummingbird) over the pipeline.
+        // Adapters: HTTP (Hummingbird) over the application and loan-book jobs: scoring, not training.
         .target(
             name: "LendingHTTP",
             dependencies: [
-                "LendingPipeline", "LendingScoring", "LendingModel", "LendingDecisioning", "LendingServicing", "LendingCSV",
+                "LendingStorePorts", "LendingApplications", "LendingLoanBook", "LendingScoring", "LendingModel",
+                "LendingDecisioning", "LendingServicing", "LendingCSV", "LendingFraud",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -89,57 +151,111 @@ let package = Package(
             ]
         ),
         // Tests only.
-        .target(name: "LendingTestSupport", dependencies: ["LendingModel"]),
+        .target(name: "LendingTestSupport", dependencies: ["LendingModel", "LendingCSV", "LendingScoring"]),
         // Executable: thin.
         .executableTarget(
             name: "lending",
             dependencies: [
-                "LendingPipeline", "LendingStore", "LendingSimulation", "LendingScoring", "LendingTraining",
-                "LendingCSV", "LendingModel", "LendingHTTP", "LendingServicing", "LendingLedger", "LendingDisbursement",
-                "LendingCollections",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "LendingApplications", "LendingBatchScoring", "LendingCSV", "LendingCollections", "LendingDemo",
+                "LendingDisbursement", "LendingFraud", "LendingHTTP", "LendingLoanBook", "LendingModel",
+                "LendingModelOps", "LendingPostLoan", "LendingScoring", "LendingSimulation", "LendingStore",
+                "LendingStorePorts", "LendingTraining", .product(name: "ArgumentParser",
+                package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "LendingModelTests", dependencies: ["LendingModel", "LendingTestSupport"]),
+        .testTarget(
+            name: "LendingApplicationsTests",
+            dependencies: [
+                "LendingApplications", "LendingCSV", "LendingDecisioning", "LendingFraud", "LendingIdentity",
+                "LendingMemoryStore", "LendingModel", "LendingPreCredit", "LendingScoring", "LendingStorePorts",
+                "LendingTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "LendingBatchScoringTests",
+            dependencies: [
+                "LendingBatchScoring", "LendingCSV", "LendingModel", "LendingModelOps", "LendingScoring",
+                "LendingTestSupport",
+            ]
+        ),
+        .testTarget(name: "LendingCLITests", dependencies: ["LendingTestSupport", "lending"]),
         .testTarget(name: "LendingCSVTests", dependencies: ["LendingCSV", "LendingTestSupport"]),
-        .testTarget(name: "LendingLedgerTests", dependencies: ["LendingLedger", "LendingModel", "LendingTestSupport"]),
-        .testTarget(name: "LendingIdentityTests", dependencies: ["LendingIdentity", "LendingModel"]),
-        .testTarget(name: "LendingFraudTests", dependencies: ["LendingFraud", "LendingScoring", "LendingModel", "LendingTestSupport"]),
-        .testTarget(name: "LendingPreCreditTests", dependencies: ["LendingPreCredit", "LendingModel"]),
+        .testTarget(name: "LendingCollectionsTests", dependencies: ["LendingCollections", "LendingModel", "LendingTestSupport"]),
         .testTarget(name: "LendingDecisioningTests", dependencies: ["LendingDecisioning", "LendingModel"]),
-        .testTarget(name: "LendingServicingTests", dependencies: ["LendingServicing", "LendingLedger", "LendingModel", "LendingTestSupport"]),
-        .testTarget(name: "LendingDisbursementTests", dependencies: ["LendingDisbursement", "LendingModel", "LendingTestSupport"]),
+        .testTarget(
+            name: "LendingDisbursementTests",
+            dependencies: [
+                "LendingDisbursement", "LendingModel", "LendingTestSupport",
+            ]
+        ),
+        .testTarget(
+            name: "LendingFraudTests",
+            dependencies: [
+                "LendingFraud", "LendingModel", "LendingScoring", "LendingTestSupport",
+            ]
+        ),
         .testTarget(
             name: "LendingHTTPTests",
             dependencies: [
-                "LendingHTTP", "LendingPipeline", "LendingStore", "LendingScoring", "LendingModel", "LendingTestSupport",
-                "LendingIdentity", "LendingPreCredit", "LendingDecisioning",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "LendingApplications", "LendingBatchScoring", "LendingDecisioning", "LendingHTTP", "LendingIdentity",
+                "LendingLoanBook", "LendingMemoryStore", "LendingModel", "LendingPreCredit", "LendingScoring",
+                "LendingStore", "LendingStorePorts", "LendingTestSupport", .product(name: "Hummingbird",
+                package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "LendingCollectionsTests", dependencies: ["LendingCollections", "LendingModel", "LendingTestSupport"]),
-        .testTarget(name: "LendingSimulationTests", dependencies: ["LendingSimulation", "LendingIdentity", "LendingModel", "LendingCSV", "LendingTestSupport"]),
-        .testTarget(name: "LendingTrainingTests", dependencies: ["LendingTraining", "LendingScoring", "LendingModel", "LendingTestSupport"]),
-        .testTarget(name: "LendingScoringTests", dependencies: ["LendingScoring", "LendingTestSupport"]),
+        .testTarget(name: "LendingIdentityTests", dependencies: ["LendingIdentity", "LendingModel"]),
+        .testTarget(name: "LendingLedgerTests", dependencies: ["LendingLedger", "LendingModel"]),
         .testTarget(
-            name: "LendingPipelineTests",
+            name: "LendingLoanBookTests",
             dependencies: [
-                "LendingPipeline", "LendingScoring", "LendingCSV", "LendingModel", "LendingTestSupport", "LendingIdentity",
-                "LendingDecisioning", "LendingPreCredit", "LendingFraud", "LendingServicing", "LendingLedger",
-                "LendingCollections", "LendingSimulation",
+                "LendingLoanBook", "LendingMemoryStore", "LendingModel", "LendingServicing", "LendingStorePorts", "LendingTestSupport",
+                "LendingLedger", "LendingDisbursement", "LendingDecisioning", "LendingFraud", "LendingPreCredit",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "LendingModelOpsTests",
+            dependencies: [
+                "LendingBatchScoring", "LendingCSV", "LendingModelOps", "LendingScoring", "LendingTestSupport",
+                "LendingTraining",
+            ]
+        ),
+        .testTarget(name: "LendingModelTests", dependencies: ["LendingModel"]),
+        .testTarget(
+            name: "LendingPostLoanTests",
+            dependencies: [
+                "LendingCollections", "LendingModel", "LendingPostLoan", "LendingScoring", "LendingTestSupport", "LendingMemoryStore",
+                "LendingStorePorts", "LendingLoanBook", "LendingServicing", "LendingLedger", "LendingDecisioning",
+            ]
+        ),
+        .testTarget(name: "LendingPreCreditTests", dependencies: ["LendingModel", "LendingPreCredit"]),
+        .testTarget(name: "LendingScoringTests", dependencies: ["LendingScoring", "LendingTestSupport"]),
+        .testTarget(name: "LendingServicingTests", dependencies: ["LendingLedger", "LendingModel", "LendingServicing"]),
+        .testTarget(
+            name: "LendingSimulationTests",
+            dependencies: [
+                "LendingCSV", "LendingIdentity", "LendingModel", "LendingSimulation", "LendingTestSupport",
             ]
         ),
         .testTarget(
             name: "LendingStoreTests",
             dependencies: [
-                "LendingStore", "LendingPipeline", "LendingDecisioning", "LendingPreCredit", "LendingFraud", "LendingModel", "LendingTestSupport",
-                "LendingLedger", "LendingServicing", "LendingDisbursement", "LendingCollections", "LendingSimulation",
+                "LendingApplications", "LendingCollections", "LendingDecisioning", "LendingDemo",
+                "LendingDisbursement", "LendingFraud", "LendingLedger", "LendingLoanBook", "LendingModel",
+                "LendingPostLoan", "LendingPreCredit", "LendingScoring", "LendingServicing", "LendingStore",
+                "LendingStorePorts", "LendingTestSupport", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "LendingCLITests", dependencies: ["LendingTestSupport", "lending"]),
+        .testTarget(
+            name: "LendingStoreConformanceTests",
+            dependencies: [
+                "LendingStorePorts", "LendingMemoryStore", "LendingStore", "LendingModel", "LendingDecisioning",
+                "LendingFraud", "LendingPreCredit", "LendingLedger", "LendingServicing", "LendingDisbursement",
+                "LendingCollections", "LendingTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(name: "LendingTrainingTests", dependencies: ["LendingModel", "LendingScoring", "LendingTraining"]),
     ]
 )

@@ -80,7 +80,7 @@ public final class ApplicationProcessor {
         blacklistRevision = try source.blacklistRevision()
         blacklist.removeAll()
         for entry in try source.blacklist() {
-            guard let bytes = PersonalDataProtector.bytes(hex: entry.valueKey) else { continue }
+            guard let bytes = hexBytes(entry.valueKey) else { continue }
             let short = PersonalDataProtector.shortKey(bytes)
             blacklist[entry.type, default: [:]][short] = (entry.valueKey, entry.validUntil)
         }

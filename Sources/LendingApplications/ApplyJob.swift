@@ -68,7 +68,7 @@ public struct ApplyJob {
             defer { queue.cancel() }
             try store.withTransaction { transaction in
                 try processor.prepare(transaction)
-                Thread.detachNewThread { producer.run() }
+                WorkerThread { producer.run() }.detach()
                 var columnIndex: [String: Int] = [:]
                 while let item = queue.pop() {
                     let batch: PreparedBatch
@@ -218,7 +218,7 @@ public struct ApplyJob {
 }
 
 /// Records with their prepared applications, handed from the producer to the deciding thread.
-final class PreparedBatch: @unchecked Sendable {
+final class PreparedBatch: @unchecked Sendable { // immutable; the results hold errors, which are not Sendable
     let records: [CSVRecord]
     let prepared: [Result<PreparedApplication, any Error>]
 
@@ -229,14 +229,14 @@ final class PreparedBatch: @unchecked Sendable {
 }
 
 /// A bounded queue between the producer and the deciding thread.
-final class BatchQueue: @unchecked Sendable {
+final class BatchQueue: @unchecked Sendable { // its vars are read and written only under `condition`
     enum Item {
         case header([String])
         case batch(PreparedBatch)
         case failure(any Error)
     }
 
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var items: [Item] = []
     private var finished = false
     private var cancelled = false
@@ -246,46 +246,42 @@ final class BatchQueue: @unchecked Sendable {
 
     /// Waits for room; `false` when the consumer has gone.
     func push(_ item: Item) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.count >= capacity && !cancelled { condition.wait() }
-        if cancelled { return false }
-        items.append(item)
-        condition.broadcast()
-        return true
+        condition.withLock {
+            while items.count >= capacity && !cancelled { condition.wait() }
+            if cancelled { return false }
+            items.append(item)
+            condition.broadcast()
+            return true
+        }
     }
 
     /// The next item, or `nil` once the producer finished and everything was taken.
     func pop() -> Item? {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.isEmpty && !finished { condition.wait() }
-        guard !items.isEmpty else { return nil }
-        let item = items.removeFirst()
-        condition.broadcast()
-        return item
+        condition.withLock {
+            while items.isEmpty && !finished { condition.wait() }
+            guard !items.isEmpty else { return nil }
+            let item = items.removeFirst()
+            condition.broadcast()
+            return item
+        }
     }
 
     func finish() {
-        condition.lock()
-        finished = true
-        condition.broadcast()
-        condition.unlock()
+        condition.withLock {
+            finished = true
+            condition.broadcast()
+        }
     }
 
-    var isCancelled: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return cancelled
-    }
+    var isCancelled: Bool { condition.withLock { cancelled } }
 
     /// The consumer stopped: the producer's next push fails and it stops reading.
     func cancel() {
-        condition.lock()
-        cancelled = true
-        items.removeAll()
-        condition.broadcast()
-        condition.unlock()
+        condition.withLock {
+            cancelled = true
+            items.removeAll()
+            condition.broadcast()
+        }
     }
 }
 
@@ -327,6 +323,6 @@ struct Producer: Sendable {
 }
 
 /// A buffer the batch workers fill at disjoint indices.
-struct SendableBuffer<Element>: @unchecked Sendable {
+struct SendableBuffer<Element>: @unchecked Sendable { // each worker writes its own disjoint indices
     let base: UnsafeMutableBufferPointer<Element>
 }

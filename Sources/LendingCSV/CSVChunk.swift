@@ -1,3 +1,4 @@
+import Synchronization
 /// A block of whole CSV records, owned, immutable once made, handed between threads.
 ///
 /// The chunker guarantees `bytes[start..<count]` begins at a record boundary and ends just
@@ -54,30 +55,35 @@ public final class CSVChunk: @unchecked Sendable {
 
 /// Buffers of one size handed back by chunks when they are done, so the reader reuses memory
 /// that is already mapped instead of faulting in fresh pages for every chunk.
-final class BufferPool: @unchecked Sendable {
+final class BufferPool: Sendable {
     let size: Int
     private let limit: Int
-    private var free: [UnsafeMutableRawBufferPointer] = []
-    private let lock = SpinlessLock()
+    private let free = Mutex<[PooledBuffer]>([])
 
     init(size: Int, limit: Int) {
         self.size = size
         self.limit = limit
     }
 
-    deinit { for buffer in free { buffer.deallocate() } }
+    deinit { free.withLock { for buffer in $0 { buffer.pointer.deallocate() } } }
 
     func take() -> UnsafeMutableRawBufferPointer {
-        if let buffer = lock.withLock({ free.popLast() }) { return buffer }
+        if let buffer = free.withLock({ $0.popLast() }) { return buffer.pointer }
         return UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
     }
 
     func recycle(_ buffer: UnsafeMutableRawBufferPointer) {
         guard buffer.count == size else { buffer.deallocate(); return }
-        let kept = lock.withLock { () -> Bool in
-            if free.count < limit { free.append(buffer); return true }
+        let owned = PooledBuffer(pointer: buffer)
+        let kept = free.withLock { free -> Bool in
+            if free.count < limit { free.append(owned); return true }
             return false
         }
         if !kept { buffer.deallocate() }
     }
+}
+
+/// A buffer in the pool. `@unchecked Sendable`: one owner at a time holds it (the pool, or the one chunk it was given to).
+private struct PooledBuffer: @unchecked Sendable {
+    let pointer: UnsafeMutableRawBufferPointer
 }

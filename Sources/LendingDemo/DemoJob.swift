@@ -284,7 +284,7 @@ public struct DemoJob {
                 }
             }
             lap("posting")
-            var endOfDay = EndOfDayJob(asOf: day, products: products)
+            var endOfDay = CloseOfDayJob(endOfDay: EndOfDayJob(asOf: day, products: products))
             endOfDay.postLoan = PostLoanJob(asOf: day, products: products, engine: engine, scorer: collectionScorer, utcOffsetSeconds: offset)
             endOfDay.postLoan?.collectFeatures = collectionFeaturesPath != nil && dayIndex % 7 == 0
             let closed = try endOfDay.run(store: store)

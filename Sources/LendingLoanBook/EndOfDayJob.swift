@@ -15,6 +15,9 @@ import LendingStorePorts
 /// A kill loses at most the batch in progress; running again continues where it stopped. A
 /// loan already processed through `asOf` is not read again, so running a date twice changes
 /// nothing.
+///
+/// Servicing only: `lending eod` runs post-loan after it for the same date (``CloseOfDayJob`` in
+/// LendingPostLoan).
 public struct EndOfDayJob {
     public var asOf: CalendarDay
     public var products: ProductCatalog
@@ -22,9 +25,6 @@ public struct EndOfDayJob {
     public var batchSize: Int
     /// Threads computing a batch (the chain is sealed on one).
     public var threads: Int
-    /// Post-loan for `asOf` after servicing (collections, write-offs, early warning, month-end
-    /// snapshots); `nil`: servicing only. Needs a store that is also a ``CollectionsStore``.
-    public var postLoan: PostLoanJob?
 
     public init(asOf: CalendarDay, products: ProductCatalog, batchSize: Int = 10_000,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
@@ -43,8 +43,6 @@ public struct EndOfDayJob {
         public var closed = 0
         /// Installments that fell due.
         public var installmentsDue = 0
-        /// What post-loan did, when it ran.
-        public var postLoan: PostLoanJob.Summary?
         public var seconds = 0.0
     }
 
@@ -91,13 +89,6 @@ public struct EndOfDayJob {
                     progress(Progress(loans: summary.loans, seconds: now - started))
                 }
             }
-        }
-        if var postLoan {
-            guard let collections = store as? any CollectionsStore else {
-                throw LendingError(code: "eod.post_loan", message: "this store keeps no collections tables; run end of day without post-loan")
-            }
-            postLoan.asOf = asOf
-            summary.postLoan = try postLoan.run(store: collections)
         }
         summary.seconds = monotonicSeconds() - started
         return summary

@@ -2,37 +2,43 @@ import LendingCSV
 import LendingModel
 
 /// A row that cannot be taken: it stops the run, or goes to the rejects file.
-struct RowProblem: Error {
-    var error: LendingError
+package struct RowProblem: Error {
+    package var error: LendingError
 }
 
 /// Reads a servicing CSV (PAYMENTS.csv, DRAWS.csv, OUTCOMES.csv) with named columns. A row whose
 /// handler throws ``RowProblem`` or ``ServicingRequestError`` (located at its field) stops the run
 /// with a located message (nothing is stored: the caller's transaction rolls back), or with a
 /// rejects file goes there as `line,column,reason,raw`. Any other error (storage) stops the run.
-struct ServicingRows {
-    var path: String
-    var required: [String]
-    var rejects: OutputFile?
+package struct ServicingRows {
+    package var path: String
+    package var required: [String]
+    package var rejects: OutputFile?
 
-    struct Counts {
-        var rows = 0
-        var rejected = 0
+    package init(path: String, required: [String], rejects: OutputFile?) {
+        self.path = path
+        self.required = required
+        self.rejects = rejects
     }
 
-    struct Row {
-        let record: CSVRecord
-        let columns: [String: Int]
+    package struct Counts {
+        package var rows = 0
+        package var rejected = 0
+    }
 
-        func callAsFunction(_ name: String) -> String { columns[name].map { record.fields[$0] } ?? "" }
+    package struct Row {
+        package let record: CSVRecord
+        package let columns: [String: Int]
+
+        package func callAsFunction(_ name: String) -> String { columns[name].map { record.fields[$0] } ?? "" }
 
         /// A problem located at a column's field.
-        func problem(_ field: String, _ code: String, _ message: String) -> RowProblem {
+        package func problem(_ field: String, _ code: String, _ message: String) -> RowProblem {
             RowProblem(error: LendingError(code: code, message: message, location: record.location(ofField: columns[field] ?? 0)))
         }
     }
 
-    func run(_ body: (Row) throws -> Void) throws -> Counts {
+    package func run(_ body: (Row) throws -> Void) throws -> Counts {
         var counts = Counts()
         var columns: [String: Int] = [:]
         var buffer = CSVOutputBuffer(capacity: 1 << 12)
@@ -74,7 +80,7 @@ struct ServicingRows {
 
     /// Opens the rejects file (if any), runs `body` with it, and keeps the file only if `body`
     /// returns: call it around the transaction, so the rejects exist only for a committed run.
-    static func withRejects(_ path: String?, _ body: (OutputFile?) throws -> Counts) throws -> Counts {
+    package static func withRejects(_ path: String?, _ body: (OutputFile?) throws -> Counts) throws -> Counts {
         let rejects = try path.map { try OutputFile(path: $0) }
         do {
             let counts = try body(rejects)

@@ -1,6 +1,7 @@
 import Crypto
 import LendingCSV
 import LendingCollections
+import LendingLoanBook
 import LendingModel
 import LendingStorePorts
 

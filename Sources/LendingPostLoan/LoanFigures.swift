@@ -5,17 +5,17 @@ import LendingStorePorts
 
 /// What post-loan reads off a servicing state: collections' snapshot, the repayment behaviour
 /// behind the collection score, and the month-end snapshot of the portfolio report.
-enum LoanFigures {
+package enum LoanFigures {
     /// Everything the borrower has paid on the loan: principal, interest and penalty settled,
     /// overpayment held and recoveries after a write-off (promises are judged on its growth).
-    static func totalPaid(_ state: LoanState) -> Money {
+    package static func totalPaid(_ state: LoanState) -> Money {
         var paid = state.overpayment + state.recovered
         for installment in state.installments { paid += installment.principalPaid + installment.interestPaid + installment.penaltyPaid }
         return paid
     }
 
     /// Principal, interest and penalty fallen due and unpaid.
-    static func overdueAmount(_ state: LoanState) -> Money {
+    package static func overdueAmount(_ state: LoanState) -> Money {
         var sum = Money.zero
         let end = min(state.nextDueIndex, state.installments.count)
         if state.firstUnsettledIndex < end {
@@ -27,13 +27,13 @@ enum LoanFigures {
         return sum
     }
 
-    static func nextDueDate(_ state: LoanState) -> CalendarDay? {
+    package static func nextDueDate(_ state: LoanState) -> CalendarDay? {
         state.nextDueIndex < state.installments.count ? state.installments[state.nextDueIndex].dueDate : nil
     }
 
     /// Due (principal + interest) and paid against the due dates `from..<to` counted back from
     /// the last one fallen due (0..<3: the last three), and how many of them were paid in part.
-    static func dueAndPaid(_ state: LoanState, back range: Range<Int>) -> (due: Money, paid: Money, partial: Int) {
+    package static func dueAndPaid(_ state: LoanState, back range: Range<Int>) -> (due: Money, paid: Money, partial: Int) {
         var due = Money.zero, paid = Money.zero, partial = 0
         for back in range {
             let index = state.nextDueIndex - 1 - back
@@ -49,17 +49,17 @@ enum LoanFigures {
     }
 
     /// The first installment fell due and is not settled.
-    static func missedFirstPayment(_ state: LoanState) -> Bool {
+    package static func missedFirstPayment(_ state: LoanState) -> Bool {
         state.status == .active && state.nextDueIndex >= 1 && state.firstUnsettledIndex == 0 && state.daysPastDue > 0
     }
 
-    static func snapshot(_ state: LoanState, optOuts: OptOuts, utcOffsetSeconds: Int, score: Double) -> CollectionSnapshot {
+    package static func snapshot(_ state: LoanState, optOuts: OptOuts, utcOffsetSeconds: Int, score: Double) -> CollectionSnapshot {
         CollectionSnapshot(loanId: state.loanID, daysPastDue: state.daysPastDue, nextDueDate: nextDueDate(state),
                            overdueAmount: overdueAmount(state), outstandingBalance: state.payoffAmount, totalPaid: totalPaid(state),
                            insured: false, utcOffsetSeconds: utcOffsetSeconds, optOuts: optOuts, score: score)
     }
 
-    static func behaviour(_ state: LoanState, on day: CalendarDay, ladder: StoredLadder?, attempts: Int, conversations: Int,
+    package static func behaviour(_ state: LoanState, on day: CalendarDay, ladder: StoredLadder?, attempts: Int, conversations: Int,
                           line: CreditLine?) -> RepaymentBehaviour {
         let last3 = dueAndPaid(state, back: 0..<3)
         return RepaymentBehaviour(
@@ -73,7 +73,7 @@ enum LoanFigures {
     }
 
     /// The loan at a month end, for the portfolio report.
-    static func monthly(_ state: LoanState, month: YearMonth) -> MonthlyLoanSnapshot {
+    package static func monthly(_ state: LoanState, month: YearMonth) -> MonthlyLoanSnapshot {
         let writtenOff = state.status == .writtenOff
         return MonthlyLoanSnapshot(loanId: state.loanID, originationMonth: YearMonth(state.disbursedOn), month: month,
                                    daysPastDue: state.daysPastDue,
@@ -84,7 +84,7 @@ enum LoanFigures {
 
 extension Instant {
     /// Local midnight starting `day` at a UTC offset.
-    static func startOf(_ day: CalendarDay, offsetSeconds: Int) -> Instant {
+    package static func startOf(_ day: CalendarDay, offsetSeconds: Int) -> Instant {
         Instant(secondsSinceEpoch: Int64(day.daysSinceEpoch) * 86_400 - Int64(offsetSeconds))
     }
 }

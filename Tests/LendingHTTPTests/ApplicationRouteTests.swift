@@ -2,9 +2,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LendingHTTP
-import LendingPipeline
 import LendingStore
 import Testing
+import LendingApplications
+import LendingMemoryStore
 
 @Suite struct ApplicationRouteTests {
     @Test func decidesStoresAndShowsAnApplication() async throws {

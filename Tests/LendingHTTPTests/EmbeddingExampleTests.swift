@@ -2,11 +2,14 @@ import Foundation
 import HummingbirdTesting
 import LendingHTTP
 import LendingModel
-import LendingPipeline
 import LendingScoring
 import LendingStore
 import LendingTestSupport
 import Testing
+import LendingStorePorts
+import LendingApplications
+import LendingLoanBook
+import LendingMemoryStore
 
 // The examples of docs/embedding.md (and the README's "Embedding" section), compiled and run
 // by the build. Keep them in step with the guide.

@@ -3,10 +3,10 @@ import Hummingbird
 import HummingbirdTesting
 import LendingHTTP
 import LendingModel
-import LendingPipeline
 import LendingStore
 import Synchronization
 import Testing
+import LendingStorePorts
 
 /// A clock the test moves by hand.
 final class TestClock: Sendable {

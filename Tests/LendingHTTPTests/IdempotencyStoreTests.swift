@@ -1,7 +1,7 @@
 import LendingHTTP
 import LendingModel
-import LendingPipeline
 import Testing
+import LendingStorePorts
 
 func ticket(_ key: String, _ fingerprint: [UInt8]) -> IdempotencyTicket {
     IdempotencyTicket(key: key, fingerprint: fingerprint, receivedAt: Instant(secondsSinceEpoch: 1_790_000_000))

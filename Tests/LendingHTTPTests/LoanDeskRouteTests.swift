@@ -3,9 +3,10 @@ import Hummingbird
 import HummingbirdTesting
 import LendingHTTP
 import LendingModel
-import LendingPipeline
 import LendingStore
 import Testing
+import LendingApplications
+import LendingLoanBook
 
 /// Where a loan book lives in these tests: SQLite in memory or in a file.
 enum BookPlace: String, CaseIterable, Sendable {

@@ -2,9 +2,9 @@ import Dispatch
 import Foundation
 @testable import LendingHTTP
 import LendingModel
-import LendingPipeline
 import LendingStore
 import Testing
+import LendingLoanBook
 
 /// Holds the store's one writing connection on another thread until released.
 final class WriterHold: Sendable {

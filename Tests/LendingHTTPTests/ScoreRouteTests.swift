@@ -2,10 +2,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LendingHTTP
-import LendingPipeline
 import LendingScoring
 import LendingTestSupport
 import Testing
+import LendingBatchScoring
 
 @Suite struct ScoreRouteTests {
     @Test func scoresOneApplicantWithReasons() async throws {

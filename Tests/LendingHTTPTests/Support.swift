@@ -5,12 +5,14 @@ import LendingDecisioning
 import LendingHTTP
 import LendingIdentity
 import LendingModel
-import LendingPipeline
 import LendingPreCredit
 import LendingScoring
 import LendingTestSupport
 import Logging
 import Synchronization
+import LendingStorePorts
+import LendingApplications
+import LendingMemoryStore
 
 let testKey = "test-key-0123456789"
 let authorized: HTTPFields = [.authorization: "Bearer \(testKey)"]

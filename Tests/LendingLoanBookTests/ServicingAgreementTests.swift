@@ -1,8 +1,8 @@
 import Crypto
 import LendingModel
-import LendingPipeline
 import LendingServicing
 import Testing
+import LendingLoanBook
 
 @Suite struct ServicingAgreementTests {
     func text(kind: ProductTerms.Kind = .installment) -> AgreementText {

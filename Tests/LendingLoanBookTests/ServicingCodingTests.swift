@@ -1,8 +1,8 @@
 import LendingModel
-import LendingPipeline
 import LendingServicing
 import LendingTestSupport
 import Testing
+import LendingStorePorts
 
 /// Loans in random states: random products, end of day over random stretches, random payments.
 func randomLoanStates(seed: UInt64, count: Int) throws -> [LoanState] {

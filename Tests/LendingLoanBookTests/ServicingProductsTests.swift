@@ -1,9 +1,9 @@
 import Foundation
 import LendingModel
-import LendingPipeline
 import LendingServicing
 import LendingTestSupport
 import Testing
+import LendingLoanBook
 
 @Suite struct ServicingProductsTests {
     @Test func theModelsFileIsTheBuiltInProducts() throws {

@@ -1,10 +1,11 @@
 import Foundation
 import LendingCSV
-import LendingPipeline
 import LendingScoring
 import LendingTestSupport
 import LendingTraining
 import Testing
+import LendingBatchScoring
+import LendingModelOps
 
 @Suite struct TrainJobTests {
     func options(_ name: String = "test") -> TrainingOptions { TrainingOptions(name: name) }
@@ -96,7 +97,7 @@ import Testing
         let directory = ScratchFiles.directory("degenerate")
         func write(_ name: String, _ text: String) throws -> String {
             let path = "\(directory)/\(name)"
-            try writeBytes(path, Array(text.utf8))
+            try CSVFiles.write(path, Array(text.utf8))
             return path
         }
         func failure(_ path: String, bad: String = "bad", target: String = "y") -> String {

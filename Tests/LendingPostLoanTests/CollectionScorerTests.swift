@@ -1,10 +1,10 @@
 import Foundation
 import LendingCollections
 import LendingModel
-import LendingPipeline
 import LendingScoring
 import LendingTestSupport
 import Testing
+import LendingPostLoan
 
 @Suite struct CollectionScorerTests {
     @Test func theCompiledInCollectionModelIsTheCheckedInOne() throws {

@@ -1,8 +1,8 @@
 import Foundation
 import LendingModel
-import LendingPipeline
 import LendingStore
 import Testing
+import LendingStorePorts
 
 /// A completed request with a 32-byte fingerprint made of `seed`.
 func completed(_ key: String, seed: UInt8 = 1, status: Int = 201, body: String = #"{"ok":true}"#, at seconds: Int64 = 1_790_000_000) -> CompletedRequest {

@@ -1,10 +1,10 @@
 import Foundation
 import LendingCollections
 import LendingModel
-import LendingPipeline
 import LendingServicing
 import LendingStore
 import Testing
+import LendingPostLoan
 
 /// The report's roll rates and vintages, against a computation written here from the loans'
 /// states read at each month-end (not from the stored snapshots, not with PortfolioMetrics).

@@ -1,12 +1,15 @@
 import Foundation
 import LendingCollections
 import LendingModel
-import LendingPipeline
 import LendingScoring
 import LendingServicing
 import LendingStore
 import LendingTestSupport
 import Testing
+import LendingStorePorts
+import LendingLoanBook
+import LendingPostLoan
+import LendingDemo
 
 /// One generated book run through the store and `eod` with post-loan every day, shared by the
 /// tests below (it is the expensive part): applications over 20 days from 2026-01-01, 90 days

@@ -2,11 +2,12 @@ import Foundation
 import LendingDecisioning
 import LendingFraud
 import LendingModel
-import LendingPipeline
 import LendingPreCredit
 import LendingStore
 import LendingTestSupport
 import Testing
+import LendingStorePorts
+import LendingApplications
 
 /// A fresh database file in a scratch directory (with no key file).
 func freshDatabase(_ name: String) -> String {

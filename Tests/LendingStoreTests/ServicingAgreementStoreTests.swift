@@ -2,10 +2,11 @@ import Crypto
 import Foundation
 import LendingDecisioning
 import LendingModel
-import LendingPipeline
 import LendingServicing
 import LendingStore
 import Testing
+import LendingStorePorts
+import LendingLoanBook
 
 @Suite(.serialized) struct ServicingAgreementStoreTests {
     let specs = [

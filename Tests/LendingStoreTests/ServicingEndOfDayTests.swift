@@ -1,7 +1,6 @@
 import Foundation
 import LendingLedger
 import LendingModel
-import LendingPipeline
 import LendingServicing
 import LendingStore
 import Testing

@@ -2,10 +2,10 @@ import Foundation
 import LendingDisbursement
 import LendingLedger
 import LendingModel
-import LendingPipeline
 import LendingServicing
 import LendingStore
 import Testing
+import LendingLoanBook
 
 /// A rail that stops the process at a chosen moment: before executing a batch, or after executing
 /// it but before the answers get back (as a kill would).
@@ -146,7 +146,7 @@ func paidKeysByLoan(_ rail: SimulatedRail) throws -> [String: Int] {
             let (store, rail) = try bookWithLoans(40, path: freshDatabase("kills-\(seed)"), pay: false)
             var random = SplitMix64(seed: seed)
             var runs = 0
-            while try store.readServicing({ try $0.loansAwaitingPayout(after: 0, through: CalendarDay(iso: "2026-02-01")!, limit: 1) }).count > 0
+            while try store.readServicing({ try $0.loansAwaitingPayout(after: .start, through: CalendarDay(iso: "2026-02-01")!, limit: 1) }).count > 0
                     || runs < 5 {
                 runs += 1
                 let faulty = try reopen(rail, fail: 0.2, timeout: 0.2, seed: random.next())

@@ -1,10 +1,10 @@
 import Foundation
 import LendingLedger
 import LendingModel
-import LendingPipeline
 import LendingServicing
 import LendingStore
 import Testing
+import LendingLoanBook
 
 func repay(_ store: SQLiteStore, _ path: String, rejects: String? = nil) throws -> RepayJob.Summary {
     try RepayJob(inputPath: path, rejectsPath: rejects, products: .standard).run(store: store)

@@ -4,10 +4,11 @@ import LendingDisbursement
 import LendingFraud
 import LendingLedger
 import LendingModel
-import LendingPipeline
 import LendingServicing
 import LendingStore
 import Testing
+import LendingStorePorts
+import LendingLoanBook
 
 let servicingProtector = PersonalDataProtector(secret: Array(repeating: 9, count: 32))
 let chinaOffset: Int64 = 8 * 3_600

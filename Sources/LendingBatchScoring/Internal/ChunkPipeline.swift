@@ -27,14 +27,14 @@ struct ChunkResult: Sendable {
 }
 
 /// Reader thread -> worker threads -> the calling thread writing in input order.
-final class ChunkPipeline: @unchecked Sendable {
+final class ChunkPipeline: @unchecked Sendable { // its vars are read and written only under `monitor`
     private let job: BatchScoreJob
     private let plan: ColumnPlan
     private let layout: OutputLayout
     private let chunker: CSVChunker
     private let firstChunk: CSVChunk
 
-    private let monitor = Monitor()
+    private let monitor = ConditionLock()
     private var pending: [CSVChunk?] = []
     private var pendingHead = 0
     private var results: [Int: ChunkResult] = [:]
