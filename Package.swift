@@ -59,7 +59,10 @@ let package = Package(
         // Offline: binning, regression, scaling, metrics. Services link scoring, not this.
         .target(name: "LendingTraining", dependencies: ["LendingModel", "LendingScoring", "LendingReportKit"]),
         // Synthetic data: applications with labelled fraud, repayment behaviour.
-        .target(name: "LendingSimulation", dependencies: ["LendingModel", "LendingIdentity", "LendingCSV"]),
+        .target(
+            name: "LendingSimulation", dependencies: ["LendingModel", "LendingIdentity", "LendingCSV"],
+            resources: [.copy("Resources/german-credit.csv")]
+        ),
         // Storage ports: what every store adapter implements (records, transactions, the loan-state
         // byte format, the personal-data seal). Adapters depend on this, never on the jobs.
         .target(
@@ -79,7 +82,8 @@ let package = Package(
                 "LendingPreCredit", "LendingDecisioning",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            resources: [.embedInCode("Resources/fraud-model.json")]
         ),
         // Loan book: products, agreement, disburse, reconcile, repay, draw, end of day, ledger check, loan view.
         .target(
@@ -97,7 +101,8 @@ let package = Package(
                 "LendingStorePorts", "LendingLoanBook", "LendingModel", "LendingCSV", "LendingScoring", "LendingLedger",
                 "LendingServicing", "LendingCollections", "LendingDecisioning",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            resources: [.embedInCode("Resources/collection-model.json")]
         ),
         // Batch scoring: CSV in, scores and reasons out, on every core.
         .target(name: "LendingBatchScoring", dependencies: ["LendingModel", "LendingCSV", "LendingScoring"]),
@@ -148,7 +153,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            resources: [.embedInCode("Resources/openapi.yaml")]
         ),
         // Tests only.
         .target(name: "LendingTestSupport", dependencies: ["LendingModel", "LendingCSV", "LendingScoring"]),

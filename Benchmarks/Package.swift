@@ -29,7 +29,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LendingTraining", package: rootIdentity),
-                .product(name: "LendingPipeline", package: rootIdentity),
+                .product(name: "LendingModelOps", package: rootIdentity),
             ],
             path: "Benchmarks/TrainingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -37,7 +37,8 @@ let package = Package(
         .executableTarget(
             name: "DecisionLatency",
             dependencies: [
-                .product(name: "LendingPipeline", package: rootIdentity),
+                .product(name: "LendingApplications", package: rootIdentity),
+                .product(name: "LendingStorePorts", package: rootIdentity),
                 .product(name: "LendingStore", package: rootIdentity),
                 .product(name: "LendingSimulation", package: rootIdentity),
                 .product(name: "LendingScoring", package: rootIdentity),
@@ -57,7 +58,8 @@ let package = Package(
         .executableTarget(
             name: "ServicingBenchmarks",
             dependencies: [
-                .product(name: "LendingPipeline", package: rootIdentity),
+                .product(name: "LendingLoanBook", package: rootIdentity),
+                .product(name: "LendingStorePorts", package: rootIdentity),
                 .product(name: "LendingStore", package: rootIdentity),
                 .product(name: "LendingModel", package: rootIdentity),
                 .product(name: "LendingDecisioning", package: rootIdentity),

@@ -5,7 +5,7 @@
 #      whether it was still overdue (or written off) 30 days later (--collection-features);
 #   2. train a logistic-regression scorecard on them with `lending train`
 #      (target still_overdue_30d, bad = 1: a higher score is a loan more likely to be cured);
-#   3. compile the model in (Sources/LendingPipeline/PostLoan/BuiltinCollectionModel.swift).
+#   3. write it where the build compiles it in (Sources/LendingPostLoan/Resources/collection-model.json, a resource).
 #
 # Usage: scripts/train-collection-model.sh [APPLICATIONS]     (default 8000 a seed)
 # Needs a release build: swift build -c release --product lending
@@ -35,17 +35,5 @@ with open(f"{work}/train.csv", "w", newline="") as out:
 print(f"{rows} training rows")
 PY
 "$lending" train --data "$work/train.csv" --target still_overdue_30d --bad 1 --seed 1 --test-share 0.3 --min-bin-share 0.02 \
-  --exclude loan_id,day --base-score 600 --base-odds 19 --pdo 50 -o Models/collection-model.json --report "${REPORT:-/dev/null}"
-python3 - <<'PY'
-text = open("Models/collection-model.json", encoding="utf-8").read()
-assert '"""' not in text
-source = (
-    "/// The collection model compiled into the program. `Models/collection-model.json` is the same\n"
-    "/// text (a test keeps them equal); regenerate this file with `scripts/train-collection-model.sh`.\n"
-    "enum BuiltinCollectionModel {\n"
-    "    static let json: String? = #\"\"\"\n" + text + ("" if text.endswith("\n") else "\n") + "\"\"\"#\n"
-    "}\n"
-)
-open("Sources/LendingPipeline/PostLoan/BuiltinCollectionModel.swift", "w", encoding="utf-8").write(source)
-PY
-echo "wrote Models/collection-model.json and Sources/LendingPipeline/PostLoan/BuiltinCollectionModel.swift"
+  --exclude loan_id,day --base-score 600 --base-odds 19 --pdo 50 -o Sources/LendingPostLoan/Resources/collection-model.json --report "${REPORT:-/dev/null}"
+echo "wrote Sources/LendingPostLoan/Resources/collection-model.json (Models/collection-model.json links to it; the build compiles it in)"

@@ -4,7 +4,7 @@
 #   2. decide them on rules alone (policy fraudModel "none"), writing each application's fraud
 #      features (lending apply --fraud-features),
 #   3. join the features with the truth and train a logistic-regression scorecard (lending train),
-#   4. compile the model in (Sources/LendingPipeline/Applications/BuiltinModels.swift).
+#   4. write it where the build compiles it in (Sources/LendingApplications/Resources/fraud-model.json, a resource).
 # Blacklist and surge applications are left out of the training rows: they look like anybody else
 # on purpose, and the blacklist and surge rules, not the model, are what catch them. Bins may be as
 # small as 0.2% of the rows (fraud signals are rare); four features that repeat others (the same
@@ -50,18 +50,5 @@ out.close()
 PY
 "$lending" train --data "$work/train.csv" --target is_fraud --bad 1 --seed 1 --min-bin-share 0.002 \
   --exclude application_id,id_apps_30d,phone_apps_24h,contact_ids_30d \
-  --base-score 600 --base-odds 19 --pdo 50 -o Models/fraud-model.json --report "${REPORT:-/dev/null}"
-python3 - <<'PY'
-text = open("Models/fraud-model.json", encoding="utf-8").read()
-assert '"""' not in text
-source = (
-    "/// Models compiled into the program, so the standard policy works from any directory.\n"
-    "/// `Models/fraud-model.json` is the same text (a test keeps them equal); regenerate this file\n"
-    "/// with `scripts/train-fraud-model.sh`.\n"
-    "enum BuiltinModels {\n"
-    "    static let fraudModelJSON: String? = #\"\"\"\n" + text + ("" if text.endswith("\n") else "\n") + "\"\"\"#\n"
-    "}\n"
-)
-open("Sources/LendingPipeline/Applications/BuiltinModels.swift", "w", encoding="utf-8").write(source)
-PY
-echo "wrote Models/fraud-model.json and Sources/LendingPipeline/Applications/BuiltinModels.swift"
+  --base-score 600 --base-odds 19 --pdo 50 -o Sources/LendingApplications/Resources/fraud-model.json --report "${REPORT:-/dev/null}"
+echo "wrote Sources/LendingApplications/Resources/fraud-model.json (Models/fraud-model.json links to it; the build compiles it in)"

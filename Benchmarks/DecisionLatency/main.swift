@@ -11,10 +11,11 @@
 import Foundation
 import LendingCSV
 import LendingModel
-import LendingPipeline
 import LendingScoring
 import LendingSimulation
 import LendingStore
+import LendingStorePorts
+import LendingApplications
 
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 let directory = NSTemporaryDirectory() + "lending-decision-latency-\(getpid())"

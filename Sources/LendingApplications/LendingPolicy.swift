@@ -172,7 +172,7 @@ public struct LendingPolicy: Sendable, Equatable, Codable {
 }
 
 extension LendingPolicy {
-    /// The policy's fraud model: `builtin` (compiled in), `none`, or a scorecard file whose path
+    /// The policy's fraud model: `builtin` (the resource `Resources/fraud-model.json`, which Models/fraud-model.json links to, compiled in), `none`, or a scorecard file whose path
     /// is relative to `directory` (the policy file's).
     /// - Throws: ``LendingError`` when the file cannot be read or is not a fraud model.
     public func loadFraudModel(relativeTo directory: String) throws -> FraudModel? {
@@ -180,8 +180,7 @@ extension LendingPolicy {
         case "none", "":
             return nil
         case "builtin":
-            guard let text = BuiltinModels.fraudModelJSON else { return nil }
-            return try FraudModel(Scorecard.decode(Data(text.utf8), file: "builtin fraud model"))
+            return try FraudModel(Scorecard.decode(Data(PackageResources.fraud_model_json), file: "builtin fraud model"))
         default:
             let path = fraudModel.hasPrefix("/") ? fraudModel : directory + "/" + fraudModel
             return try FraudModel(Scorecard.load(path: path))

@@ -40,10 +40,10 @@ public struct CollectionScorer: Sendable {
     /// No model: every loan scores ``neutralScore``.
     public static let none = try! CollectionScorer(model: nil)
 
-    /// The built-in model (`Models/collection-model.json`), or no model if none is built in.
+    /// The built-in model: the resource `Resources/collection-model.json` (Models/collection-model.json
+    /// links to it), compiled in.
     public static func builtin() throws -> CollectionScorer {
-        guard let text = BuiltinCollectionModel.json else { return .none }
-        return try CollectionScorer(model: Scorecard.decode(Data(text.utf8), file: "built-in collection model"))
+        try CollectionScorer(model: Scorecard.decode(Data(PackageResources.collection_model_json), file: "built-in collection model"))
     }
 
     /// Loads a model file, the built-in model when `path` is `nil`, no model for `none`.

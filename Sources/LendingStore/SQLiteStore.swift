@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LendingStorePorts
 import LendingModel
 
 /// The embedded SQLite database (through GRDB): one `DatabasePool` in WAL mode per file and
@@ -365,3 +366,5 @@ public struct StoreError: LendingDiagnostic, Sendable {
         }
     }
 }
+
+extension SQLiteStore: LendingDatabase {}

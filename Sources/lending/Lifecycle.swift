@@ -15,14 +15,7 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "The database file (SQLite; its personal-data key is PATH.key unless LENDING_DATA_KEY is set).")
     var db: String = "lending.sqlite"
 
-    func open() throws -> (SQLiteStore, PersonalDataProtector) {
-        if db.hasPrefix("postgres://") || db.hasPrefix("postgresql://") {
-            throw LendingError(code: "store.postgres", message: "PostgreSQL is not supported yet; use a SQLite file path with --db")
-        }
-        let store = try SQLiteStore(path: db)
-        let protector = try PersonalDataProtector.forDatabase(at: db, environment: ProcessInfo.processInfo.environment)
-        return (store, protector)
-    }
+    func open() throws -> (any LendingDatabase, PersonalDataProtector) { try openDatabase(db) }
 }
 
 /// `--policy FILE`: the lender's policy, merged over the standard one.

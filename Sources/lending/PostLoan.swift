@@ -25,7 +25,7 @@ struct CollectionsOptions: ParsableArguments {
 }
 
 /// Runs `eod` (servicing then post-loan) for one date, with a progress line and a summary.
-func runEndOfDay(day: CalendarDay, store: SQLiteStore, products: ProductCatalog, collections: CollectionsOptions?, batchSize: Int = 10_000,
+func runEndOfDay(day: CalendarDay, store: any LendingDatabase, products: ProductCatalog, collections: CollectionsOptions?, batchSize: Int = 10_000,
                  threads: Int? = nil, quiet: Bool) throws {
     var endOfDay = EndOfDayJob(asOf: day, products: products, batchSize: batchSize)
     if let threads { endOfDay.threads = max(1, threads) }
@@ -310,8 +310,7 @@ struct Demo: ParsableCommand {
             }
             printToStandardError("lending demo in \(directory)")
             let credit = try Scorer(Scorecard.load(path: model))
-            let store = try SQLiteStore(path: job.databasePath)
-            let protector = try PersonalDataProtector.forDatabase(at: job.databasePath, environment: ProcessInfo.processInfo.environment)
+            let (store, protector) = try openDatabase(job.databasePath)
             let rail = try SimulatedRail(path: job.railPath, clock: { now() })
             let summary = try job.run(store: store, rail: rail, protector: protector, creditModel: credit) { line in printToStandardError("  " + line) }
             print(DemoText.summary(summary, job: job), terminator: "")

@@ -62,7 +62,7 @@ struct AsOfOption: ParsableArguments {
 /// `lending apply --auto-sign`: signs the approved applications of the file just decided (of
 /// standard input: every approved application not yet signed), with the products of
 /// `$LENDING_PRODUCTS` or the built-in ones, signed_at in the policy's time zone.
-func signApproved(applications path: String, policy: LendingPolicy, store: SQLiteStore, protector: PersonalDataProtector, quiet: Bool) throws {
+func signApproved(applications path: String, policy: LendingPolicy, store: any LendingDatabase, protector: PersonalDataProtector, quiet: Bool) throws {
     let selection: AgreementJob.Selection = path == "-" ? .allApproved : .applications(try AgreementJob.applicationIDs(inFile: path))
     let job = AgreementJob(products: try ProductOptions.load(ProcessInfo.processInfo.environment["LENDING_PRODUCTS"]), protector: protector,
                            utcOffsetSeconds: policy.utcOffsetSeconds)

@@ -5,7 +5,7 @@ import LendingTestSupport
 import Testing
 @testable import LendingSimulation
 
-@Test func embeddedGermanCreditEqualsTheFixtureByteForByte() throws {
+@Test func theGermanCreditResourceIsTheFixtureByteForByte() throws {
     let fixture = try #require(FileManager.default.contents(atPath: FixtureFiles.fixture("german-credit.csv")))
     #expect(Array(GermanCredit.csvText.utf8) == Array(fixture))
     #expect(GermanCredit.rowCount == 1000)

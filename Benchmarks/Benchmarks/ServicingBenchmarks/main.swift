@@ -14,9 +14,10 @@ import Foundation
 import LendingDecisioning
 import LendingFraud
 import LendingModel
-import LendingPipeline
 import LendingServicing
 import LendingStore
+import LendingStorePorts
+import LendingLoanBook
 
 func seconds(since start: ContinuousClock.Instant) -> Double {
     let elapsed = start.duration(to: .now).components

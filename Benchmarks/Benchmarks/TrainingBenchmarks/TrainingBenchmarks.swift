@@ -1,7 +1,7 @@
 import Benchmark
 import Foundation
-import LendingPipeline
 import LendingTraining
+import LendingModelOps
 
 let repositoryRoot: String = {
     var url = URL(fileURLWithPath: #filePath)
