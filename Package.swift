@@ -157,7 +157,7 @@ let package = Package(
             resources: [.embedInCode("Resources/openapi.yaml")]
         ),
         // Tests only.
-        .target(name: "LendingTestSupport", dependencies: ["LendingModel", "LendingCSV", "LendingScoring"]),
+        .target(name: "LendingTestSupport", dependencies: ["LendingModel", "LendingCSV", "LendingScoring", "LendingIdentity"]),
         // Executable: thin.
         .executableTarget(
             name: "lending",

@@ -3,7 +3,7 @@ import Synchronization
 ///
 /// The chunker guarantees `bytes[start..<count]` begins at a record boundary and ends just
 /// after a record terminator (or at the end of the input).
-public final class CSVChunk: @unchecked Sendable {
+public final class CSVChunk: @unchecked Sendable { // its bytes are written before it is handed on, then only read
     /// Position of this chunk in the input, 0-based.
     public let sequence: Int
     /// Byte offset of the chunk's first byte in the input (after a BOM).

@@ -249,7 +249,7 @@ public final class CSVChunker {
 
 /// A whole regular file mapped read-only. Chunks keep it alive; each chunk releases its pages
 /// when done (`MADV_DONTNEED`), so resident memory stays near the chunks in flight.
-final class MappedFile: @unchecked Sendable {
+final class MappedFile: @unchecked Sendable { // read-only mapping, immutable after init
     let base: UnsafeRawPointer
     let count: Int
 

@@ -45,7 +45,7 @@ public final class ApplicationDesk: Service, Sendable {
         preparer = processor.preparer
         self.store = store
         let batches = Batches(processor: processor, store: store, logger: logger)
-        writer = GroupCommitWriter(name: "lending.applications", maximumBatch: maximumBatch) { batches.process($0) }
+        writer = GroupCommitWriter(maximumBatch: maximumBatch) { batches.process($0) }
     }
 
     /// The credit model's characteristic names and the contract's columns, read from JSON.
@@ -92,7 +92,7 @@ public final class ApplicationDesk: Service, Sendable {
 
     /// The batches of the writer thread, which owns the processor. `@unchecked Sendable`: the
     /// processor is handed to the writer thread at start and never touched from anywhere else.
-    final class Batches: @unchecked Sendable {
+    final class Batches: @unchecked Sendable { // used only by the writer thread once started
         let processor: ApplicationProcessor
         let store: any DecisionStore
         let logger: Logger

@@ -44,7 +44,7 @@ public final class LoanDesk: LoanService, Service, Sendable {
         self.store = store
         self.products = products
         let batches = Batches(store: store, products: products, today: today, logger: logger)
-        writer = GroupCommitWriter(name: "lending.loans", maximumBatch: maximumBatch) { batches.process($0) }
+        writer = GroupCommitWriter(maximumBatch: maximumBatch) { batches.process($0) }
     }
 
     public func draw(_ request: DrawRequest) async throws -> DrawResult { try Self.drawn(await submit(.draw(request), ticket: nil)) }
@@ -145,7 +145,7 @@ public final class LoanDesk: LoanService, Service, Sendable {
     // MARK: The writer
 
     /// The batches of the writer thread. `@unchecked Sendable`: its state is immutable after start.
-    final class Batches: @unchecked Sendable {
+    final class Batches: @unchecked Sendable { // used only by the writer thread once started
         let store: any ServicingStore
         let poster: RepaymentPoster
         let taker: DrawTaker

@@ -124,7 +124,7 @@ public struct EndOfDayJob {
 }
 
 /// One thread's share of a batch: its buffers are kept from batch to batch.
-final class DailyWorker: @unchecked Sendable {
+final class DailyWorker: @unchecked Sendable { // one thread at a time: its own share during a batch, then the caller after the join
     var entries: [JournalEntry] = []
     var daily: [LoanDailyFields] = []
     var records: [[UInt8]?] = []

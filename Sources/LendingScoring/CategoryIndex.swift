@@ -4,7 +4,7 @@
 ///
 /// A lookup allocates nothing and retains nothing: a hash of the length and the first and last
 /// eight bytes, linear probing, and a byte comparison of the candidate.
-public struct CategoryIndex: @unchecked Sendable {
+public struct CategoryIndex: @unchecked Sendable { // pointers to tables written once in init, then only read
     // Immutable after init; stable pointers so lookups neither retain nor check bounds.
     @usableFromInline let arena: UnsafeMutablePointer<UInt8>
     @usableFromInline let hashes: UnsafeMutablePointer<UInt64>

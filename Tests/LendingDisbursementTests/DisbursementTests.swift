@@ -116,7 +116,7 @@ func payout(_ attempt: Int, _ status: PayoutStatus, loan: String = "L1") -> Payo
 }
 
 /// A rail in memory that executes each key once, refuses some and loses some answers.
-final class MemoryRail: @unchecked Sendable, PaymentRail {
+final class MemoryRail: @unchecked Sendable, PaymentRail { // the jobs call a rail from one thread at a time
     var records: [String: RailRecord] = [:]
     var generator: SplitMix64
     let failRate: Double

@@ -61,39 +61,17 @@ func readCSV(_ path: String) -> (header: [String], rows: [[String]]) {
     return (csvFields(lines[0]), lines.dropFirst().map(csvFields))
 }
 
-/// German Credit's rows as dictionaries.
-let germanCreditRows: [[String: String]] = {
-    let table = readCSV(FixtureFiles.fixture("german-credit.csv"))
-    return table.rows.map { Dictionary(uniqueKeysWithValues: zip(table.header, $0)) }
-}()
+let germanCreditRows = TestApplicants.germanCreditRows
 
-/// A valid resident ID number.
 func residentID(birth: String = "19900101", sequence: Int = 1, region: String = "110105") -> String {
-    let padded = String(repeating: "0", count: 3 - String(sequence % 1000).count) + String(sequence % 1000)
-    let body = region + birth + padded
-    return body + String(ResidentID.checkCharacter(for: Array(body.utf8)))
+    TestApplicants.residentID(birth: birth, sequence: sequence, region: region)
 }
 
-/// A Luhn-valid 19-digit card number, distinct per `index`.
-func bankCard(_ index: Int) -> String {
-    let digits = "622202" + String(repeating: "0", count: 12 - String(index).count) + String(index)
-    for check in 0...9 where BankCard.luhnValid(Array((digits + String(check)).utf8)) { return digits + String(check) }
-    preconditionFailure("a check digit always exists")
-}
+func bankCard(_ index: Int) -> String { TestApplicants.bankCard(index) }
 
-/// An application as JSON fields; everything unique to `index` unless overridden.
+/// An application as JSON fields (id `H-index`); everything unique to `index` unless overridden.
 func applicationFields(_ index: Int, row: Int = 0, overrides: [String: String] = [:]) -> [String: String] {
-    var fields: [String: String] = [
-        "application_id": "H-\(index)", "applied_at": "2026-10-01T10:00:00+08:00", "product": "installment", "channel": "app",
-        "name": "测试\(index)", "id_number": residentID(sequence: index), "phone": "138\(String(10_000_000 + index).suffix(8))",
-        "bank_card": bankCard(index), "device_id": "device-\(index)", "ip": "10.0.\(index / 256 % 256).\(index % 256)",
-        "address": "北京市东城区测试路\(index)号", "employer": "测试公司", "contact_phone": "139\(String(10_000_000 + index).suffix(8))",
-        "requested_amount": "5000.00", "term_months": "12", "kyc_name_id": "match", "kyc_phone": "match", "kyc_card": "match",
-        "liveness": "pass", "face_score": "95.0",
-    ]
-    fields.merge(germanCreditRows[row]) { current, _ in current }
-    fields.merge(overrides) { _, new in new }
-    return fields
+    TestApplicants.fields(index, idPrefix: "H-", row: row, overrides: overrides)
 }
 
 func json(_ object: Any) -> ByteBuffer {

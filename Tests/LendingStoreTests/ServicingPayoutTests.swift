@@ -9,7 +9,7 @@ import LendingLoanBook
 
 /// A rail that stops the process at a chosen moment: before executing a batch, or after executing
 /// it but before the answers get back (as a kill would).
-final class InterruptedRail: PaymentRail, @unchecked Sendable {
+final class InterruptedRail: PaymentRail, @unchecked Sendable { // the jobs call a rail from one thread at a time
     struct Killed: Error {}
     let inner: SimulatedRail
     var callsLeft: Int

@@ -1,12 +1,13 @@
 import Foundation
+import LendingModel
 import ServiceLifecycle
 import LendingStorePorts
 
 /// Work waiting for a desk's writer thread (``ApplicationDesk``, ``LoanDesk``): callers push from
 /// any task, the writer takes everything waiting (up to a limit) as its next transaction's batch.
 /// Closing it refuses new work; the writer drains what was accepted, then marks it finished.
-final class WorkQueue<Item: Sendable>: @unchecked Sendable {
-    private let condition = NSCondition()
+final class WorkQueue<Item: Sendable>: @unchecked Sendable { // its vars are read and written only under `condition`
+    private let condition = ConditionLock()
     private var items: [Item] = []
     private var closed = false
     private var closedWaiters: [CheckedContinuation<Void, Never>] = []
@@ -14,63 +15,53 @@ final class WorkQueue<Item: Sendable>: @unchecked Sendable {
     private var takenTotal = 0
 
     /// Items taken by the writer so far.
-    var takenCount: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return takenTotal
-    }
+    var takenCount: Int { condition.withLock { takenTotal } }
 
     /// Items waiting for the writer.
-    var count: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return items.count
-    }
+    var count: Int { condition.withLock { items.count } }
 
     /// Adds an item; `false` once the queue is closed.
     func push(_ item: Item) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !closed else { return false }
-        items.append(item)
-        condition.signal()
-        return true
+        condition.withLock {
+            guard !closed else { return false }
+            items.append(item)
+            condition.signal()
+            return true
+        }
     }
 
     /// Up to `limit` items, waiting for at least one; `nil` once closed and drained.
     func take(upTo limit: Int) -> [Item]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.isEmpty && !closed { condition.wait() }
-        guard !items.isEmpty else { return nil }
-        let count = min(limit, items.count)
-        let batch = Array(items.prefix(count))
-        items.removeFirst(count)
-        takenTotal += count
-        return batch
+        condition.withLock {
+            while items.isEmpty && !closed { condition.wait() }
+            guard !items.isEmpty else { return nil }
+            let count = min(limit, items.count)
+            let batch = Array(items.prefix(count))
+            items.removeFirst(count)
+            takenTotal += count
+            return batch
+        }
     }
 
     /// Refuses new items; `waiter` resumes once the writer has finished what was accepted.
     func close(then waiter: CheckedContinuation<Void, Never>) {
-        condition.lock()
-        closed = true
-        if finished {
-            condition.unlock()
-            waiter.resume()
-            return
+        let resumeNow = condition.withLock { () -> Bool in
+            closed = true
+            if finished { return true }
+            closedWaiters.append(waiter)
+            condition.broadcast()
+            return false
         }
-        closedWaiters.append(waiter)
-        condition.broadcast()
-        condition.unlock()
+        if resumeNow { waiter.resume() }
     }
 
     /// Called by the writer when `take` returned `nil`.
     func markFinished() {
-        condition.lock()
-        finished = true
-        let waiters = closedWaiters
-        closedWaiters = []
-        condition.unlock()
+        let waiters = condition.withLock { () -> [CheckedContinuation<Void, Never>] in
+            finished = true
+            defer { closedWaiters = [] }
+            return closedWaiters
+        }
         for waiter in waiters { waiter.resume() }
     }
 }
@@ -86,19 +77,16 @@ final class GroupCommitWriter<Item: Sendable>: Sendable {
 
     /// Starts the writer thread.
     /// - Parameters:
-    ///   - name: the thread's name.
     ///   - maximumBatch: items per batch at most.
     ///   - process: runs one batch (one transaction) on the writer thread and answers its items.
-    init(name: String, maximumBatch: Int, process: @escaping @Sendable ([Item]) -> Void) {
+    init(maximumBatch: Int, process: @escaping @Sendable ([Item]) -> Void) {
         precondition(maximumBatch > 0, "a batch holds at least one item")
         self.maximumBatch = maximumBatch
         let queue = queue
-        let thread = Thread {
+        WorkerThread {
             while let batch = queue.take(upTo: maximumBatch) { process(batch) }
             queue.markFinished()
-        }
-        thread.name = name
-        thread.start()
+        }.detach()
     }
 
     /// Hands the item made with the caller's continuation to the writer and waits for its answer.
