@@ -11,6 +11,14 @@ target's sources, and checks that each imported module is one of:
   product's name;
 - a module of the toolchain or the system (Foundation, Glibc, Testing, ...).
 
+It also checks the layering the architecture promises (docs/architecture.md):
+- the HTTP service's closure holds neither training, nor simulation, nor the demo, nor the
+  model-operations jobs (a service links scoring, not training);
+- no store adapter depends on a module that holds jobs or the demo (adapters implement the
+  ports of LendingStorePorts, nothing more);
+- no library target holds more than 15% of the lines under Sources/, and no source file is
+  over 40 KB.
+
 Usage: scripts/check-imports.py [PACKAGE_DIR]   (default: the repository root)
        scripts/check-imports.py --json DUMP.json PACKAGE_DIR   (a dump made beforehand)
 Exit status 0 when every import is declared, 1 otherwise (each offence printed as
@@ -80,6 +88,57 @@ def check(package_dir, package):
     return problems
 
 
+# Modules a closure must not reach, by target.
+FORBIDDEN_CLOSURE = {
+    "LendingHTTP": {"LendingTraining", "LendingSimulation", "LendingDemo", "LendingModelOps"},
+    "LendingStore": {"LendingApplications", "LendingLoanBook", "LendingPostLoan", "LendingBatchScoring",
+                     "LendingModelOps", "LendingDemo", "LendingHTTP"},
+    "LendingMemoryStore": {"LendingApplications", "LendingLoanBook", "LendingPostLoan", "LendingBatchScoring",
+                           "LendingModelOps", "LendingDemo", "LendingHTTP"},
+}
+MAX_TARGET_SHARE = 0.15
+MAX_FILE_BYTES = 40 * 1024
+
+
+def layering(package_dir, package):
+    targets = {target["name"]: target for target in package["targets"]}
+    problems = []
+
+    def closure(name):
+        seen, stack = set(), [name]
+        while stack:
+            for dependency in dependency_names(targets[stack.pop()]):
+                if dependency in targets and dependency not in seen:
+                    seen.add(dependency)
+                    stack.append(dependency)
+        return seen
+
+    for name, forbidden in FORBIDDEN_CLOSURE.items():
+        if name in targets:
+            for reached in sorted(closure(name) & forbidden):
+                problems.append(f"Package.swift: {name} reaches {reached}, which its layer must not depend on")
+
+    lines, total = {}, 0
+    for target in package["targets"]:
+        if target["type"] not in ("regular", "executable"):
+            continue
+        count = 0
+        for folder, _, files in os.walk(source_directory(package_dir, target)):
+            for name in files:
+                if name.endswith(".swift"):
+                    path = os.path.join(folder, name)
+                    if os.path.getsize(path) > MAX_FILE_BYTES:
+                        problems.append(f"{os.path.relpath(path, package_dir)}: {os.path.getsize(path)} bytes, over {MAX_FILE_BYTES}")
+                    with open(path, encoding="utf-8") as source:
+                        count += sum(1 for _ in source)
+        lines[target["name"]] = (count, target["type"])
+        total += count
+    for name, (count, kind) in sorted(lines.items()):
+        if kind == "regular" and total and count / total > MAX_TARGET_SHARE:
+            problems.append(f"Sources/{name}: {count} of {total} lines ({count / total:.0%}), over {MAX_TARGET_SHARE:.0%}")
+    return problems
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "--json":
         with open(argv[2], encoding="utf-8") as dump:
@@ -91,13 +150,13 @@ def main(argv):
                                 check=True, capture_output=True, text=True).stdout
         package = json.loads(output)
     package_dir = os.path.abspath(package_dir)
-    problems = check(package_dir, package)
+    problems = check(package_dir, package) + layering(package_dir, package)
     for problem in problems:
         print(problem)
     if problems:
-        print(f"check-imports: {len(problems)} undeclared import(s)")
+        print(f"check-imports: {len(problems)} problem(s)")
         return 1
-    print(f"check-imports: every import of {len(package['targets'])} targets is declared")
+    print(f"check-imports: every import of {len(package['targets'])} targets is declared; the layering holds")
     return 0
 
 
