@@ -157,7 +157,13 @@ let package = Package(
             resources: [.embedInCode("Resources/openapi.yaml")]
         ),
         // Tests only.
-        .target(name: "LendingTestSupport", dependencies: ["LendingModel", "LendingCSV", "LendingScoring", "LendingIdentity"]),
+        .target(
+            name: "LendingTestSupport",
+            dependencies: [
+                "LendingModel", "LendingCSV", "LendingScoring", "LendingIdentity", "LendingDisbursement", "LendingStorePorts",
+                "LendingLoanBook", "LendingDecisioning", "LendingFraud", "LendingLedger", "LendingServicing",
+            ]
+        ),
         // Executable: thin.
         .executableTarget(
             name: "lending",
@@ -233,7 +239,8 @@ let package = Package(
             name: "LendingPostLoanTests",
             dependencies: [
                 "LendingCollections", "LendingModel", "LendingPostLoan", "LendingScoring", "LendingTestSupport", "LendingMemoryStore",
-                "LendingStorePorts", "LendingLoanBook", "LendingServicing", "LendingLedger", "LendingDecisioning",
+                "LendingStorePorts", "LendingLoanBook", "LendingServicing", "LendingLedger", "LendingDecisioning", "LendingDemo",
+                "LendingDisbursement", "LendingFraud",
             ]
         ),
         .testTarget(name: "LendingPreCreditTests", dependencies: ["LendingModel", "LendingPreCredit"]),
@@ -248,10 +255,9 @@ let package = Package(
         .testTarget(
             name: "LendingStoreTests",
             dependencies: [
-                "LendingApplications", "LendingCollections", "LendingDecisioning", "LendingDemo",
-                "LendingDisbursement", "LendingFraud", "LendingLedger", "LendingLoanBook", "LendingModel",
-                "LendingPostLoan", "LendingPreCredit", "LendingScoring", "LendingServicing", "LendingStore",
-                "LendingStorePorts", "LendingTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                "LendingApplications", "LendingDecisioning", "LendingDisbursement", "LendingFraud", "LendingLedger",
+                "LendingLoanBook", "LendingModel", "LendingPreCredit", "LendingServicing", "LendingStore",
+                "LendingStorePorts", "LendingTestSupport",
             ]
         ),
         .testTarget(

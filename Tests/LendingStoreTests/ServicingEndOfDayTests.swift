@@ -5,87 +5,9 @@ import LendingServicing
 import LendingStore
 import Testing
 
-/// Entries by id, with their postings (the order of a day-by-day run and a catch-up differ).
-func entriesByID(_ store: SQLiteStore) throws -> [String: [Posting]] {
-    var result: [String: [Posting]] = [:]
-    for row in try journal(store) { result[row.entry.id] = row.entry.postings }
-    return result
-}
-
-func states(_ store: SQLiteStore) throws -> [String: LoanState] {
-    var result: [String: LoanState] = [:]
-    try store.forEachLoan { loan in result[loan.loanID] = loan.state }
-    return result
-}
-
-@Suite(.serialized) struct ServicingEndOfDayTests {
-    @Test func aDayAccruesEveryLoanOnceAndRunningItAgainChangesNothing() throws {
-        let (store, _) = try bookWithLoans(20)
-        let first = try endOfDay(store, "2026-01-20")
-        #expect(first.loans == 20 && first.entries == 100)
-        let state = try #require(try loan(store, "L3")?.state)
-        #expect(state.interestReceivable == Money(yuan: "25.00")! && state.processedThrough == CalendarDay(iso: "2026-01-20")!)
-        let entries = try journal(store)
-        let again = try endOfDay(store, "2026-01-20")
-        #expect(again.loans == 0 && again.entries == 0)
-        #expect(try journal(store) == entries)
-        #expect(try endOfDay(store, "2026-01-19").loans == 0)
-        #expect(try verify(store).holds)
-    }
-
-    @Test func missedDaysAreCaughtUpExactlyAsDayByDay() throws {
-        let (daily, _) = try bookWithLoans(12, path: freshDatabase("day-by-day"), months: 2)
-        let (once, _) = try bookWithLoans(12, path: freshDatabase("catch-up"), months: 2)
-        var day = CalendarDay(iso: "2026-01-16")!
-        while day <= CalendarDay(iso: "2026-04-20")! {
-            try endOfDay(daily, day.description)
-            day = day.adding(days: 1)
-        }
-        let summary = try endOfDay(once, "2026-04-20")
-        #expect(summary.loans == 12 && summary.installmentsDue == 24)
-        #expect(try states(daily) == states(once))
-        #expect(try entriesByID(daily) == entriesByID(once))
-        #expect(try verify(daily).holds && verify(once).holds)
-    }
-
-    @Test func theJournalDoesNotDependOnThreadsOrBatchSize() throws {
-        let (one, _) = try bookWithLoans(25, path: freshDatabase("one-thread"))
-        let (two, _) = try bookWithLoans(25, path: freshDatabase("two-threads"))
-        try endOfDay(one, "2026-03-01", threads: 1, batchSize: 1_000)
-        try endOfDay(two, "2026-03-01", threads: 2, batchSize: 3)
-        let left = try journal(one).map(\.entry)
-        let right = try journal(two).map(\.entry)
-        #expect(left.count == 25 * (1 + 45))
-        #expect(left == right)
-        #expect(try states(one) == states(two))
-    }
-
-    @Test func anUnpaidInstallmentAccruesPenaltyAfterGraceAndMovesThroughTheBuckets() throws {
-        let (store, _) = try bookWithLoans(1)
-        try endOfDay(store, "2026-02-20")
-        var state = try #require(try loan(store, "L0")?.state)
-        // Due 2026-02-15 and unpaid: 5 days past due; penalty for days 4 and 5 (grace 3) on the
-        // unpaid principal 3280.23 at 0.27 / 365 = 2.4265 -> 2.43 a day.
-        #expect(state.daysPastDue == 5 && state.bucket == "4-15")
-        #expect(state.penaltyReceivable == Money(yuan: "4.86")!)
-        try endOfDay(store, "2026-05-20")
-        state = try #require(try loan(store, "L0")?.state)
-        // Past 90 days income is no longer recognised: the penalty still owed is kept as a memo
-        // amount (no interest accrues after the last due date, 2026-04-15).
-        #expect(state.daysPastDue == 94 && state.bucket == "90+" && state.nonAccrual)
-        #expect(state.memoPenalty.fen > 0 && state.memoInterest == .zero)
-        #expect(try verify(store).holds)
-    }
-
-    @Test func aLoanPaidOffIsNotReadAgain() throws {
-        let (store, _) = try bookWithLoans(2)
-        _ = try repay(store, try csvFile("payoff-eod", ["payment_id,loan_id,paid_at,amount", "P1,L0,2026-01-20,10025.00"]))
-        #expect(try loan(store, "L0")?.status == .paidOff)
-        #expect(try endOfDay(store, "2026-01-25").loans == 1)
-        #expect(try verify(store).holds)
-    }
-}
-
+/// The journal as SQLite keeps it: its guards, and what verification finds in rows changed with
+/// SQL behind the store's back. (End of day itself is `EndOfDayJobTests`, and a loan's balances
+/// changed through the ports `LedgerVerificationTests`, in LendingLoanBookTests on the in-memory store.)
 @Suite(.serialized) struct ServicingLedgerTests {
     func book(_ name: String) throws -> SQLiteStore {
         let (store, _) = try bookWithLoans(3, path: freshDatabase(name))
@@ -143,12 +65,6 @@ func states(_ store: SQLiteStore) throws -> [String: LoanState] {
         try dropGuards(store)
         try store.executeUnchecked("UPDATE journal SET hash = zeroblob(32) WHERE sequence = 4")
         #expect(try verify(store).problems.first == "journal entry 4 was edited: its hash does not match its contents")
-    }
-
-    @Test func verifyFindsALoanWhoseBalancesDisagreeWithItsLedger() throws {
-        let store = try book("balances")
-        try store.executeUnchecked("UPDATE loan_daily SET interest_receivable = interest_receivable + 1 WHERE id = 2")
-        #expect(try verify(store).problems == ["loan L1 holds principal 10000.00, interest 15.01, penalty 0.00, overpayment 0.00 but its ledger accounts hold 10000.00, 15.00, 0.00, 0.00"])
     }
 
     @Test func verifyFindsALoanPaidTwice() throws {

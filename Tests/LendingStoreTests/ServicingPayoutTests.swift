@@ -4,41 +4,14 @@ import LendingLedger
 import LendingModel
 import LendingServicing
 import LendingStore
+import LendingTestSupport
 import Testing
 import LendingLoanBook
 
-/// A rail that stops the process at a chosen moment: before executing a batch, or after executing
-/// it but before the answers get back (as a kill would).
-final class InterruptedRail: PaymentRail, @unchecked Sendable { // the jobs call a rail from one thread at a time
-    struct Killed: Error {}
-    let inner: SimulatedRail
-    var callsLeft: Int
-    let executeBeforeDying: Bool
-
-    init(_ inner: SimulatedRail, callsLeft: Int, executeBeforeDying: Bool) {
-        self.inner = inner
-        self.callsLeft = callsLeft
-        self.executeBeforeDying = executeBeforeDying
-    }
-
-    func pay(_ requests: [PayoutRequest]) throws -> [RailAnswer] {
-        if callsLeft == 0 {
-            if executeBeforeDying { _ = try inner.pay(requests) }
-            throw Killed()
-        }
-        callsLeft -= 1
-        return try inner.pay(requests)
-    }
-
-    func records(keys: [String]) throws -> [String: RailRecord] { try inner.records(keys: keys) }
-}
-
-func paidKeysByLoan(_ rail: SimulatedRail) throws -> [String: Int] {
-    var counts: [String: Int] = [:]
-    for record in try rail.list() where record.status == .paid { counts[Payout.parse(key: record.key).loanID, default: 0] += 1 }
-    return counts
-}
-
+/// Payouts on SQLite in memory and on disk, the payouts schema, and the simulated rail the CLI
+/// uses. (The disburse and reconcile jobs' recovery from refusals, lost answers, intents that
+/// never left and kills is `DisburseJobTests` in LendingLoanBookTests, on the in-memory store with
+/// LendingTestSupport's `MemoryRail`.)
 @Suite(.serialized) struct ServicingPayoutTests {
     @Test(arguments: [":memory:", "disk"])
     func everySignedLoanIsPaidOnceAndPosted(_ where: String) throws {
@@ -59,75 +32,6 @@ func paidKeysByLoan(_ rail: SimulatedRail) throws -> [String: Int] {
         #expect(try rail.list().count == 30)
     }
 
-    @Test func loansSignedAfterTheBusinessDateWaitForIt() throws {
-        let store = try SQLiteStore(path: ":memory:")
-        try storeApplications(store, [ApplicationSpec(id: "L1", decidedAt: Instant(iso: "2026-01-20T09:00:00+08:00")!)])
-        _ = try signer().run(.allApproved, store: store)
-        let rail = try freshRail("later")
-        #expect(try disburse(store, rail, on: "2026-01-19").sent == 0)
-        #expect(try disburse(store, rail, on: "2026-01-20").answered.paid == 1)
-    }
-
-    @Test func aRefusedPayoutIsRetriedByTheNextRunWithTheNextAttemptKey() throws {
-        let (store, rail) = try bookWithLoans(4, pay: false)
-        let refused = try disburse(store, try reopen(rail, fail: 1), on: "2026-01-15")
-        #expect(refused.answered.failed == 4)
-        #expect(try loan(store, "L0")?.status == .signed)
-        #expect(try verify(store).holds)
-        let retried = try disburse(store, rail, on: "2026-01-16")
-        #expect(retried.answered.paid == 4)
-        #expect(try rail.list().map { "\($0.key) \($0.status.rawValue)" }.sorted()
-                == ["L0 failed", "L0#2 paid", "L1 failed", "L1#2 paid", "L2 failed", "L2#2 paid", "L3 failed", "L3#2 paid"])
-        #expect(try loan(store, "L2")?.state?.disbursedOn == CalendarDay(iso: "2026-01-16")!)
-        #expect(try verify(store).holds)
-    }
-
-    @Test func aLostAnswerIsSettledFromTheRailsRecordWithoutPayingAgain() throws {
-        let (store, rail) = try bookWithLoans(5, pay: false)
-        let lost = try disburse(store, try reopen(rail, timeout: 1), on: "2026-01-15")
-        #expect(lost.answered.unknown == 5)
-        #expect(try loan(store, "L0")?.status == .signed)
-        #expect(try rail.list().allSatisfy { $0.status == .paid })
-        let counts = try ReconcileJob(asOf: CalendarDay(iso: "2026-01-17")!, products: .standard).run(store: store, rail: rail)
-        #expect(counts.paid == 5 && counts.failed == 0 && counts.notAtRail == 0)
-        let settled = try #require(try loan(store, "L3"))
-        #expect(settled.status == .active && settled.state?.disbursedOn == CalendarDay(iso: "2026-01-15")!)
-        #expect(try rail.list().count == 5)
-        #expect(try verify(store).holds)
-    }
-
-    @Test func anIntentThatNeverReachedTheRailIsSentAgainWithTheSameKey() throws {
-        let (store, rail) = try bookWithLoans(5, pay: false)
-        let day = CalendarDay(iso: "2026-01-15")!
-        try store.withServicingTransaction { transaction in
-            try transaction.insert(payouts: (0..<5).map { Payout(loanID: "L\($0)", attempt: 1, amount: Money(yuan: "10000")!, sentOn: day) })
-        }
-        let asked = try ReconcileJob(asOf: day, products: .standard).run(store: store, rail: rail)
-        #expect(asked.notAtRail == 5 && asked.paid == 0)
-        #expect(try rail.list().isEmpty)
-        let run = try disburse(store, rail, on: "2026-01-16")
-        #expect(run.reconciled.notAtRail == 5 && run.sent == 5 && run.answered.paid == 5)
-        #expect(try rail.list().map(\.key).sorted() == ["L0", "L1", "L2", "L3", "L4"])
-        #expect(try loan(store, "L0")?.state?.disbursedOn == day)
-        #expect(try verify(store).holds)
-    }
-
-    @Test func aBatchTheRailExecutedBeforeAKillIsRecordedAndNotPaidAgain() throws {
-        let (store, rail) = try bookWithLoans(6, pay: false)
-        let dying = InterruptedRail(rail, callsLeft: 1, executeBeforeDying: true)
-        #expect(throws: LendingError.self) {
-            try DisburseJob(asOf: CalendarDay(iso: "2026-01-15")!, products: .standard, protector: servicingProtector, batchSize: 4)
-                .run(store: store, rail: dying)
-        }
-        #expect(try rail.list().count == 6)
-        #expect(try verify(store).holds)
-        let run = try disburse(store, rail, on: "2026-01-15")
-        #expect(run.reconciled.paid == 2 && run.sent == 0)
-        #expect(try rail.list().count == 6)
-        #expect(try paidKeysByLoan(rail).values.allSatisfy { $0 == 1 })
-        #expect(try verify(store).holds)
-    }
-
     @Test func theSchemaKeepsOnePayoutThatDidNotFailPerLoanAndFinalPayoutsFinal() throws {
         let (store, _) = try bookWithLoans(1)
         #expect(throws: (any Error).self) {
@@ -139,33 +43,32 @@ func paidKeysByLoan(_ rail: SimulatedRail) throws -> [String: Int] {
         #expect(throws: (any Error).self) { try store.executeUnchecked("DELETE FROM payouts") }
     }
 
-    /// Random faults and kills at random batches, run after run: after every run the ledger
-    /// holds and the rail has paid each loan at most once; in the end each loan exactly once.
-    @Test func killsAndFaultsNeverPayALoanTwice() throws {
-        for seed in UInt64(1)...6 {
-            let (store, rail) = try bookWithLoans(40, path: freshDatabase("kills-\(seed)"), pay: false)
-            var random = SplitMix64(seed: seed)
-            var runs = 0
-            while try store.readServicing({ try $0.loansAwaitingPayout(after: .start, through: CalendarDay(iso: "2026-02-01")!, limit: 1) }).count > 0
-                    || runs < 5 {
-                runs += 1
-                let faulty = try reopen(rail, fail: 0.2, timeout: 0.2, seed: random.next())
-                let job = DisburseJob(asOf: CalendarDay(iso: "2026-01-15")!, products: .standard, protector: servicingProtector, batchSize: 6)
-                if runs < 12 {
-                    let dying = InterruptedRail(faulty, callsLeft: Int(random.next() % 5), executeBeforeDying: random.next() % 2 == 0)
-                    _ = try? job.run(store: store, rail: dying)
-                } else {
-                    _ = try job.run(store: store, rail: faulty)
-                    _ = try ReconcileJob(asOf: CalendarDay(iso: "2026-01-15")!, products: .standard).run(store: store, rail: faulty)
-                }
-                #expect(try verify(store).holds, "seed \(seed) run \(runs)")
-                #expect(try paidKeysByLoan(rail).values.allSatisfy { $0 == 1 }, "seed \(seed) run \(runs)")
-                #expect(runs < 60)
-                if runs >= 60 { break }
-            }
-            let paid = try paidKeysByLoan(rail)
-            #expect(paid.count == 40 && paid.values.allSatisfy { $0 == 1 }, "seed \(seed)")
-            #expect(try verify(store).payouts >= 40)
+    /// The job tests' in-memory rail draws each key's fate as the simulated rail does and, reopened
+    /// with other faults, answers from the same records: both rails answer the same, batch for batch.
+    @Test func theMemoryRailAnswersAsTheSimulatedRail() throws {
+        let simulated = try freshRail("agrees", fail: 0.3, timeout: 0.3, seed: 42)
+        let memory = MemoryRail(failRate: 0.3, timeoutRate: 0.3, seed: 42)
+        func requests(_ range: Range<Int>, accountless: Bool = false) -> [PayoutRequest] {
+            range.map { PayoutRequest(key: $0 % 7 == 0 ? "L\($0)#2" : "L\($0)", amount: Money(fen: 100_000 + Int64($0)),
+                                      account: accountless && $0 % 50 == 0 ? "" : "6222020000000000001") }
         }
+        let first = try simulated.pay(requests(0..<200, accountless: true))
+        #expect(try memory.pay(requests(0..<200, accountless: true)) == first)
+        #expect(first.filter { $0 == .paid }.count > 50 && first.filter { $0 == .noAnswer }.count > 20)
+        #expect(first.filter { $0 == .failed(reason: "refused") }.count > 20 && first.filter { $0 == .failed(reason: "no_account") }.count == 4)
+        // Reopened with other faults: the keys already received keep their fate, the new ones get the new rates.
+        let again = try reopen(simulated, fail: 0.9, seed: 7).pay(requests(1..<50) + requests(200..<300))
+        #expect(try memory.reopened(failRate: 0.9, seed: 7).pay(requests(1..<50) + requests(200..<300)) == again)
+        #expect(again.prefix(49).allSatisfy { $0 != .noAnswer } && again.suffix(100).filter { $0 == .paid }.count < 30)
+        func rows(_ records: [RailRecord]) -> [String] { records.map { "\($0.key) \($0.amount) \($0.status.rawValue) \($0.at.secondsSinceEpoch)" } }
+        #expect(try rows(simulated.list()) == rows(memory.list()))
+        #expect(try rows(Array(simulated.records(keys: ["L3", "L7#2", "L250", "L999"]).values).sorted { $0.key < $1.key })
+                == rows(Array(memory.records(keys: ["L3", "L7#2", "L250", "L999"]).values).sorted { $0.key < $1.key }))
+        // A key is one payout: another amount for it is refused, and nothing of that batch is executed.
+        let reused = [PayoutRequest(key: "L400", amount: Money(fen: 1), account: "6222020000000000001"),
+                      PayoutRequest(key: "L3", amount: Money(fen: 1), account: "6222020000000000001")]
+        #expect(throws: (any Error).self) { try simulated.pay(reused) }
+        #expect(throws: LendingError.self) { try memory.pay(reused) }
+        #expect(try simulated.records(keys: ["L400"]).isEmpty && memory.records(keys: ["L400"]).isEmpty)
     }
 }

@@ -3,7 +3,7 @@ import LendingCollections
 import LendingModel
 import LendingScoring
 import LendingServicing
-import LendingStore
+import LendingMemoryStore
 import LendingTestSupport
 import Testing
 import LendingStorePorts
@@ -11,7 +11,7 @@ import LendingLoanBook
 import LendingPostLoan
 import LendingDemo
 
-/// One generated book run through the store and `eod` with post-loan every day, shared by the
+/// One generated book run through the in-memory store and `eod` with post-loan every day, shared by the
 /// tests below (it is the expensive part): applications over 20 days from 2026-01-01, 90 days
 /// of repayments and collections, a strategy that writes off at 40 days past due so write-offs
 /// happen inside the 90 days.
@@ -28,7 +28,7 @@ struct PostLoanBook {
     /// Every loan's state at each month-end, read straight from the loans (not from the snapshots).
     var monthEnds: [YearMonth: [LoanState]] = [:]
     var summary: DemoJob.Summary
-    var store: SQLiteStore
+    var store: InMemoryStore
     var days = 0
 
     static let shared: Result<PostLoanBook, any Error> = Result { try PostLoanBook.run() }
@@ -40,8 +40,8 @@ struct PostLoanBook {
         let engine = try CollectionEngine(strategy: strategy)
         var job = DemoJob(directory: directory, applications: 2_800, seed: 11, applicationDays: 20, days: 90, engine: engine,
                           collectionScorer: try CollectionScorer.builtin())
-        let store = try SQLiteStore(path: job.databasePath)
-        let rail = try SimulatedRail(path: job.railPath, clock: { Instant(secondsSinceEpoch: 1_790_000_000) })
+        let store = InMemoryStore()
+        let rail = MemoryRail(clock: { Instant(secondsSinceEpoch: 1_790_000_000) })
         var problems: [String] = []
         var monthEnds: [YearMonth: [LoanState]] = [:]
         var days = 0
@@ -67,7 +67,7 @@ struct PostLoanBook {
     /// Every overdue loan has exactly one ladder state, in the bucket of its days past due, on a
     /// stage of that bucket's ladder, paused exactly when a promise (or a kept promise's pause)
     /// holds it; written-off loans were written off at the strategy's day.
-    static func checkLadders(store: SQLiteStore, on day: CalendarDay) throws -> [String] {
+    static func checkLadders(store: any CollectionsStore, on day: CalendarDay) throws -> [String] {
         var problems: [String] = []
         let ladders = try store.readCollections { try $0.openLadders() }
         let engine = try CollectionEngine(strategy: strategy)
@@ -161,8 +161,7 @@ struct PostLoanBook {
     }
 
     @Test func theAuditFindsACallInsideAQuietPeriod() throws {
-        let path = freshDatabase("audit-quiet")
-        let (store, _) = try bookWithLoans(1, path: path)
+        let (store, _) = try bookWithLoans(1)
         let strategy = CollectionStrategy.standard
         let call = Instant(iso: "2026-03-02T10:00:00+08:00")!
         try store.withCollectionsTransaction { transaction in

@@ -2,7 +2,6 @@ import Foundation
 import LendingCollections
 import LendingModel
 import LendingServicing
-import LendingStore
 import Testing
 import LendingPostLoan
 
