@@ -34,7 +34,7 @@ public final class ApplicationDesk: Service, Sendable {
     ///   - scorer: the credit scorecard.
     ///   - fraudModel: the fraud model, or `nil` for rules alone.
     ///   - protector: the database's personal-data key.
-    ///   - store: in memory (``InMemoryDecisionStore``) or SQLite (`LendingStore.SQLiteStore`).
+    ///   - store: in memory (`LendingMemoryStore.InMemoryStore`) or SQLite (`LendingStore.SQLiteStore`).
     ///   - maximumBatch: applications per transaction at most.
     ///   - logger: surges and store failures (never personal data).
     /// - Throws: the store's errors while the fraud state is rebuilt from it.

@@ -54,7 +54,14 @@ extension SQLiteServicingTransaction {
         }
         entryValues.reserveCapacity(entriesPerStatement * entryColumns)
         postingValues.reserveCapacity(postingsPerStatement * 5)
+        var previous = head
         for sealed in entries {
+            // Every entry continues the one before it, not only the first the head.
+            guard sealed.sequence == previous.sequence + 1, sealed.previousHash == previous.hash else {
+                throw StoreError(code: "store.chain", message: "entry \(sealed.sequence) does not continue entry \(previous.sequence) of the batch; nothing is appended",
+                                 file: nil)
+            }
+            previous = ChainHead(sequence: sealed.sequence, hash: sealed.hash)
             let entry = sealed.entry
             entryValues.append(sealed.sequence.databaseValue)
             entryValues.append(entry.id.databaseValue)

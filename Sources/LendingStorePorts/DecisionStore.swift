@@ -4,8 +4,9 @@ import LendingModel
 import LendingPreCredit
 
 /// The application path's storage port: applications with their decisions, the decision chain,
-/// the review queue, whitelist and blacklist. ``InMemoryDecisionStore`` implements it for tests
-/// and embedding; LendingStore implements it with SQLite.
+/// the review queue, whitelist and blacklist. `InMemoryStore` (LendingMemoryStore) implements it
+/// for tests and embedding, `SQLiteStore` (LendingStore) with SQLite; the conformance suite in
+/// Tests/LendingStoreConformanceTests holds every adapter to the same behaviour.
 ///
 /// Every write happens inside ``withTransaction(_:)``: all of it is stored, or none of it.
 public protocol DecisionStore: DecisionHistoryReading, Sendable {

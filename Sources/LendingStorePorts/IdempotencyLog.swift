@@ -22,9 +22,9 @@ public protocol IdempotencyLog: Sendable {
 }
 
 /// A store's open write transaction that can also record completed idempotency keys, so that a
-/// key commits (or rolls back) with the record its request created. The SQLite transactions of
-/// decisions and of servicing conform; a transaction that does not (an in-memory store) leaves the
-/// key to ``IdempotencyLog/record(_:)``.
+/// key commits (or rolls back) with the record its request created. The decision and servicing
+/// transactions of every adapter here conform (SQLite's, the in-memory store's); one that does
+/// not leaves the key to ``IdempotencyLog/record(_:)``.
 public protocol IdempotencyRecording {
     /// Records completed requests in this transaction; a key already recorded keeps its first record.
     /// - Throws: the store's errors (the transaction then rolls back).

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 @testable import LendingHTTP
+import LendingMemoryStore
 import LendingModel
 import LendingStore
 import Testing
@@ -99,11 +100,14 @@ func repayment(_ id: String, _ amount: String = "100.00", loan: String = "H-1", 
         await desk.shutdown()
     }
 
-    @Test func anInMemoryDecisionStoreLeavesTheKeyToTheService() async throws {
-        let desk = try makeDesk(invited: [1])
+    @Test func theInMemoryStoreCommitsTheKeyWithTheDecisionToo() async throws {
+        let store = InMemoryStore()
+        let desk = try makeDesk(store: store, invited: [1])
         let ticket = IdempotencyTicket(key: "app-2", fingerprint: Array(repeating: 4, count: 32), receivedAt: receivedAt)
         _ = try await desk.decide(try input(desk, applicationFields(1)), ticket: ticket)
-        #expect(!ticket.isRecorded)
+        let recorded = try #require(ticket.recordedResponse)
+        #expect(recorded.status == 201)
+        #expect(try await store.completedRequest(key: "app-2")?.body == recorded.body)
         await desk.shutdown()
     }
 }
