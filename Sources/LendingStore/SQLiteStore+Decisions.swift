@@ -195,6 +195,7 @@ struct SQLiteDecisionTransaction: DecisionTransaction {
     /// Inserts in statements of up to 256 rows: one statement's overhead for many rows, bound
     /// straight from the records (``RowInserter``).
     func insert(_ rows: [(application: StoredApplication, decision: DecisionRecord)]) throws {
+        try checkContinuesChain(rows.map(\.decision.sequence))
         for chunk in rows.chunked(by: 256) {
             var decisions = try RowInserter(db.cachedStatement(sql: SQLiteDecisionTransaction.insertDecisions + rowPlaceholders(18, chunk.count)))
             for row in chunk { SQLiteDecisionTransaction.bind(row.decision, into: &decisions) }
@@ -250,9 +251,22 @@ struct SQLiteDecisionTransaction: DecisionTransaction {
     }
 
     func append(decision: DecisionRecord) throws {
+        try checkContinuesChain([decision.sequence])
         var row = try RowInserter(db.cachedStatement(sql: SQLiteDecisionTransaction.insertDecisions + rowPlaceholders(18, 1)))
         SQLiteDecisionTransaction.bind(decision, into: &row)
         try row.step()
+    }
+
+    /// Refuses decisions whose sequences do not follow the chain's last one, one after another
+    /// (the primary key alone refuses only a sequence already used, not one that skips ahead).
+    func checkContinuesChain(_ sequences: [Int64]) throws {
+        guard let first = sequences.first else { return }
+        let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(sequence) FROM decisions")) ?? 0
+        for (offset, sequence) in sequences.enumerated() where sequence != last + 1 + Int64(offset) {
+            throw StoreError(code: "store.chain",
+                             message: "decision \(sequence) does not follow decision \(last + Int64(offset)) of the chain (the batch starts at \(first)); nothing is stored",
+                             file: nil)
+        }
     }
 
     static let insertDecisions = """

@@ -31,7 +31,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     var knownGaps: Set<KnownGap> {
         switch self {
         case .memory: []
-        case .sqliteInMemory, .sqliteOnDisk: [.decisionMaySkipASequence, .endOfDayAcceptsUnknownPositions]
+        case .sqliteInMemory, .sqliteOnDisk: [.endOfDayAcceptsUnknownPositions]
         }
     }
 

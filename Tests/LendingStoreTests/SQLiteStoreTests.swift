@@ -93,12 +93,14 @@ func fill(_ store: SQLiteStore, _ count: Int) throws -> [DecisionRecord] {
         try store.executeUnchecked("UPDATE decisions SET approved_limit = \(records[3].approvedLimit.fen) WHERE sequence = 4")
         #expect(try DecisionVerification.run(store: store).holds)
         // A row in the middle removed.
-        try store.executeUnchecked("DELETE FROM decisions WHERE sequence = 6")
+        try store.executeUnchecked("CREATE TABLE saved_decision AS SELECT * FROM decisions WHERE sequence = 6; DELETE FROM decisions WHERE sequence = 6")
         let middle = try DecisionVerification.run(store: store)
         #expect(middle.problems.first == "decision 6 is missing (found 7 next): a decision was removed")
-        // The last row removed (restore the middle one first, from the record).
+        // The last row removed (restore the middle one first, as it was: the store itself
+        // refuses a decision that does not continue its chain).
         let reopened = try SQLiteStore(path: path)
-        try reopened.withTransaction { try $0.append(decision: records[5]) }
+        #expect(throws: StoreError.self) { try reopened.withTransaction { try $0.append(decision: records[5]) } }
+        try reopened.executeUnchecked("INSERT INTO decisions SELECT * FROM saved_decision; DROP TABLE saved_decision")
         #expect(try DecisionVerification.run(store: reopened).holds)
         try reopened.executeUnchecked("DELETE FROM decisions WHERE sequence = 10")
         let cut = try DecisionVerification.run(store: reopened)
