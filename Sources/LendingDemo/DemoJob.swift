@@ -186,13 +186,7 @@ public struct DemoJob {
             }
             let loans = try store.readCollections { transaction -> [RepaymentSimulator.LoanView] in
                 var loans: [RepaymentSimulator.LoanView] = []
-                var rows = DailyLoanRows()
-                var after = StorePosition.start
-                while true {
-                    rows.removeAll()
-                    try transaction.activeLoans(after: after, notProcessedThrough: day.adding(days: 1), limit: 10_000, into: &rows)
-                    guard let last = rows.positions.last else { break }
-                    after = last
+                try transaction.forEachActiveLoanBatch(notProcessedThrough: day.adding(days: 1)) { rows in
                     for index in 0..<rows.count {
                         let state = try LoanStateCoding.join(record: rows.records[index], daily: rows.daily[index])
                         // The borrower is the application: an installment loan's id, a draw's line.

@@ -17,6 +17,11 @@ import Synchronization
 /// servicing transactions conform to ``IdempotencyRecording``: an idempotency key commits or rolls
 /// back with the record its request created.
 ///
+/// It is meant for small books (tests, embedding, a demo): a write copies each table it changes
+/// (copy-on-write), so a job that writes batch by batch over a large book, such as end of day
+/// over a million loans, copies the tables once per batch. Use an adapter with a database for
+/// large books.
+///
 /// Transactions are not reentrant: starting a write transaction inside another's body on the same
 /// thread deadlocks (SQLite traps there).
 public final class InMemoryStore: Sendable {
@@ -32,24 +37,17 @@ public final class InMemoryStore: Sendable {
 
     /// Runs `body` on a transaction over a copy of the state; installs the copy if `body` returns.
     func write<Transaction: MemoryTransaction, T>(_ make: (StoreState) -> Transaction, _ body: (Transaction) throws -> T) throws -> T {
-        var outcome: Result<T, any Error>?
-        writer.withLock { _ in
-            let transaction = make(snapshot())
-            do {
-                let result = try body(transaction)
-                let changed = transaction.state
-                committed.withLock { $0 = changed }
-                outcome = .success(result)
-            } catch {
-                outcome = .failure(error)
-            }
+        try mutate { state in
+            let transaction = make(state)
+            let result = try body(transaction)
+            state = transaction.state
+            return result
         }
-        // The closure above always sets the outcome before withLock returns.
-        return try outcome!.get()
     }
 
-    /// Changes the state directly, in a write of its own (serialised with the transactions).
-    func mutate<T: Sendable>(_ body: (inout StoreState) throws -> T) throws -> T {
+    /// Changes a copy of the state in a write of its own (serialised with the transactions) and
+    /// installs it if `body` returns.
+    func mutate<T>(_ body: (inout StoreState) throws -> T) throws -> T {
         var outcome: Result<T, any Error>?
         writer.withLock { _ in
             var state = snapshot()
@@ -62,6 +60,7 @@ public final class InMemoryStore: Sendable {
                 outcome = .failure(error)
             }
         }
+        // The closure above always sets the outcome before withLock returns.
         return try outcome!.get()
     }
 }

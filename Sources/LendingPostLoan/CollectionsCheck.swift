@@ -54,13 +54,7 @@ public struct CollectionsCheck: Sendable {
 
             let ladders = try transaction.openLadders()
             let writeOffDay = strategy.milestones.writeOffDay
-            var rows = DailyLoanRows()
-            var after = StorePosition.start
-            while true {
-                rows.removeAll()
-                try transaction.activeLoans(after: after, notProcessedThrough: CalendarDay(daysSinceEpoch: Int.max / 2), limit: 10_000, into: &rows)
-                guard let last = rows.positions.last else { break }
-                after = last
+            try transaction.forEachActiveLoanBatch(notProcessedThrough: CalendarDay(daysSinceEpoch: Int.max / 2)) { rows in
                 for index in 0..<rows.count where rows.daily[index].daysPastDue > 0 {
                     result.overdueLoans += 1
                     let state = try LoanStateCoding.join(record: rows.records[index], daily: rows.daily[index])

@@ -104,6 +104,22 @@ public protocol ServicingTransaction {
 }
 
 extension ServicingTransaction {
+    /// Every active loan not yet processed through `day`, in the store's order, handed over a
+    /// batch of `batchSize` at a time (the rows are reused between batches): the scan post-loan,
+    /// the demo and the collections check share.
+    public func forEachActiveLoanBatch(notProcessedThrough day: CalendarDay, batchSize: Int = 10_000,
+                                       _ body: (DailyLoanRows) throws -> Void) throws {
+        var rows = DailyLoanRows()
+        var after = StorePosition.start
+        while true {
+            rows.removeAll()
+            try activeLoans(after: after, notProcessedThrough: day, limit: batchSize, into: &rows)
+            guard let last = rows.positions.last else { return }
+            after = last
+            try body(rows)
+        }
+    }
+
     /// Seals `entries` onto the chain and appends them.
     /// - Returns: the entries as sealed (with their sequences).
     /// - Throws: ``LedgerError`` for an entry that does not validate (nothing is appended), and the store's errors.

@@ -7,6 +7,7 @@ import LendingLedger
 import LendingModel
 import LendingServicing
 import LendingStorePorts
+import LendingTestSupport
 import Synchronization
 import Testing
 
@@ -134,15 +135,9 @@ func sealed(_ entries: [JournalEntry], after head: ChainHead) throws -> [SealedE
     return try entries.map { try chain.seal($0) }
 }
 
-func journal(_ store: any ServicingStore) throws -> [SealedEntry] {
-    var rows: [SealedEntry] = []
-    _ = try store.forEachJournalRow { rows.append($0) }
-    return rows
-}
+func journal(_ store: any ServicingStore) throws -> [SealedEntry] { try LoanBookFixtures.journal(store) }
 
-func loan(_ store: any ServicingStore, _ id: String) throws -> StoredLoan? {
-    try store.readServicing { try $0.loans([id])[id] }
-}
+func loan(_ store: any ServicingStore, _ id: String) throws -> StoredLoan? { try LoanBookFixtures.loan(store, id) }
 
 func payout(_ loanID: String, attempt: Int = 1, status: PayoutStatus = .sent, fen: Int64 = 1_000_000, settledOn: String? = nil) -> Payout {
     Payout(loanID: loanID, attempt: attempt, amount: Money(fen: fen), status: status, sentOn: day("2026-01-15"),
