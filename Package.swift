@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "LendingModelOps", targets: ["LendingModelOps"]),
         .library(name: "LendingMemoryStore", targets: ["LendingMemoryStore"]),
         .library(name: "LendingStore", targets: ["LendingStore"]),
+        .library(name: "LendingPostgres", targets: ["LendingPostgres"]),
         .library(name: "LendingSimulation", targets: ["LendingSimulation"]),
         .library(name: "LendingHTTP", targets: ["LendingHTTP"]),
         .library(name: "LendingIdentity", targets: ["LendingIdentity"]),
@@ -39,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Bottom: values shared by every module (money, days, diagnostics).
@@ -141,6 +143,24 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // Adapters: PostgreSQL (postgres-nio) implements every store port, for many processes on one book.
+        .target(
+            name: "LendingPostgres",
+            dependencies: [
+                "LendingStorePorts", "LendingModel", "LendingDecisioning", "LendingPreCredit", "LendingFraud",
+                "LendingLedger", "LendingServicing", "LendingDisbursement", "LendingCollections",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [
+                .embedInCode("Resources/migrations/v1-applications.sql"),
+                .embedInCode("Resources/migrations/v2-servicing.sql"),
+                .embedInCode("Resources/migrations/v3-idempotency.sql"),
+                .embedInCode("Resources/migrations/v4-collections.sql"),
+            ]
+        ),
         // Adapters: HTTP (Hummingbird) over the application and loan-book jobs: scoring, not training.
         .target(
             name: "LendingHTTP",
@@ -170,7 +190,7 @@ let package = Package(
             dependencies: [
                 "LendingApplications", "LendingBatchScoring", "LendingCSV", "LendingCollections", "LendingDemo",
                 "LendingDisbursement", "LendingFraud", "LendingHTTP", "LendingLoanBook", "LendingModel",
-                "LendingModelOps", "LendingPostLoan", "LendingScoring", "LendingSimulation", "LendingStore",
+                "LendingModelOps", "LendingPostLoan", "LendingPostgres", "LendingScoring", "LendingSimulation", "LendingStore",
                 "LendingStorePorts", "LendingTraining", .product(name: "ArgumentParser",
                 package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
@@ -263,7 +283,7 @@ let package = Package(
         .testTarget(
             name: "LendingStoreConformanceTests",
             dependencies: [
-                "LendingStorePorts", "LendingMemoryStore", "LendingStore", "LendingModel", "LendingDecisioning",
+                "LendingStorePorts", "LendingMemoryStore", "LendingStore", "LendingPostgres", "LendingModel", "LendingDecisioning",
                 "LendingFraud", "LendingPreCredit", "LendingLedger", "LendingServicing", "LendingDisbursement",
                 "LendingCollections", "LendingTestSupport", .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -16,22 +16,36 @@ import LendingStorePorts
 /// loan already processed through `asOf` is not read again, so running a date twice changes
 /// nothing.
 ///
+/// Shares: `partition` limits the run to one share of the book (`--partition I/N`, one process
+/// per machine), and `workers` splits that share again between threads of this process, each
+/// with its own transactions. With more than one worker, a batch is read and computed outside
+/// the write transaction (in a read snapshot, so workers compute while another writes), then read
+/// again inside it: written as computed when nothing changed meanwhile, computed again from what
+/// is stored when something did (a repayment, another run of the same date). Either way each loan
+/// is run once per date, however many processes run the date at once.
+///
 /// Servicing only: `lending eod` runs post-loan after it for the same date (``CloseOfDayJob`` in
 /// LendingPostLoan).
-public struct EndOfDayJob {
+public struct EndOfDayJob: Sendable {
     public var asOf: CalendarDay
     public var products: ProductCatalog
     /// Loans per transaction.
     public var batchSize: Int
-    /// Threads computing a batch (the chain is sealed on one).
+    /// Threads computing a batch (the chain is sealed on one); with several workers, each has its share of them.
     public var threads: Int
+    /// The share of the book this run takes (`.all`: every loan).
+    public var partition: LoanPartition
+    /// Threads of this process, each running its own share of `partition` in its own transactions.
+    public var workers: Int
 
     public init(asOf: CalendarDay, products: ProductCatalog, batchSize: Int = 10_000,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, partition: LoanPartition = .all, workers: Int = 1) {
         self.asOf = asOf
         self.products = products
         self.batchSize = max(1, batchSize)
         self.threads = max(1, threads)
+        self.partition = partition
+        self.workers = max(1, workers)
     }
 
     public struct Summary: Sendable, Equatable {
@@ -44,6 +58,13 @@ public struct EndOfDayJob {
         /// Installments that fell due.
         public var installmentsDue = 0
         public var seconds = 0.0
+
+        mutating func add(_ other: Summary) {
+            loans += other.loans
+            entries += other.entries
+            closed += other.closed
+            installmentsDue += other.installmentsDue
+        }
     }
 
     public struct Progress: Sendable {
@@ -53,32 +74,80 @@ public struct EndOfDayJob {
 
     /// Runs the job.
     /// - Throws: ``LendingError`` for a loan whose product is not in the products or whose
-    ///   stored record cannot be read (the batch is not written), and the store's errors.
+    ///   stored record cannot be read (the batch is not written), and the store's errors (with
+    ///   several workers, the first worker's error, after every worker stopped).
     public func run(store: any ServicingStore, progress: (@Sendable (Progress) -> Void)? = nil) throws -> Summary {
         let started = monotonicSeconds()
         var summary = Summary()
+        if workers == 1 {
+            summary = try runShare(partition, store: store, threads: threads, computeOutside: false, progress: progress, started: started)
+        } else {
+            let results = WorkerResults(count: workers)
+            let threadsEach = max(1, threads / workers)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var shared: (@Sendable (Progress) -> Void)?
+                if let progress {
+                    shared = { @Sendable mine in progress(Progress(loans: results.loans(adding: mine.loans, worker: worker), seconds: mine.seconds)) }
+                }
+                results.set(worker, Result {
+                    try runShare(partition.split(worker, of: workers), store: store, threads: threadsEach, computeOutside: true,
+                                 progress: shared, started: started)
+                })
+            }
+            for result in results.all {
+                summary.add(try result.get())
+            }
+        }
+        summary.seconds = monotonicSeconds() - started
+        return summary
+    }
+
+    /// One worker's run over its share.
+    private func runShare(_ share: LoanPartition, store: any ServicingStore, threads: Int, computeOutside: Bool,
+                          progress: (@Sendable (Progress) -> Void)?, started: Double) throws -> Summary {
+        var summary = Summary()
         var rows = DailyLoanRows()
+        var fresh = DailyLoanRows()
         var after = StorePosition.start
         var lastProgress = started
         let workers = (0..<threads).map { _ in DailyWorker() }
         while true {
-            let done = try store.withServicingTransaction { transaction -> Bool in
+            var computed: DailyLoanUpdates?
+            if computeOutside {
                 rows.removeAll()
-                try transaction.activeLoans(after: after, notProcessedThrough: asOf, limit: batchSize, into: &rows)
-                guard let last = rows.positions.last else { return true }
+                try store.readServicing { try $0.activeLoans(after: after, notProcessedThrough: asOf, limit: batchSize, partition: share, into: &rows) }
+                guard let last = rows.positions.last else { break }
                 after = last
-                let updates = try compute(rows, workers: workers)
+                computed = try compute(rows, workers: workers)
+            }
+            let done = try store.withServicingTransaction { transaction -> Bool in
+                let updates: DailyLoanUpdates
+                if let computed {
+                    // Read again under the write lock: write what was computed only if nothing changed since.
+                    fresh.removeAll()
+                    try transaction.activeLoans(at: rows.positions, notProcessedThrough: asOf, into: &fresh)
+                    if fresh.count == 0 { return false }
+                    updates = fresh == rows ? computed : try compute(fresh, workers: workers)
+                } else {
+                    rows.removeAll()
+                    try transaction.activeLoans(after: after, notProcessedThrough: asOf, limit: batchSize, partition: share, into: &rows)
+                    guard let last = rows.positions.last else { return true }
+                    after = last
+                    updates = try compute(rows, workers: workers)
+                }
                 var chain = JournalChain(after: try transaction.journalHead())
                 var sealed: [SealedEntry] = []
                 sealed.reserveCapacity(workers.reduce(0) { $0 + $1.entries.count })
+                var batch = Summary()
                 for worker in workers {
                     for entry in worker.entries { sealed.append(try chain.seal(entry)) }
-                    summary.closed += worker.closed
-                    summary.installmentsDue += worker.installmentsDue
+                    batch.closed += worker.closed
+                    batch.installmentsDue += worker.installmentsDue
                 }
                 try transaction.saveEndOfDay(updates, entries: sealed)
-                summary.loans += rows.count
-                summary.entries += sealed.count
+                batch.loans = updates.positions.count
+                batch.entries = sealed.count
+                summary.add(batch)
                 return false
             }
             if done { break }
@@ -90,7 +159,6 @@ public struct EndOfDayJob {
                 }
             }
         }
-        summary.seconds = monotonicSeconds() - started
         return summary
     }
 
@@ -120,6 +188,34 @@ public struct EndOfDayJob {
             for (line, amount) in worker.lineRestores { updates.lineRestores[line, default: .zero] += amount }
         }
         return updates
+    }
+}
+
+/// Each worker's result, and the loans every worker has run (for one progress line).
+final class WorkerResults: @unchecked Sendable { // guarded by `lock`
+    private let lock = NSLock()
+    private var results: [Result<EndOfDayJob.Summary, any Error>?]
+    private var progress: [Int]
+
+    init(count: Int) {
+        results = Array(repeating: nil, count: count)
+        progress = Array(repeating: 0, count: count)
+    }
+
+    func set(_ worker: Int, _ result: Result<EndOfDayJob.Summary, any Error>) {
+        lock.withLock { results[worker] = result }
+    }
+
+    /// Records a worker's count and returns every worker's.
+    func loans(adding loans: Int, worker: Int) -> Int {
+        lock.withLock {
+            progress[worker] = loans
+            return progress.reduce(0, +)
+        }
+    }
+
+    var all: [Result<EndOfDayJob.Summary, any Error>] {
+        lock.withLock { results.map { $0 ?? .failure(LendingError(code: "eod.worker", message: "an end-of-day worker did not finish")) } }
     }
 }
 

@@ -332,14 +332,34 @@ struct SQLiteServicingTransaction: ServicingTransaction {
 
     // MARK: End of day
 
-    func activeLoans(after position: StorePosition, notProcessedThrough day: CalendarDay, limit: Int, into rows: inout DailyLoanRows) throws {
-        let cursor = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT l.id, l.product, l.state, d.processed_through, d.days_past_due, d.interest_receivable, d.penalty_receivable, d.memo_interest,
-                d.memo_penalty, d.current_accrued
-            FROM loans l JOIN loan_daily d ON d.id = l.id
-            WHERE l.status = 'active' AND l.id > ? AND d.processed_through < ?
-            ORDER BY l.id LIMIT ?
-            """), arguments: [position.rawValue, Int64(day.daysSinceEpoch), limit])
+    static let selectActive = """
+        SELECT l.id, l.product, l.state, d.processed_through, d.days_past_due, d.interest_receivable, d.penalty_receivable, d.memo_interest,
+            d.memo_penalty, d.current_accrued
+        FROM loans l JOIN loan_daily d ON d.id = l.id
+        """
+
+    func activeLoans(after position: StorePosition, notProcessedThrough day: CalendarDay, limit: Int, partition: LoanPartition,
+                     into rows: inout DailyLoanRows) throws {
+        let cursor = partition.count == 1
+            ? try Row.fetchCursor(db.cachedStatement(sql: Self.selectActive + """
+                 WHERE l.status = 'active' AND l.id > ? AND d.processed_through < ? ORDER BY l.id LIMIT ?
+                """), arguments: [position.rawValue, Int64(day.daysSinceEpoch), limit])
+            : try Row.fetchCursor(db.cachedStatement(sql: Self.selectActive + """
+                 WHERE l.status = 'active' AND l.id > ? AND d.processed_through < ? AND l.id % ? = ? ORDER BY l.id LIMIT ?
+                """), arguments: [position.rawValue, Int64(day.daysSinceEpoch), partition.count, partition.index, limit])
+        try Self.append(cursor, to: &rows)
+    }
+
+    func activeLoans(at positions: [StorePosition], notProcessedThrough day: CalendarDay, into rows: inout DailyLoanRows) throws {
+        for chunk in positions.sorted().chunked(by: 500) {
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: Self.selectActive + """
+                 WHERE l.id IN (\(placeholders(chunk.count))) AND l.status = 'active' AND d.processed_through < ? ORDER BY l.id
+                """), arguments: StatementArguments(chunk.map(\.rawValue) + [Int64(day.daysSinceEpoch)]))
+            try Self.append(cursor, to: &rows)
+        }
+    }
+
+    private static func append(_ cursor: RowCursor, to rows: inout DailyLoanRows) throws {
         while let row = try cursor.next() {
             rows.positions.append(StorePosition(rawValue: row[0]))
             rows.products.append(row[1])

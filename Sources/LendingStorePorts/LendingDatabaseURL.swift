@@ -14,4 +14,16 @@ public enum LendingDatabaseURL: Sendable, Equatable {
             self = .sqlite(path: text)
         }
     }
+
+    /// What messages show: the path, or the URL without its password.
+    public var displayName: String {
+        switch self {
+        case .sqlite(let path): return path
+        case .postgres(let url):
+            guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].lastIndex(of: "@") else { return url }
+            let credentials = url[scheme.upperBound..<at]
+            guard let colon = credentials.firstIndex(of: ":") else { return url }
+            return String(url[..<colon]) + url[at...]
+        }
+    }
 }

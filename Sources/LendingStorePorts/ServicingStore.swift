@@ -97,13 +97,24 @@ public protocol ServicingTransaction {
 
     // MARK: End of day
 
-    /// Active loans not yet processed through `day`, after `position`, in the store's order.
-    func activeLoans(after position: StorePosition, notProcessedThrough day: CalendarDay, limit: Int, into rows: inout DailyLoanRows) throws
+    /// Active loans of `partition` not yet processed through `day`, after `position`, in the store's order.
+    func activeLoans(after position: StorePosition, notProcessedThrough day: CalendarDay, limit: Int, partition: LoanPartition,
+                     into rows: inout DailyLoanRows) throws
+    /// Those of the loans at `positions` that are active and not yet processed through `day`, in the
+    /// store's order (end of day reads a batch again in its write transaction, to see whether it
+    /// changed since it was computed).
+    func activeLoans(at positions: [StorePosition], notProcessedThrough day: CalendarDay, into rows: inout DailyLoanRows) throws
     /// Writes a batch's new daily fields, changed records and statuses, line restores, and its sealed entries.
     func saveEndOfDay(_ updates: DailyLoanUpdates, entries: [SealedEntry]) throws
 }
 
 extension ServicingTransaction {
+    /// Active loans of the whole book not yet processed through `day`, after `position`, in the store's order.
+    public func activeLoans(after position: StorePosition, notProcessedThrough day: CalendarDay, limit: Int,
+                            into rows: inout DailyLoanRows) throws {
+        try activeLoans(after: position, notProcessedThrough: day, limit: limit, partition: .all, into: &rows)
+    }
+
     /// Every active loan not yet processed through `day`, in the store's order, handed over a
     /// batch of `batchSize` at a time (the rows are reused between batches): the scan post-loan,
     /// the demo and the collections check share.

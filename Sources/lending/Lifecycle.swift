@@ -10,12 +10,18 @@ import LendingStorePorts
 import LendingApplications
 import LendingModelOps
 
-/// `--db PATH`: the embedded SQLite database (and the key file beside it).
+/// `--db PATH|URL`: the embedded SQLite database (and the key file beside it), or a PostgreSQL
+/// database; `LENDING_DB` when the option is not given.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "The database file (SQLite; its personal-data key is PATH.key unless LENDING_DATA_KEY is set).")
-    var db: String = "lending.sqlite"
+    @Option(name: .long, help: ArgumentHelp(
+        "The database: a SQLite file (its personal-data key is PATH.key unless LENDING_DATA_KEY is set) or postgres://USER@HOST:PORT/DATABASE (default: $LENDING_DB, else lending.sqlite).",
+        valueName: "path-or-url"))
+    var db: String?
 
-    func open() throws -> (any LendingDatabase, PersonalDataProtector) { try openDatabase(db) }
+    /// The database named by `--db`, else `LENDING_DB`, else `lending.sqlite`.
+    var location: String { db ?? ProcessInfo.processInfo.environment["LENDING_DB"] ?? "lending.sqlite" }
+
+    func open() throws -> (any LendingDatabase, PersonalDataProtector) { try openDatabase(location) }
 }
 
 /// `--policy FILE`: the lender's policy, merged over the standard one.
@@ -398,7 +404,7 @@ struct Decisions: ParsableCommand {
             try reporting {
                 let (store, _) = try database.open()
                 let result = try DecisionVerification.run(store: store, expectHead: expectHead)
-                for problem in result.problems { printToStandardError("\(database.db): \(problem)") }
+                for problem in result.problems { printToStandardError("\(LendingDatabaseURL(database.location).displayName): \(problem)") }
                 print("decisions \(result.decisions) head \(result.headHash) \(result.holds ? "ok" : "BROKEN")")
                 if !result.holds { throw ExitCode(1) }
             }

@@ -1,21 +1,38 @@
 import Foundation
 import LendingModel
+import LendingPostgres
 import LendingStore
 import LendingStorePorts
 
-/// The one place that picks a store adapter for a `--db` value: every command and `serve` open
-/// their database here, and work on it through the ports only.
-/// - Returns: the database and the personal-data key that goes with it (`PATH.key` beside a
-///   SQLite file unless `LENDING_DATA_KEY` is set).
-/// - Throws: ``LendingError`` for a URL of an adapter this build does not have, and the store's
-///   errors when the database cannot be opened.
+/// The one place that picks a store adapter for a `--db` value (or `LENDING_DB`): every command
+/// and `serve` open their database here, and work on it through the ports only.
+/// - Returns: the database and the personal-data key that goes with it: `LENDING_DATA_KEY` if
+///   set; else for SQLite the file `PATH.key` beside the database, for PostgreSQL the file
+///   `LENDING_DATA_KEY_FILE` names, else `DATABASE.postgres.key` in the current directory (made on
+///   first use). Every process on one PostgreSQL database must hold the same key: the database
+///   records a check of it and refuses another.
+/// - Throws: ``LendingError`` for a key that cannot be read, and the store's errors when the
+///   database cannot be opened.
 func openDatabase(_ location: String) throws -> (any LendingDatabase, PersonalDataProtector) {
+    let environment = ProcessInfo.processInfo.environment
     switch LendingDatabaseURL(location) {
-    case .postgres:
-        throw LendingError(code: "store.postgres", message: "PostgreSQL is not supported yet; use a SQLite file path with --db")
+    case .postgres(let url):
+        let store = try PostgresStore(url: url, environment: environment)
+        let keyBase: String
+        if let file = environment["LENDING_DATA_KEY_FILE"] {
+            keyBase = file.hasSuffix(".key") ? String(file.dropLast(4)) : file
+            if !file.hasSuffix(".key") {
+                throw LendingError(code: "key.file", message: "LENDING_DATA_KEY_FILE must name a file ending in .key")
+            }
+        } else {
+            keyBase = (store.location.split(separator: "/").last.map(String.init) ?? "lending") + ".postgres"
+        }
+        let protector = try PersonalDataProtector.forDatabase(at: keyBase, environment: environment)
+        try store.checkDataKey(protector)
+        return (store, protector)
     case .sqlite(let path):
         let store = try SQLiteStore(path: path)
-        let protector = try PersonalDataProtector.forDatabase(at: path, environment: ProcessInfo.processInfo.environment)
+        let protector = try PersonalDataProtector.forDatabase(at: path, environment: environment)
         return (store, protector)
     }
 }

@@ -26,8 +26,8 @@ struct CollectionsOptions: ParsableArguments {
 
 /// Runs `eod` (servicing then post-loan) for one date, with a progress line and a summary.
 func runEndOfDay(day: CalendarDay, store: any LendingDatabase, products: ProductCatalog, collections: CollectionsOptions?, batchSize: Int = 10_000,
-                 threads: Int? = nil, quiet: Bool) throws {
-    var endOfDay = EndOfDayJob(asOf: day, products: products, batchSize: batchSize)
+                 threads: Int? = nil, partition: LoanPartition = .all, workers: Int = 1, quiet: Bool) throws {
+    var endOfDay = EndOfDayJob(asOf: day, products: products, batchSize: batchSize, partition: partition, workers: workers)
     if let threads { endOfDay.threads = max(1, threads) }
     var job = CloseOfDayJob(endOfDay: endOfDay)
     if let collections {
@@ -45,8 +45,12 @@ func runEndOfDay(day: CalendarDay, store: any LendingDatabase, products: Product
     if showProgress { printToStandardError("\r\u{1B}[K", terminator: "") }
     guard !quiet else { return }
     let rate = Double(summary.loans) / max(summary.seconds, 1e-9)
-    printToStandardError("end of day \(day): \(summary.loans) loans in \(String(format2: summary.seconds))s (\(Int(rate))/s), "
+    let share = partition == .all ? "" : " (partition \(partition))"
+    printToStandardError("end of day \(day)\(share): \(summary.loans) loans in \(String(format2: summary.seconds))s (\(Int(rate))/s), "
                          + "\(summary.entries) entries, \(summary.installmentsDue) installments fell due, \(summary.closed) loans closed")
+    if let waiting = closed.postLoanWaitsFor {
+        printToStandardError("post-loan \(day): waits for \(waiting == 1_000 ? "1000 or more" : "\(waiting)") active loans of other partitions not yet run through \(day); the run that finishes the last partition runs it")
+    }
     if let post = closed.postLoan {
         if post.alreadyRun {
             printToStandardError("post-loan \(day): already run (nothing changed)")
@@ -93,8 +97,8 @@ struct Collections: ParsableCommand {
                 let (store, _) = try database.open()
                 let strategy = try CollectionsSetup.strategy(path: collections.strategy)
                 let result = try CollectionsCheck(strategy: strategy, utcOffsetSeconds: Int(LendingPolicy.standard.utcOffsetSeconds)).run(store: store)
-                for violation in result.violations.prefix(20) { printToStandardError("\(database.db): contact rule broken: \(violation)") }
-                for problem in result.ladderProblems.prefix(20) { printToStandardError("\(database.db): \(problem)") }
+                for violation in result.violations.prefix(20) { printToStandardError("\(LendingDatabaseURL(database.location).displayName): contact rule broken: \(violation)") }
+                for problem in result.ladderProblems.prefix(20) { printToStandardError("\(LendingDatabaseURL(database.location).displayName): \(problem)") }
                 var line = "as of \(result.lastRun?.description ?? "no post-loan run"): \(result.actions) actions, \(result.outcomes) outcomes, "
                 line += "\(result.violations.count) contact rules broken; \(result.overdueLoans) overdue loans, \(result.ladderProblems.count) ladder problems; "
                 line += "written off \(result.writtenOffAtDay) at day \(strategy.milestones.writeOffDay), \(result.writtenOffLater) later, \(result.writtenOffEarly) early "

@@ -314,9 +314,17 @@ struct Eod: ParsableCommand {
             credit lines (freeze, reduce the limit; logged with reasons) and, on a month's last \
             day, snapshots every loan for lending report portfolio. A date runs once.
 
+            Scale out: --workers N runs N shares of the book at once in this process, each in \
+            its own transactions (on PostgreSQL each on its own connection); --partition I/N runs \
+            share I of N, for N processes on N machines on one PostgreSQL database. A share a \
+            killed process left is finished by the next run of that share (or of the whole book); \
+            post-loan runs once every share is done, in the run that finishes the last one.
+
             Examples:
               lending eod --as-of 2026-11-30
               lending eod --as-of 2026-11-30 --strategy my-strategy.json
+              lending eod --as-of 2026-11-30 --db postgres://lending@db:5432/book --workers 4
+              lending eod --as-of 2026-11-30 --db postgres://lending@db:5432/book --partition 2/3
             """
     )
 
@@ -331,17 +339,31 @@ struct Eod: ParsableCommand {
     @Option(name: .long, help: "Threads computing a batch (default: every core).")
     var threads: Int?
 
+    @Option(name: .long, help: "Shares of the book run at once by this process, each in its own transactions.")
+    var workers: Int = 1
+
+    @Option(name: .long, help: ArgumentHelp("Run share I of N of the book only (1-based), for N processes on one database.", valueName: "I/N"))
+    var partition: String?
+
     @Flag(name: .customLong("no-post-loan"), help: "Servicing only: no collections, write-offs, early warning or snapshots.")
     var noPostLoan = false
 
     @Flag(name: .long, help: "No progress line, no summary.")
     var quiet = false
 
+    func validate() throws {
+        guard (1...256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
+        if let partition, LoanPartition(text: partition) == nil {
+            throw ValidationError("--partition must be I/N with 1 <= I <= N, such as 2/4")
+        }
+    }
+
     func run() throws {
         try reporting {
             let (store, _) = try database.open()
             try runEndOfDay(day: asOf.day, store: store, products: try products.load(), collections: noPostLoan ? nil : collections,
-                            batchSize: batchSize, threads: threads, quiet: quiet)
+                            batchSize: batchSize, threads: threads, partition: partition.flatMap { LoanPartition(text: $0) } ?? .all,
+                            workers: workers, quiet: quiet)
         }
     }
 }
@@ -410,7 +432,7 @@ struct Ledger: ParsableCommand {
             try reporting {
                 let (store, _) = try database.open()
                 let result = try LedgerVerification.run(store: store, expectHead: expectHead)
-                for problem in result.problems { printToStandardError("\(database.db): \(problem)") }
+                for problem in result.problems { printToStandardError("\(LendingDatabaseURL(database.location).displayName): \(problem)") }
                 print("entries \(result.entries) postings \(result.postings) loans \(result.loans) payouts \(result.payouts) head \(result.head.sequence):\(result.head.hash.hex) \(result.holds ? "ok" : "BROKEN")")
                 if !result.holds { throw ExitCode(1) }
             }

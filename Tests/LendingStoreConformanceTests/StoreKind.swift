@@ -1,5 +1,6 @@
 import Foundation
 import LendingMemoryStore
+import LendingPostgres
 import LendingStore
 import LendingStorePorts
 import LendingTestSupport
@@ -14,15 +15,23 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case memory
     case sqliteInMemory
     case sqliteOnDisk
+    /// A new database per store on the PostgreSQL server of `LENDING_TEST_POSTGRES_URL` (which
+    /// `.ci/run` starts); without the variable the suites run on the other adapters only.
+    case postgres
 
     var testDescription: String { rawValue }
 
-    /// A fresh, empty store (on disk: a new file per call).
+    static var allCases: [StoreKind] {
+        [.memory, .sqliteInMemory, .sqliteOnDisk] + (PostgresTestServer.url == nil ? [] : [.postgres])
+    }
+
+    /// A fresh, empty store (on disk: a new file per call; on PostgreSQL a new database).
     func open() throws -> any ConformingStore {
         switch self {
         case .memory: InMemoryStore()
         case .sqliteInMemory: try SQLiteStore(path: ":memory:")
         case .sqliteOnDisk: try SQLiteStore(path: StoreKind.freshFile())
+        case .postgres: try PostgresStore(url: try PostgresTestServer.freshDatabase())
         }
     }
 
@@ -30,7 +39,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// (`withKnownIssue`), and tell when the adapter is fixed.
     var knownGaps: Set<KnownGap> {
         switch self {
-        case .memory: []
+        case .memory, .postgres: []
         case .sqliteInMemory, .sqliteOnDisk: [.endOfDayAcceptsUnknownPositions]
         }
     }
@@ -60,5 +69,14 @@ func expecting(_ gap: KnownGap, of kind: StoreKind, _ body: () throws -> Void) t
         try body()
     } when: {
         kind.knownGaps.contains(gap)
+    }
+}
+
+extension PostgresTestServer {
+    /// A new, empty database on the test server.
+    static func freshDatabase() throws -> String {
+        guard let url = databaseURL() else { throw Refused() }
+        try PostgresStore.createDatabase(url: url)
+        return url
     }
 }

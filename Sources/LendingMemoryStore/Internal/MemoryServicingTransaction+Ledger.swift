@@ -53,20 +53,33 @@ extension MemoryServicingTransaction {
 
     // MARK: End of day
 
-    func activeLoans(after position: StorePosition, notProcessedThrough day: CalendarDay, limit: Int, into rows: inout DailyLoanRows) throws {
+    func activeLoans(after position: StorePosition, notProcessedThrough day: CalendarDay, limit: Int, partition: LoanPartition,
+                     into rows: inout DailyLoanRows) throws {
         let loans = state.servicing.loans
         var index = state.servicing.firstIndex(after: position)
         var found = 0
         while index < loans.count, limit < 0 || found < limit {
             let row = loans[index]
-            if row.loan.status == .active, let daily = row.daily, daily.processedThrough < day {
-                rows.positions.append(ServicingTables.position(ofIndex: index))
+            let at = ServicingTables.position(ofIndex: index)
+            if row.loan.status == .active, let daily = row.daily, daily.processedThrough < day, partition.contains(at) {
+                rows.positions.append(at)
                 rows.products.append(row.loan.product)
                 rows.daily.append(daily)
                 rows.records.append(row.record ?? [])
                 found += 1
             }
             index += 1
+        }
+    }
+
+    func activeLoans(at positions: [StorePosition], notProcessedThrough day: CalendarDay, into rows: inout DailyLoanRows) throws {
+        for index in positions.compactMap({ state.servicing.index(of: $0) }).sorted() {
+            let row = state.servicing.loans[index]
+            guard row.loan.status == .active, let daily = row.daily, daily.processedThrough < day else { continue }
+            rows.positions.append(ServicingTables.position(ofIndex: index))
+            rows.products.append(row.loan.product)
+            rows.daily.append(daily)
+            rows.records.append(row.record ?? [])
         }
     }
 

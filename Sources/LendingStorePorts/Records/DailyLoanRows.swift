@@ -6,7 +6,7 @@ import LendingServicing
 
 /// Active loans read for end of day, in the form the store keeps them (``LoanStateCoding``),
 /// in storage order. Arrays, reused between batches.
-public struct DailyLoanRows: Sendable {
+public struct DailyLoanRows: Sendable, Equatable {
     /// Where each loan is in the store (the next batch continues after the last one; end of day
     /// hands them back in ``DailyLoanUpdates``).
     public var positions: [StorePosition] = []
