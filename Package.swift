@@ -211,7 +211,7 @@ let package = Package(
                 "LendingTestSupport",
             ]
         ),
-        .testTarget(name: "LendingCLITests", dependencies: ["LendingTestSupport", "lending"]),
+        .testTarget(name: "LendingCLITests", dependencies: ["LendingTestSupport", "LendingPostgres", "lending"]),
         .testTarget(name: "LendingCSVTests", dependencies: ["LendingCSV", "LendingTestSupport"]),
         .testTarget(name: "LendingCollectionsTests", dependencies: ["LendingCollections", "LendingModel", "LendingTestSupport"]),
         .testTarget(name: "LendingDecisioningTests", dependencies: ["LendingDecisioning", "LendingModel"]),

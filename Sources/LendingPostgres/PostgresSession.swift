@@ -26,7 +26,7 @@ final class PostgresSession: @unchecked Sendable { // leased to one thread at a 
 
     @discardableResult
     func execute(_ sql: String, binds: PostgresBindings) throws -> Int {
-        let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+        let result = try blockingResult(of: connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger))
         return result.metadata.rows ?? 0
     }
 
@@ -38,7 +38,7 @@ final class PostgresSession: @unchecked Sendable { // leased to one thread at a 
     }
 
     func query(_ sql: String, binds: PostgresBindings) throws -> [StoredRow] {
-        let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+        let result = try blockingResult(of: connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger))
         return result.rows.map { StoredRow($0.makeRandomAccess()) }
     }
 
@@ -76,6 +76,25 @@ final class PostgresSession: @unchecked Sendable { // leased to one thread at a 
         if !last.isEmpty { statements.append(last) }
         return statements
     }
+}
+
+/// Blocks this thread until `future` completes. Not NIO's `wait()`: that refuses to run on any
+/// event loop thread, and `lending serve` calls the (synchronous) store ports from its handlers on
+/// Hummingbird's loops. The future's I/O runs on the store's own event loops, never the
+/// caller's, so the caller waiting cannot hold up its completion.
+func blockingResult<T: Sendable>(of future: EventLoopFuture<T>) throws -> T {
+    let done = DispatchSemaphore(value: 0)
+    let box = ResultBox<T>()
+    future.whenComplete { result in
+        box.result = result
+        done.signal()
+    }
+    done.wait()
+    return try box.result!.get()
+}
+
+private final class ResultBox<T>: @unchecked Sendable { // written once before the semaphore signals, read after it
+    var result: Result<T, any Error>?
 }
 
 /// A value that can be bound to a statement: integers as `bigint`, texts, doubles, bytes as

@@ -82,7 +82,7 @@ public final class PostgresStore: @unchecked Sendable { // the idle pool is guar
             return idle
         }
         guard let sessions else { return }
-        for session in sessions { try? (session.connection.close() as EventLoopFuture<Void>).wait() }
+        for session in sessions { _ = try? blockingResult(of: session.connection.close() as EventLoopFuture<Void>) }
         try? group.syncShutdownGracefully()
     }
 
@@ -96,7 +96,7 @@ public final class PostgresStore: @unchecked Sendable { // the idle pool is guar
             return nextID
         }
         do {
-            let connection = try PostgresConnection.connect(on: group.next(), configuration: configuration, id: id, logger: logger).wait()
+            let connection = try blockingResult(of: PostgresConnection.connect(on: group.next(), configuration: configuration, id: id, logger: logger))
             return PostgresSession(connection: connection, logger: logger)
         } catch {
             throw PostgresStoreError(error, location: location, doing: "connect to the database")
@@ -106,7 +106,7 @@ public final class PostgresStore: @unchecked Sendable { // the idle pool is guar
     func release(_ session: PostgresSession, broken: Bool) {
         if broken || session.connection.isClosed {
             // The driver requires a connection closed before it is released.
-            try? (session.connection.close() as EventLoopFuture<Void>).wait()
+            _ = try? blockingResult(of: session.connection.close() as EventLoopFuture<Void>)
             return
         }
         poolLock.withLock { idle.append(session) }
@@ -234,9 +234,9 @@ public final class PostgresStore: @unchecked Sendable { // the idle pool is guar
         defer { try? group.syncShutdownGracefully() }
         let logger = Logger(label: "lending.postgres")
         do {
-            let connection = try PostgresConnection.connect(on: group.next(), configuration: configuration, id: 0, logger: logger).wait()
+            let connection = try blockingResult(of: PostgresConnection.connect(on: group.next(), configuration: configuration, id: 0, logger: logger))
             let session = PostgresSession(connection: connection, logger: logger)
-            defer { try? (connection.close() as EventLoopFuture<Void>).wait() }
+            defer { _ = try? blockingResult(of: connection.close() as EventLoopFuture<Void>) }
             if try !session.query("SELECT 1 FROM pg_database WHERE datname = $1", [target.database]).isEmpty { return false }
             try session.execute("CREATE DATABASE \"\(target.database.replacingOccurrences(of: "\"", with: "\"\""))\"")
             return true

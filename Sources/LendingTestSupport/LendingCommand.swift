@@ -15,11 +15,12 @@ private let processLock = Mutex(())
 
 /// Runs the built `lending` executable (it sits beside the test bundle) in the repository root,
 /// with standard output and error captured.
-public func runLending(_ arguments: [String], stdin: Data? = nil) throws -> CommandResult {
-    try processLock.withLock { _ in try runLendingAlone(arguments, stdin: stdin) }
+/// `environment` is added to this process's own.
+public func runLending(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+    try processLock.withLock { _ in try runLendingAlone(arguments, stdin: stdin, environment: environment) }
 }
 
-private func runLendingAlone(_ arguments: [String], stdin: Data?) throws -> CommandResult {
+private func runLendingAlone(_ arguments: [String], stdin: Data?, environment: [String: String]) throws -> CommandResult {
     let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     var directory = testBinary.deletingLastPathComponent()
     // On Linux the test bundle is `.build/<triple>/debug/lendingPackageTests.xctest`.
@@ -41,6 +42,7 @@ private func runLendingAlone(_ arguments: [String], stdin: Data?) throws -> Comm
     let process = Process()
     process.executableURL = directory.appendingPathComponent("lending")
     process.arguments = arguments
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
     process.currentDirectoryURL = URL(fileURLWithPath: FixtureFiles.repositoryRoot)
     process.standardOutput = out
     process.standardError = err

@@ -404,8 +404,32 @@ struct Loans: ParsableCommand {
 struct Ledger: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The double-entry ledger.",
-        subcommands: [Verify.self]
+        subcommands: [Verify.self, Balances.self]
     )
+
+    struct Balances: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print every account's balance from the journal as CSV (account,balance in yuan).",
+            discussion: """
+                The lender's accounts, then each loan's principal, interest, penalty and \
+                overpayment held, loans in id order, read in one snapshot. Two books that ran the \
+                same loans the same way print the same file, whatever the store.
+
+                Examples:
+                  lending ledger balances > balances.csv
+                  lending ledger balances --db postgres://lending@db:5432/book
+                """
+        )
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reporting {
+                let (store, _) = try database.open()
+                print(try LedgerBalancesExport.csv(store: store), terminator: "")
+            }
+        }
+    }
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(

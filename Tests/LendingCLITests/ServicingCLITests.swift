@@ -56,7 +56,7 @@ struct ServicingScene {
 }
 
 /// Starts `lending` without waiting for it.
-func startLending(_ arguments: [String]) throws -> Process {
+func startLending(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
     let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     var directory = testBinary.deletingLastPathComponent()
     while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("lending").path) && directory.path != "/" {
@@ -65,6 +65,7 @@ func startLending(_ arguments: [String]) throws -> Process {
     let process = Process()
     process.executableURL = directory.appendingPathComponent("lending")
     process.arguments = arguments
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
     process.currentDirectoryURL = URL(fileURLWithPath: FixtureFiles.repositoryRoot)
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
