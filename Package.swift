@@ -263,6 +263,12 @@ let package = Package(
                 "LendingDisbursement", "LendingFraud",
             ]
         ),
+        .testTarget(
+            name: "LendingPostgresTests",
+            dependencies: [
+                "LendingPostgres", "LendingStorePorts", "LendingModel", "LendingLedger", "LendingDecisioning", "LendingTestSupport",
+            ]
+        ),
         .testTarget(name: "LendingPreCreditTests", dependencies: ["LendingModel", "LendingPreCredit"]),
         .testTarget(name: "LendingScoringTests", dependencies: ["LendingScoring", "LendingTestSupport"]),
         .testTarget(name: "LendingServicingTests", dependencies: ["LendingLedger", "LendingModel", "LendingServicing"]),

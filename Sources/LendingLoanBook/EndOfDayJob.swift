@@ -57,9 +57,12 @@ public struct EndOfDayJob: Sendable {
         public var closed = 0
         /// Installments that fell due.
         public var installmentsDue = 0
+        /// Batches a worker computed, found changed when it came to write them, and computed again.
+        public var recomputedBatches = 0
         public var seconds = 0.0
 
         mutating func add(_ other: Summary) {
+            recomputedBatches += other.recomputedBatches
             loans += other.loans
             entries += other.entries
             closed += other.closed
@@ -127,7 +130,12 @@ public struct EndOfDayJob: Sendable {
                     fresh.removeAll()
                     try transaction.activeLoans(at: rows.positions, notProcessedThrough: asOf, into: &fresh)
                     if fresh.count == 0 { return false }
-                    updates = fresh == rows ? computed : try compute(fresh, workers: workers)
+                    if fresh == rows {
+                        updates = computed
+                    } else {
+                        updates = try compute(fresh, workers: workers)
+                        summary.recomputedBatches += 1
+                    }
                 } else {
                     rows.removeAll()
                     try transaction.activeLoans(after: after, notProcessedThrough: asOf, limit: batchSize, partition: share, into: &rows)

@@ -1,8 +1,10 @@
 import Foundation
 import LendingLedger
+import LendingLoanBook
 import LendingMemoryStore
 import LendingModel
 import LendingServicing
+import LendingStorePorts
 import LendingTestSupport
 import Testing
 
@@ -71,5 +73,75 @@ import Testing
         #expect(try loan(store, "L0")?.status == .paidOff)
         #expect(try endOfDay(store, "2026-01-25").loans == 1)
         #expect(try verify(store).holds)
+    }
+
+    @Test func workersAndPartitionsRunEveryLoanOnceAsOneRunDoes() throws {
+        let (whole, _) = try bookWithLoans(23)
+        let (workers, _) = try bookWithLoans(23)
+        let (partitioned, _) = try bookWithLoans(23)
+        let asOf = CalendarDay(iso: "2026-03-01")!
+        let single = try EndOfDayJob(asOf: asOf, products: .standard, threads: 1).run(store: whole)
+        let parallel = try EndOfDayJob(asOf: asOf, products: .standard, batchSize: 4, threads: 2, workers: 3).run(store: workers)
+        #expect(parallel.loans == 23 && parallel.entries == single.entries && parallel.installmentsDue == single.installmentsDue)
+        var shares = 0
+        for index in 0..<3 {
+            let share = try #require(LoanPartition(index: index, count: 3))
+            let run = try EndOfDayJob(asOf: asOf, products: .standard, batchSize: 5, partition: share).run(store: partitioned)
+            #expect(run.loans > 0 && run.loans < 23, "share \(share) ran \(run.loans) loans")
+            shares += run.loans
+        }
+        #expect(shares == 23)
+        // The same loans and the same entries; only the order of the journal differs.
+        #expect(try states(workers) == states(whole) && states(partitioned) == states(whole))
+        #expect(try entriesByID(workers) == entriesByID(whole) && entriesByID(partitioned) == entriesByID(whole))
+        #expect(try verify(workers).holds && verify(partitioned).holds)
+        #expect(try EndOfDayJob(asOf: asOf, products: .standard, workers: 4).run(store: partitioned).loans == 0)
+    }
+
+    @Test func aBatchThatChangedSinceItWasComputedIsComputedAgainFromWhatIsStored() throws {
+        // Repayments of every loan land after the first worker read its batch and before it writes
+        // it: that batch is run again from the stored state, so no payment is lost or run twice.
+        let (store, _) = try bookWithLoans(2)
+        let (reference, _) = try bookWithLoans(2)
+        let payments = try csvFile("eod-race", ["payment_id,loan_id,paid_at,amount", "P1,L0,2026-01-20,500.00", "P2,L1,2026-01-21,700.00"])
+        let racing = RacingStore(store) { _ = try? repay(store, payments) }
+        let run = try EndOfDayJob(asOf: CalendarDay(iso: "2026-01-25")!, products: .standard, threads: 1, workers: 2).run(store: racing)
+        #expect(run.loans == 2 && run.recomputedBatches >= 1)
+        _ = try repay(reference, payments)
+        try endOfDay(reference, "2026-01-25")
+        #expect(try states(store) == states(reference))
+        #expect(try entriesByID(store) == entriesByID(reference))
+        #expect(try verify(store).holds)
+    }
+}
+
+/// A store that runs `between` once, after the first read snapshot and before the next write
+/// transaction (where a worker has computed a batch and not yet written it).
+final class RacingStore: ServicingStore, @unchecked Sendable { // `pending` is guarded by `lock`
+    let base: InMemoryStore
+    let between: () -> Void
+    private let lock = NSLock()
+    private var pending = false
+    private var done = false
+
+    init(_ base: InMemoryStore, between: @escaping () -> Void) {
+        self.base = base
+        self.between = between
+    }
+
+    func readServicing<T>(_ body: (any ServicingTransaction) throws -> T) throws -> T {
+        let result = try base.readServicing(body)
+        lock.withLock { if !done { pending = true } }
+        return result
+    }
+
+    func withServicingTransaction<T>(_ body: (any ServicingTransaction) throws -> T) throws -> T {
+        let run = lock.withLock { () -> Bool in
+            guard pending, !done else { return false }
+            done = true
+            return true
+        }
+        if run { between() }
+        return try base.withServicingTransaction(body)
     }
 }
