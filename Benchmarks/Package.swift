@@ -61,6 +61,7 @@ let package = Package(
                 .product(name: "LendingLoanBook", package: rootIdentity),
                 .product(name: "LendingStorePorts", package: rootIdentity),
                 .product(name: "LendingStore", package: rootIdentity),
+                .product(name: "LendingPostgres", package: rootIdentity),
                 .product(name: "LendingModel", package: rootIdentity),
                 .product(name: "LendingDecisioning", package: rootIdentity),
                 .product(name: "LendingFraud", package: rootIdentity),

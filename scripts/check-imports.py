@@ -95,6 +95,8 @@ FORBIDDEN_CLOSURE = {
                      "LendingModelOps", "LendingDemo", "LendingHTTP"},
     "LendingMemoryStore": {"LendingApplications", "LendingLoanBook", "LendingPostLoan", "LendingBatchScoring",
                            "LendingModelOps", "LendingDemo", "LendingHTTP"},
+    "LendingPostgres": {"LendingApplications", "LendingLoanBook", "LendingPostLoan", "LendingBatchScoring",
+                        "LendingModelOps", "LendingDemo", "LendingHTTP", "LendingStore"},
 }
 MAX_TARGET_SHARE = 0.15
 MAX_FILE_BYTES = 40 * 1024

@@ -70,6 +70,8 @@ public struct DemoJob {
 
     /// The files the demo leaves in its directory.
     public var databasePath: String { directory + "/lending.sqlite" }
+    /// The database as the summary shows it (the SQLite path, or a PostgreSQL URL without its password).
+    public var databaseName: String?
     public var railPath: String { directory + "/rail.sqlite" }
     public var reportPath: String { directory + "/portfolio.html" }
     public var lastDay: CalendarDay { start.adding(days: days - 1) }

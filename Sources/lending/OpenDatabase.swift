@@ -8,12 +8,12 @@ import LendingStorePorts
 /// and `serve` open their database here, and work on it through the ports only.
 /// - Returns: the database and the personal-data key that goes with it: `LENDING_DATA_KEY` if
 ///   set; else for SQLite the file `PATH.key` beside the database, for PostgreSQL the file
-///   `LENDING_DATA_KEY_FILE` names, else `DATABASE.postgres.key` in the current directory (made on
+///   `LENDING_DATA_KEY_FILE` names, else `DATABASE.postgres.key` in `keyDirectory` or the current directory (made on
 ///   first use). Every process on one PostgreSQL database must hold the same key: the database
 ///   records a check of it and refuses another.
 /// - Throws: ``LendingError`` for a key that cannot be read, and the store's errors when the
 ///   database cannot be opened.
-func openDatabase(_ location: String) throws -> (any LendingDatabase, PersonalDataProtector) {
+func openDatabase(_ location: String, keyDirectory: String? = nil) throws -> (any LendingDatabase, PersonalDataProtector) {
     let environment = ProcessInfo.processInfo.environment
     switch LendingDatabaseURL(location) {
     case .postgres(let url):
@@ -25,7 +25,8 @@ func openDatabase(_ location: String) throws -> (any LendingDatabase, PersonalDa
                 throw LendingError(code: "key.file", message: "LENDING_DATA_KEY_FILE must name a file ending in .key")
             }
         } else {
-            keyBase = (store.location.split(separator: "/").last.map(String.init) ?? "lending") + ".postgres"
+            let name = (store.location.split(separator: "/").last.map(String.init) ?? "lending") + ".postgres"
+            keyBase = keyDirectory.map { $0 + "/" + name } ?? name
         }
         let protector = try PersonalDataProtector.forDatabase(at: keyBase, environment: environment)
         try store.checkDataKey(protector)

@@ -9,6 +9,7 @@ import LendingStorePorts
 import LendingApplications
 import LendingLoanBook
 import LendingPostLoan
+import LendingPostgres
 import LendingDemo
 
 /// `--strategy FILE` and `--collection-model FILE`: what post-loan runs on.
@@ -268,11 +269,15 @@ struct Demo: ParsableCommand {
             Examples:
               swift run -c release lending demo
               lending demo --dir /tmp/demo --seed 7
+              lending demo --db postgres://postgres@127.0.0.1:5432/demo
             """
     )
 
     @Option(name: .long, help: "The directory for the database, the files and the report (created if needed; must not hold a demo already).")
     var dir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Run on this database instead of DIR/lending.sqlite: a PostgreSQL URL (the database is created if the server lacks it, and must hold no book yet).", valueName: "url"))
+    var db: String?
 
     @Option(name: .long, help: "The seed of the generated data and behaviour.")
     var seed: UInt64 = 2026
@@ -309,12 +314,20 @@ struct Demo: ParsableCommand {
             let (engine, scorer) = try collections.load()
             var job = DemoJob(directory: directory, applications: applications, seed: seed, days: days, engine: engine, collectionScorer: scorer)
             job.collectionFeaturesPath = collectionFeatures
-            if FileManager.default.fileExists(atPath: job.databasePath) {
-                throw LendingError(code: "demo.exists", message: "\(directory) already holds a demo database; give another --dir or remove it", file: job.databasePath)
+            let location = db ?? job.databasePath
+            if case .postgres(let url) = LendingDatabaseURL(location) {
+                try PostgresStore.createDatabase(url: url)
+            } else if FileManager.default.fileExists(atPath: location) {
+                throw LendingError(code: "demo.exists", message: "\(directory) already holds a demo database; give another --dir or remove it", file: location)
             }
-            printToStandardError("lending demo in \(directory)")
+            let shown = LendingDatabaseURL(location).displayName
+            job.databaseName = shown
+            printToStandardError("lending demo in \(directory) on \(shown)")
             let credit = try Scorer(Scorecard.load(path: model))
-            let (store, protector) = try openDatabase(job.databasePath)
+            let (store, protector) = try openDatabase(location, keyDirectory: directory)
+            if try store.chainHead() != nil || store.readServicing({ try $0.journalHead().sequence }) > 0 {
+                throw LendingError(code: "demo.exists", message: "\(shown) already holds a book; give the demo a new database")
+            }
             let rail = try SimulatedRail(path: job.railPath, clock: { now() })
             let summary = try job.run(store: store, rail: rail, protector: protector, creditModel: credit) { line in printToStandardError("  " + line) }
             print(DemoText.summary(summary, job: job), terminator: "")
@@ -344,7 +357,7 @@ enum DemoText {
         text += "  early warning     \(summary.linesFrozen) lines frozen, \(summary.linesReduced) limits reduced\n"
         let phases = ["setup", "payouts", "simulation", "posting", "end of day", "post-loan"].map { "\($0) \(String(format: "%.1f", summary.phases[$0] ?? 0))s" }
         text += "  time              \(phases.joined(separator: ", "))\n"
-        text += "  database          \(job.databasePath)\n"
+        text += "  database          \(job.databaseName ?? job.databasePath)\n"
         text += "  report            \(job.reportPath)\n"
         return text
     }

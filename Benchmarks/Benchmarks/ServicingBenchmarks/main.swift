@@ -4,7 +4,9 @@
 //   swift run -c release ServicingBenchmarks seed --db /tmp/book.sqlite --loans 1000000
 //       builds a book of N installment loans: applications and approvals stored as `apply`
 //       stores them, signed by AgreementJob, paid out by DisburseJob through the simulated rail
-//       (PATH.rail.sqlite), all on 2026-11-01. Then time the real command:
+//       (PATH.rail.sqlite), all on 2026-11-01. --db may be a PostgreSQL URL (the database is
+//       created, and must be empty; the rail is --rail PATH, the personal-data key
+//       LENDING_DATA_KEY). Then time the real command:
 //       /usr/bin/time -v .build/release/lending eod --db /tmp/book.sqlite --as-of 2026-11-02
 //   swift run -c release ServicingBenchmarks repay-latency --db /tmp/book.sqlite --paid-on 2026-11-02 [--payments 20000] [--durable 2000]
 //       one payment at a time on distinct loans, dated --paid-on (on or after the book's last end
@@ -14,6 +16,7 @@ import Foundation
 import LendingDecisioning
 import LendingFraud
 import LendingModel
+import LendingPostgres
 import LendingServicing
 import LendingStore
 import LendingStorePorts
@@ -37,11 +40,27 @@ let path = option("--db")
 func seed() throws {
     let count = Int(option("--loans", "1000000"))!
     let chunk = 50_000
-    for suffix in ["", "-wal", "-shm", ".key", ".rail.sqlite", ".rail.sqlite-wal", ".rail.sqlite-shm"] {
-        try? FileManager.default.removeItem(atPath: path + suffix)
+    let store: any LendingDatabase
+    let protector: PersonalDataProtector
+    let railPath: String
+    if case .postgres(let url) = LendingDatabaseURL(path) {
+        try PostgresStore.createDatabase(url: url)
+        let postgres = try PostgresStore(url: url)
+        guard try postgres.chainHead() == nil else { fatalError("\(postgres.location) already holds a book") }
+        protector = try PersonalDataProtector.forDatabase(at: ":memory:", environment: ProcessInfo.processInfo.environment)
+        guard ProcessInfo.processInfo.environment["LENDING_DATA_KEY"] != nil else { fatalError("set LENDING_DATA_KEY for a PostgreSQL book") }
+        try postgres.checkDataKey(protector)
+        store = postgres
+        railPath = option("--rail")
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: railPath + suffix) }
+    } else {
+        for suffix in ["", "-wal", "-shm", ".key", ".rail.sqlite", ".rail.sqlite-wal", ".rail.sqlite-shm"] {
+            try? FileManager.default.removeItem(atPath: path + suffix)
+        }
+        store = try SQLiteStore(path: path)
+        protector = try PersonalDataProtector.forDatabase(at: path, environment: [:])
+        railPath = path + ".rail.sqlite"
     }
-    let store = try SQLiteStore(path: path)
-    let protector = try PersonalDataProtector.forDatabase(at: path, environment: [:])
     let decided = Instant(secondsSinceEpoch: Int64(start.daysSinceEpoch) * 86_400 + 3_600)
     let terms = [3, 6, 9, 12, 18, 24]
     var clock = ContinuousClock.now
@@ -75,7 +94,7 @@ func seed() throws {
     }
     print("stored and signed \(count) in \(String(format: "%.1f", seconds(since: clock)))s")
     clock = ContinuousClock.now
-    let rail = try SimulatedRail(path: path + ".rail.sqlite", clock: { Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) })
+    let rail = try SimulatedRail(path: railPath, clock: { Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) })
     let summary = try DisburseJob(asOf: start, products: .standard, protector: protector, batchSize: 2_000).run(store: store, rail: rail)
     let elapsed = seconds(since: clock)
     print("disbursed \(summary.answered.paid) loans in \(String(format: "%.1f", elapsed))s (\(Int(Double(summary.answered.paid) / elapsed))/s)")
