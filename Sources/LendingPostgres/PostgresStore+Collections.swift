@@ -10,11 +10,13 @@ import PostgresNIO
 /// servicing lock), so that a day's write-offs, ladder states and actions are stored together.
 extension PostgresStore: CollectionsStore {
     public func withCollectionsTransaction<T>(_ body: (any CollectionsTransaction) throws -> T) throws -> T {
-        try transaction("store the post-loan changes", write: true, lock: .servicing) { try body(PostgresServicingTransaction($0)) }
+        try transaction("store the post-loan changes", write: true, lock: .servicing) { session in
+            try PostgresServicingTransaction.writing(session, body)
+        }
     }
 
     public func readCollections<T>(_ body: (any CollectionsTransaction) throws -> T) throws -> T {
-        try transaction("read the collections tables", write: false, lock: nil) { try body(PostgresServicingTransaction($0)) }
+        try transaction("read the collections tables", write: false, lock: nil) { try body(PostgresServicingTransaction($0, writable: false)) }
     }
 }
 

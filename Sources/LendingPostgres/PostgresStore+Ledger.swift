@@ -5,18 +5,33 @@ import LendingStorePorts
 import NIOCore
 import PostgresNIO
 
+/// A write transaction's journal: the head, read once (the servicing lock keeps every other
+/// writer out until commit), and the entries appended since the last write, written together
+/// (before the commit, before the journal is read, or every 20,000 entries). A repayment's
+/// three journal statements thus join the transaction's others in a few statements.
+final class JournalBuffer { // one transaction's, on its thread
+    var head: ChainHead?
+    var pending: [SealedEntry] = []
+}
+
 /// The journal on PostgreSQL: the same rows as on SQLite (`journal`, `postings`, `journal_head`),
 /// written with one statement per table and batch (each column bound as an array), so that every
 /// entry's legs arrive in one statement, where a trigger checks that they balance. The head moves in
 /// the same transaction; the servicing lock makes its writer the only one.
 extension PostgresServicingTransaction {
     func journalHead() throws -> ChainHead {
+        if let head = journal.head { return head }
         guard let row = try session.query("SELECT sequence, hash FROM journal_head WHERE id = 1").first else { return .genesis }
-        return ChainHead(sequence: try row.int(0), hash: Self.chainHash(try row.bytes(1)))
+        let head = ChainHead(sequence: try row.int(0), hash: Self.chainHash(try row.bytes(1)))
+        if writable { journal.head = head }
+        return head
     }
 
     func append(_ entries: [SealedEntry]) throws {
         guard let first = entries.first, let last = entries.last else { return }
+        guard writable else {
+            throw PostgresStoreError(code: "store.read_only", message: "a read snapshot cannot append to the journal", location: nil)
+        }
         let head = try journalHead()
         guard first.sequence == head.sequence + 1, first.previousHash == head.hash else {
             throw PostgresStoreError(code: "store.chain",
@@ -32,6 +47,16 @@ extension PostgresServicingTransaction {
             }
             previous = ChainHead(sequence: sealed.sequence, hash: sealed.hash)
         }
+        journal.pending += entries
+        journal.head = ChainHead(sequence: last.sequence, hash: last.hash)
+        if journal.pending.count >= 20_000 { try flushJournal() }
+    }
+
+    /// Writes the entries appended since the last write, and the head.
+    func flushJournal() throws {
+        guard let last = journal.pending.last else { return }
+        let entries = journal.pending
+        journal.pending.removeAll()
         for chunk in entries.chunked(by: 20_000) {
             var binds = PostgresBindings(capacity: 11)
             binds.append(chunk.map(\.sequence))
@@ -93,6 +118,7 @@ extension PostgresServicingTransaction {
     /// Streams the journal with its postings, a page of entries at a time.
     /// - Returns: the number of posting rows stored.
     func forEachJournalRow(_ body: (SealedEntry) throws -> Void) throws -> Int {
+        try flushJournal()
         var after: Int64 = 0
         while true {
             let entries = try session.query("""

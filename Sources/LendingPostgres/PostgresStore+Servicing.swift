@@ -12,19 +12,37 @@ import PostgresNIO
 /// column) as the store's position. Write transactions hold ``PostgresStore/Lock/servicing``.
 extension PostgresStore: ServicingStore {
     public func withServicingTransaction<T>(_ body: (any ServicingTransaction) throws -> T) throws -> T {
-        try transaction("store the servicing changes", write: true, lock: .servicing) { try body(PostgresServicingTransaction($0)) }
+        try transaction("store the servicing changes", write: true, lock: .servicing) { session in
+            try PostgresServicingTransaction.writing(session, body)
+        }
     }
 
     public func readServicing<T>(_ body: (any ServicingTransaction) throws -> T) throws -> T {
-        try transaction("read the loan book", write: false, lock: nil) { try body(PostgresServicingTransaction($0)) }
+        try transaction("read the loan book", write: false, lock: nil) { try body(PostgresServicingTransaction($0, writable: false)) }
     }
 }
 
 /// One transaction's servicing (and post-loan) operations.
 struct PostgresServicingTransaction: ServicingTransaction {
     let session: PostgresSession
+    /// The journal's head and the entries appended but not yet written (see ``JournalBuffer``).
+    let journal: JournalBuffer
+    let writable: Bool
 
-    init(_ session: PostgresSession) { self.session = session }
+    init(_ session: PostgresSession, writable: Bool = true) {
+        self.session = session
+        self.writable = writable
+        journal = JournalBuffer()
+    }
+
+    /// Runs `body` in a write transaction's operations, then writes what the journal buffer holds
+    /// (before the caller commits).
+    static func writing<T>(_ session: PostgresSession, _ body: (PostgresServicingTransaction) throws -> T) throws -> T {
+        let transaction = PostgresServicingTransaction(session)
+        let result = try body(transaction)
+        try transaction.flushJournal()
+        return result
+    }
 
     // MARK: Scans
 
@@ -326,9 +344,25 @@ struct PostgresServicingTransaction: ServicingTransaction {
     }
 
     func update(payouts: [Payout]) throws {
-        for payout in payouts {
-            try session.execute("UPDATE payouts SET status = $1, settled_on = $2, reason = $3 WHERE key = $4 AND status <> $1",
-                                [payout.status.rawValue, payout.settledOn.map { Int64($0.daysSinceEpoch) }, payout.reason, payout.key])
+        // The last status given for a key wins, as one statement per payout would leave it.
+        var latest: [String: Int] = [:]
+        for (index, payout) in payouts.enumerated() { latest[payout.key] = index }
+        let unique = payouts.indices.filter { latest[payouts[$0].key] == $0 }.map { payouts[$0] }
+        for chunk in unique.chunked(by: 10_000) {
+            var binds = PostgresBindings(capacity: 6)
+            binds.append(chunk.map(\.key))
+            binds.append(chunk.map(\.status.rawValue))
+            binds.append(chunk.map { Int64($0.settledOn?.daysSinceEpoch ?? 0) })
+            binds.append(chunk.map { $0.settledOn != nil })
+            binds.append(chunk.map { $0.reason ?? "" })
+            binds.append(chunk.map { $0.reason != nil })
+            try session.execute("""
+                UPDATE payouts p SET status = v.status, settled_on = CASE WHEN v.settled THEN v.settled_on END,
+                    reason = CASE WHEN v.has_reason THEN v.reason END
+                FROM unnest($1::text[], $2::text[], $3::bigint[], $4::boolean[], $5::text[], $6::boolean[])
+                    AS v(key, status, settled_on, settled, reason, has_reason)
+                WHERE p.key = v.key AND p.status <> v.status
+                """, binds: binds)
         }
     }
 
