@@ -153,3 +153,37 @@ func startLending(_ arguments: [String], environment: [String: String] = [:]) th
         #expect(try scene.lending(["ledger", "verify"]).status == 0)
     }
 }
+
+@Suite struct DatabaseSelectionCLITests {
+    @Test func lendingDBSelectsTheDatabaseWhenDbIsNotGivenAndBalancesListEveryAccount() throws {
+        let directory = temporaryPath("lending-db-env")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let database = directory + "/chosen.sqlite"
+        let verified = try runLending(["ledger", "verify"], environment: ["LENDING_DB": database])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(FileManager.default.fileExists(atPath: database), "LENDING_DB did not choose the database")
+        // --db wins over LENDING_DB.
+        let other = directory + "/other.sqlite"
+        #expect(try runLending(["ledger", "verify", "--db", other], environment: ["LENDING_DB": database]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: other))
+        let balances = try runLending(["ledger", "balances", "--db", database])
+        #expect(balances.status == 0)
+        #expect(balances.stdout == """
+            account,balance
+            lender:funding_cash,0.00
+            lender:interest_income,0.00
+            lender:penalty_income,0.00
+            lender:suspense,0.00
+            lender:write_off_expense,0.00
+
+            """, "\(balances.stdout)")
+    }
+
+    @Test func aPostgresURLWithAPasswordIsNeverShown() throws {
+        // Nothing listens on port 1: the connection fails, and the message names the database without the password.
+        let failed = try runLending(["ledger", "verify", "--db", "postgres://lender:HiddenPass77@127.0.0.1:1/book"])
+        #expect(failed.status != 0)
+        #expect(failed.stderr.contains("postgres://lender@127.0.0.1:1/book"), "\(failed.stderr)")
+        #expect(!failed.stderr.contains("HiddenPass77"))
+    }
+}
