@@ -43,7 +43,7 @@ copy_book() { # copy_book STORE TEMPLATE NAME -> prints the copy's --db value
 }
 
 echo "machine: $(nproc) cores, $(uname -r); PostgreSQL at $PG_SERVER; load $(load)"
-"$LENDING" generate applications --count "$APPS" --seed 7 --fraud-share 0.05 -o "$WORK/apps.csv" --blacklist "$WORK/blacklist.csv" \
+"$LENDING" generate applications --count "$APPS" --seed 7 --days 3 --fraud-share 0.05 -o "$WORK/apps.csv" --blacklist "$WORK/blacklist.csv" \
   --population "$WORK/population.csv" --quiet
 "$LENDING" whitelist build --model "$MODEL" "$WORK/population.csv" --min-score 420 --as-of 2026-09-30 -o "$WORK/whitelist.csv" --quiet
 
@@ -62,7 +62,7 @@ for store in sqlite postgres; do
   t1=$(now)
   result "disburse, $signed loans" "$store" "$(rate "$signed" "$t0" "$t1")" "load $l"
   if [ "$store" = sqlite ]; then
-    python3 -c "import sqlite3,sys; print('payment_id,loan_id,paid_at,amount'); [print(f'P-{r[0]},{r[0]},2026-10-20,300.00') for r in sqlite3.connect(sys.argv[1]).execute('SELECT loan_id FROM loans ORDER BY loan_id')]" "$db" > "$WORK/payments.csv"
+    python3 -c "import sqlite3,sys; print('payment_id,loan_id,paid_at,amount'); [print(f'P-{r[0]},{r[0]},2026-10-20,300.00') for r in sqlite3.connect(sys.argv[1]).execute(\"SELECT loan_id FROM loans WHERE status = 'active' ORDER BY loan_id\")]" "$db" > "$WORK/payments.csv"
   fi
   payments=$(($(wc -l < "$WORK/payments.csv") - 1))
   l=$(load); t0=$(now)

@@ -6,13 +6,59 @@ import PostgresNIO
 
 /// One connection, used by one thread at a time: statements run synchronously (the thread waits on
 /// the driver's future, whose I/O runs on the store's event loops, never on the caller's).
+///
+/// Writes whose answer nobody reads (``send(_:_:)``: inserts, updates whose count is not
+/// checked) are pipelined: sent at once, in order, without waiting for the server, so that a
+/// repayment's or an agreement's writes cost no round trip each. The server runs a connection's
+/// statements in the order sent, so a later read sees them; the first failure is reported by the
+/// next statement that waits, or by ``settle()`` (which the store calls before every commit), and
+/// the transaction rolls back.
 final class PostgresSession: @unchecked Sendable { // leased to one thread at a time by the store's pool
     let connection: PostgresConnection
     let logger: Logger
+    private var inFlight: [EventLoopFuture<PostgresQueryResult>] = []
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
         self.logger = logger
+    }
+
+    /// Sends a write without waiting for its answer (see the type's notes).
+    func send(_ sql: String, _ values: [any PostgresBindable] = []) throws {
+        var binds = PostgresBindings(capacity: values.count)
+        for value in values { value.bind(into: &binds) }
+        try send(sql, binds: binds)
+    }
+
+    func send(_ sql: String, binds: PostgresBindings) throws {
+        inFlight.append(connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger))
+        if inFlight.count >= 512 { try settle() }
+    }
+
+    /// Waits for every write sent; throws the first one's failure.
+    func settle() throws {
+        guard !inFlight.isEmpty else { return }
+        let pending = inFlight
+        inFlight.removeAll(keepingCapacity: true)
+        var failure: (any Error)?
+        for future in pending {
+            do { _ = try blockingResult(of: future) } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Waits for a statement's answer; when it failed after a pipelined write failed, the write's
+    /// failure is the one reported (the statement only saw the transaction aborted).
+    private func answer(_ future: EventLoopFuture<PostgresQueryResult>) throws -> PostgresQueryResult {
+        do {
+            let result = try blockingResult(of: future)
+            // Every write sent before it has been answered by now (in order): report a failure of theirs.
+            try settle()
+            return result
+        } catch {
+            try settle()
+            throw error
+        }
     }
 
     /// Runs a statement with its values bound ($1, $2, ...).
@@ -26,7 +72,7 @@ final class PostgresSession: @unchecked Sendable { // leased to one thread at a 
 
     @discardableResult
     func execute(_ sql: String, binds: PostgresBindings) throws -> Int {
-        let result = try blockingResult(of: connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger))
+        let result = try answer(connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger))
         return result.metadata.rows ?? 0
     }
 
@@ -38,7 +84,7 @@ final class PostgresSession: @unchecked Sendable { // leased to one thread at a 
     }
 
     func query(_ sql: String, binds: PostgresBindings) throws -> [StoredRow] {
-        let result = try blockingResult(of: connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger))
+        let result = try answer(connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger))
         return result.rows.map { StoredRow($0.makeRandomAccess()) }
     }
 

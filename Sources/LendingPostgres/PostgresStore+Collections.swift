@@ -33,7 +33,7 @@ extension PostgresServicingTransaction: CollectionsTransaction {
     }
 
     func insert(run: PostLoanRunRecord) throws {
-        try session.execute("""
+        try session.send("""
             INSERT INTO post_loan_runs (day, loans_in_collections, actions_planned, write_offs, written_off_principal, line_actions, snapshots)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
             """, [Int64(run.day.daysSinceEpoch), run.loansInCollections, run.actionsPlanned, run.writeOffs, run.writtenOffPrincipal.fen,
@@ -105,7 +105,7 @@ extension PostgresServicingTransaction: CollectionsTransaction {
                 state.totalPaidSeen.fen, day(state.bureauReportedOn), day(state.insuranceClaimedOn), day(state.writtenOffOn), ladder.maxDaysPastDue,
             ]
             let columns = Self.ladderColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            try session.execute("""
+            try session.send("""
                 INSERT INTO collection_ladders (\(Self.ladderColumns)) VALUES (\(parameters(from: 1, count: columns.count)))
                 ON CONFLICT (loan_id) DO UPDATE SET \(columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
                 """, values)
@@ -114,7 +114,7 @@ extension PostgresServicingTransaction: CollectionsTransaction {
 
     func deleteLadders(loanIDs: [String]) throws {
         guard !loanIDs.isEmpty else { return }
-        try session.execute("DELETE FROM collection_ladders WHERE loan_id = ANY($1)", [List(loanIDs)])
+        try session.send("DELETE FROM collection_ladders WHERE loan_id = ANY($1)", [List(loanIDs)])
     }
 
     // MARK: Action log
@@ -158,7 +158,7 @@ extension PostgresServicingTransaction: CollectionsTransaction {
 
     func cancel(_ actions: [(loanID: String, action: CollectionAction, scheduledAt: Instant)], reason: String) throws {
         for item in actions {
-            try session.execute("""
+            try session.send("""
                 INSERT INTO collection_cancellations (loan_id, action, scheduled_at, reason) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (loan_id, action, scheduled_at) DO NOTHING
                 """, [item.loanID, item.action.rawValue, item.scheduledAt.secondsSinceEpoch, reason])
@@ -225,13 +225,13 @@ extension PostgresServicingTransaction: CollectionsTransaction {
 
     func insert(outcome stored: StoredOutcome) throws {
         let outcome = stored.outcome
-        try session.execute("""
+        try session.send("""
             INSERT INTO collection_outcomes (loan_id, action, happened_at, result, promise_date, promise_amount, opt_out, request_hash)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             """, [outcome.loanId, outcome.action.rawValue, outcome.happenedAt.secondsSinceEpoch, outcome.result.rawValue,
                   outcome.promiseDate.map { Int64($0.daysSinceEpoch) }, outcome.promiseAmount?.fen, stored.optOut, Bytes(stored.requestHash)])
         if let channel = stored.optOut {
-            try session.execute("""
+            try session.send("""
                 INSERT INTO collection_opt_outs (loan_id, channel, since) VALUES ($1, $2, $3) ON CONFLICT (loan_id, channel) DO NOTHING
                 """, [outcome.loanId, channel, outcome.happenedAt.secondsSinceEpoch])
         }
@@ -243,7 +243,7 @@ extension PostgresServicingTransaction: CollectionsTransaction {
     }
 
     func markOutcomesApplied(before: Instant, on day: CalendarDay) throws {
-        try session.execute("UPDATE collection_outcomes SET applied_on = $1 WHERE applied_on IS NULL AND happened_at < $2",
+        try session.send("UPDATE collection_outcomes SET applied_on = $1 WHERE applied_on IS NULL AND happened_at < $2",
                             [Int64(day.daysSinceEpoch), before.secondsSinceEpoch])
     }
 
@@ -276,7 +276,7 @@ extension PostgresServicingTransaction: CollectionsTransaction {
             binds.append(chunk.map(\.subject))
             binds.append(chunk.map(\.kind))
             binds.append(chunk.map(\.detail))
-            try session.execute("""
+            try session.send("""
                 INSERT INTO post_loan_log (day, subject, kind, detail)
                 SELECT day, subject, kind, detail FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
                     AS t(day, subject, kind, detail, position) ORDER BY position
@@ -286,7 +286,7 @@ extension PostgresServicingTransaction: CollectionsTransaction {
 
     func insert(warnings: [StoredWarning]) throws {
         for warning in warnings {
-            try session.execute("INSERT INTO early_warnings (day, line_id, level, action, new_limit, reasons) VALUES ($1, $2, $3, $4, $5, $6)",
+            try session.send("INSERT INTO early_warnings (day, line_id, level, action, new_limit, reasons) VALUES ($1, $2, $3, $4, $5, $6)",
                                 [Int64(warning.day.daysSinceEpoch), warning.lineID, warning.level.rawValue, warning.action.rawValue,
                                  warning.newLimit?.fen, warning.reasons])
         }
@@ -301,7 +301,7 @@ extension PostgresServicingTransaction: CollectionsTransaction {
     }
 
     func saveLineLevel(lineID: String, level: WarningLevel, on day: CalendarDay) throws {
-        try session.execute("""
+        try session.send("""
             INSERT INTO line_warning_levels (line_id, level, day) VALUES ($1, $2, $3)
             ON CONFLICT (line_id) DO UPDATE SET level = excluded.level, day = excluded.day
             """, [lineID, level.rawValue, Int64(day.daysSinceEpoch)])
@@ -318,7 +318,7 @@ extension PostgresServicingTransaction: CollectionsTransaction {
     }
 
     func recordLineUsage(lineID: String, drawn: Money, limit: Money, on day: CalendarDay) throws {
-        try session.execute("""
+        try session.send("""
             INSERT INTO line_usage (line_id, day, drawn, limit_amount) VALUES ($1, $2, $3, $4)
             ON CONFLICT (line_id, day) DO UPDATE SET drawn = excluded.drawn, limit_amount = excluded.limit_amount
             """, [lineID, Int64(day.daysSinceEpoch), drawn.fen, limit.fen])
@@ -359,7 +359,7 @@ extension PostgresServicingTransaction: CollectionsTransaction {
             binds.append(chunk.map(\.outstandingPrincipal.fen))
             binds.append(chunk.map(\.originalPrincipal.fen))
             binds.append(chunk.map(\.writtenOff))
-            try session.execute("""
+            try session.send("""
                 INSERT INTO monthly_snapshots (month, loan_id, origination_month, days_past_due, outstanding_principal, original_principal, written_off)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::boolean[])
                 ON CONFLICT (month, loan_id) DO UPDATE SET origination_month = excluded.origination_month, days_past_due = excluded.days_past_due,
@@ -437,7 +437,7 @@ enum PostgresIdempotency {
 
     static func record(_ session: PostgresSession, _ requests: [CompletedRequest]) throws {
         for request in requests {
-            try session.execute("""
+            try session.send("""
                 INSERT INTO idempotency_keys (key, fingerprint, status, body, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING
                 """, [request.key, Bytes(request.fingerprint), Int64(request.status), Bytes(request.body), request.receivedAt.secondsSinceEpoch])
         }

@@ -249,7 +249,7 @@ struct PostgresDecisionTransaction: DecisionTransaction {
             }
             binds.append(applications.map { ByteBuffer(bytes: $0.personalData) })
             binds.append(applications.map(\.decisionSequence))
-            try session.execute("""
+            try session.send("""
                 INSERT INTO applications (application_id, applied_at, product, channel, merchant_id, requested_amount, amount_cap, term_months,
                     person_key, k_person, k_phone, k_card, k_device, k_ip, k_contact, k_address, personal_data, decision_sequence)
                 SELECT id, at, product, channel, CASE WHEN has_merchant THEN merchant END, requested, cap, term, person_key, k_person,
@@ -285,7 +285,7 @@ struct PostgresDecisionTransaction: DecisionTransaction {
         binds.append(decisions.map(\.decidedBy))
         binds.append(decisions.map { ByteBuffer(bytes: Bytes.decode(hex: $0.previousHash)) })
         binds.append(decisions.map { ByteBuffer(bytes: Bytes.decode(hex: $0.hash)) })
-        try session.execute("""
+        try session.send("""
             INSERT INTO decisions (sequence, application_id, kind, decided_at, outcome, approved_limit, proposed_limit, apr_ppm, score,
                 probability, fraud_score, reasons, inputs_hash, model_version, policy_version, decided_by, previous_hash, hash)
             SELECT sequence, application_id, kind, decided_at, outcome, approved_limit, proposed_limit, apr_ppm,
@@ -318,7 +318,7 @@ struct PostgresDecisionTransaction: DecisionTransaction {
     }
 
     func openReview(_ item: ReviewItem) throws {
-        try session.execute("""
+        try session.send("""
             INSERT INTO review_queue (application_id, opened_at, status, reasons, proposed_limit, apr_ppm, score) VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (application_id) DO UPDATE SET opened_at = excluded.opened_at, status = excluded.status, reasons = excluded.reasons,
                 proposed_limit = excluded.proposed_limit, apr_ppm = excluded.apr_ppm, score = excluded.score
@@ -327,7 +327,7 @@ struct PostgresDecisionTransaction: DecisionTransaction {
     }
 
     func closeReview(applicationID: String) throws {
-        try session.execute("UPDATE review_queue SET status = 'decided' WHERE application_id = $1", [applicationID])
+        try session.send("UPDATE review_queue SET status = 'decided' WHERE application_id = $1", [applicationID])
     }
 
     func review(applicationID: String) throws -> ReviewItem? {
@@ -335,7 +335,7 @@ struct PostgresDecisionTransaction: DecisionTransaction {
     }
 
     func record(surge event: SurgeEvent) throws {
-        try session.execute("INSERT INTO surge_events (at, kind, key, recent_count, baseline_per_window) VALUES ($1, $2, $3, $4, $5)",
+        try session.send("INSERT INTO surge_events (at, kind, key, recent_count, baseline_per_window) VALUES ($1, $2, $3, $4, $5)",
                             [event.at.secondsSinceEpoch, event.kind.rawValue, event.key, Int64(event.recentCount), event.baselinePerWindow])
     }
 
@@ -351,7 +351,7 @@ struct PostgresDecisionTransaction: DecisionTransaction {
             binds.append(chunk.map(\.preCreditLimit.fen))
             binds.append(chunk.map(\.segment))
             binds.append(chunk.map(\.validUntil.description))
-            try session.execute("""
+            try session.send("""
                 INSERT INTO whitelist (person_key, pre_credit_limit, segment, valid_until)
                 SELECT * FROM unnest($1::bytea[], $2::bigint[], $3::text[], $4::text[])
                 ON CONFLICT (person_key) DO UPDATE SET pre_credit_limit = excluded.pre_credit_limit, segment = excluded.segment,
@@ -361,12 +361,12 @@ struct PostgresDecisionTransaction: DecisionTransaction {
     }
 
     func storeBlacklist(_ entries: [BlacklistEntry]) throws {
-        try session.execute("""
+        try session.send("""
             INSERT INTO revisions (name, revision) VALUES ('blacklist', 1)
             ON CONFLICT (name) DO UPDATE SET revision = revisions.revision + 1
             """)
         for entry in entries {
-            try session.execute("""
+            try session.send("""
                 INSERT INTO blacklist (type, value_key, reason, valid_until) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (type, value_key) DO UPDATE SET reason = excluded.reason, valid_until = excluded.valid_until
                 """, [entry.type.rawValue, Bytes(hex: entry.valueKey), entry.reason, entry.validUntil?.description])

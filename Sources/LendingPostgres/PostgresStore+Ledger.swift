@@ -70,7 +70,7 @@ extension PostgresServicingTransaction {
             binds.append(chunk.map(\.entry.memo))
             binds.append(chunk.map { ByteBuffer(bytes: Self.bytes($0.previousHash)) })
             binds.append(chunk.map { ByteBuffer(bytes: Self.bytes($0.hash)) })
-            try session.execute("""
+            try session.send("""
                 INSERT INTO journal (sequence, id, date, kind, loan_id, reverses, memo, previous_hash, hash)
                 SELECT sequence, id, date, kind, CASE WHEN has_loan THEN loan_id END, CASE WHEN has_reverses THEN reverses END, memo, previous_hash, hash
                 FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::boolean[], $9::text[],
@@ -92,12 +92,12 @@ extension PostgresServicingTransaction {
             }
             var postings = PostgresBindings(capacity: 5)
             for column in [sequences, legs, accounts, sides, amounts] { postings.append(column) }
-            try session.execute("""
+            try session.send("""
                 INSERT INTO postings (sequence, leg, account, side, amount)
                 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])
                 """, binds: postings)
         }
-        try session.execute("UPDATE journal_head SET sequence = $1, hash = $2 WHERE id = 1", [last.sequence, Bytes(Self.bytes(last.hash))])
+        try session.send("UPDATE journal_head SET sequence = $1, hash = $2 WHERE id = 1", [last.sequence, Bytes(Self.bytes(last.hash))])
     }
 
     /// A hash as 32 bytes.

@@ -113,7 +113,7 @@ struct PostgresServicingTransaction: ServicingTransaction {
     }
 
     func insert(agreement: AgreementRecord, loan: StoredLoan?, line: StoredLine?) throws {
-        try session.execute("""
+        try session.send("""
             INSERT INTO agreements (application_id, product, kind, amount, term_months, apr_ppm, terms, schedule, text_sha256, text_sealed,
                 signer, signed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             """, [agreement.applicationID, agreement.product, agreement.kind.rawValue, agreement.amount.fen, agreement.termMonths,
@@ -121,7 +121,7 @@ struct PostgresServicingTransaction: ServicingTransaction {
                   Bytes(agreement.sealedText), agreement.signer, agreement.signedAt.secondsSinceEpoch])
         if let loan { try insert(loan: loan) }
         if let line {
-            try session.execute("""
+            try session.send("""
                 INSERT INTO credit_lines (line_id, application_id, product, limit_amount, drawn_principal, apr_ppm, frozen, signed_on)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """, [line.line.lineID, line.applicationID, line.product, line.line.limit.fen, line.line.drawnPrincipal.fen,
@@ -177,7 +177,7 @@ struct PostgresServicingTransaction: ServicingTransaction {
 
     func insert(loan: StoredLoan) throws {
         precondition(loan.status == .signed && loan.state == nil, "a new loan is signed and has no state until it is paid out")
-        try session.execute("""
+        try session.send("""
             INSERT INTO loans (loan_id, application_id, line_id, product, principal, term_months, apr_ppm, signed_on, status, state)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'signed', NULL)
             """, [loan.loanID, loan.applicationID, loan.lineID, loan.product, loan.principal.fen, loan.termMonths, loan.apr.partsPerMillion,
@@ -241,7 +241,7 @@ struct PostgresServicingTransaction: ServicingTransaction {
                     AS v(id, processed_through, days_past_due, interest_receivable, penalty_receivable, memo_interest, memo_penalty, current_accrued)
                 """
             if insert {
-                try session.execute("""
+                try session.send("""
                     INSERT INTO loan_daily (id, processed_through, days_past_due, interest_receivable, penalty_receivable, memo_interest, memo_penalty,
                         current_accrued)
                     SELECT * FROM \(values)
@@ -334,7 +334,7 @@ struct PostgresServicingTransaction: ServicingTransaction {
             binds.append(chunk.map { $0.settledOn != nil })
             binds.append(chunk.map { $0.reason ?? "" })
             binds.append(chunk.map { $0.reason != nil })
-            try session.execute("""
+            try session.send("""
                 INSERT INTO payouts (key, loan_id, attempt, amount, status, sent_on, settled_on, reason)
                 SELECT key, loan_id, attempt, amount, status, sent_on, CASE WHEN settled THEN settled_on END, CASE WHEN has_reason THEN reason END
                 FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], $8::boolean[], $9::text[],
@@ -356,7 +356,7 @@ struct PostgresServicingTransaction: ServicingTransaction {
             binds.append(chunk.map { $0.settledOn != nil })
             binds.append(chunk.map { $0.reason ?? "" })
             binds.append(chunk.map { $0.reason != nil })
-            try session.execute("""
+            try session.send("""
                 UPDATE payouts p SET status = v.status, settled_on = CASE WHEN v.settled THEN v.settled_on END,
                     reason = CASE WHEN v.has_reason THEN v.reason END
                 FROM unnest($1::text[], $2::text[], $3::bigint[], $4::boolean[], $5::text[], $6::boolean[])
@@ -390,7 +390,7 @@ struct PostgresServicingTransaction: ServicingTransaction {
     }
 
     func insert(repayment: StoredRepayment) throws {
-        try session.execute("""
+        try session.send("""
             INSERT INTO repayments (payment_id, loan_id, paid_on, amount, request_hash, entry_sequence, penalty, interest, principal, overpayment,
                 recovery) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """, [repayment.paymentID, repayment.loanID, Int64(repayment.paidOn.daysSinceEpoch), repayment.amount.fen, Bytes(repayment.requestHash),
@@ -406,7 +406,7 @@ struct PostgresServicingTransaction: ServicingTransaction {
     }
 
     func insert(draw: StoredDraw) throws {
-        try session.execute("INSERT INTO draws (draw_id, line_id, amount, term_months, requested_on, request_hash) VALUES ($1, $2, $3, $4, $5, $6)",
+        try session.send("INSERT INTO draws (draw_id, line_id, amount, term_months, requested_on, request_hash) VALUES ($1, $2, $3, $4, $5, $6)",
                             [draw.drawID, draw.lineID, draw.amount.fen, Int64(draw.termMonths), Int64(draw.requestedOn.daysSinceEpoch),
                              Bytes(draw.requestHash)])
     }
@@ -465,16 +465,16 @@ struct PostgresServicingTransaction: ServicingTransaction {
             var binds = PostgresBindings(capacity: 2)
             binds.append(recordIDs)
             binds.append(records)
-            try session.execute("UPDATE loans l SET state = v.state FROM unnest($1::bigint[], $2::bytea[]) AS v(id, state) WHERE l.id = v.id", binds: binds)
+            try session.send("UPDATE loans l SET state = v.state FROM unnest($1::bigint[], $2::bytea[]) AS v(id, state) WHERE l.id = v.id", binds: binds)
         }
         if !statusIDs.isEmpty {
             var binds = PostgresBindings(capacity: 2)
             binds.append(statusIDs)
             binds.append(statuses)
-            try session.execute("UPDATE loans l SET status = v.status FROM unnest($1::bigint[], $2::text[]) AS v(id, status) WHERE l.id = v.id", binds: binds)
+            try session.send("UPDATE loans l SET status = v.status FROM unnest($1::bigint[], $2::text[]) AS v(id, status) WHERE l.id = v.id", binds: binds)
         }
         for (lineID, amount) in updates.lineRestores.sorted(by: { $0.key < $1.key }) {
-            try session.execute("UPDATE credit_lines SET drawn_principal = greatest(0, drawn_principal - $1) WHERE line_id = $2", [amount.fen, lineID])
+            try session.send("UPDATE credit_lines SET drawn_principal = greatest(0, drawn_principal - $1) WHERE line_id = $2", [amount.fen, lineID])
         }
         try append(entries)
     }

@@ -121,10 +121,12 @@ public final class PostgresStore: @unchecked Sendable { // the idle pool is guar
             try session.execute(write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             if let lock { try session.execute("SELECT pg_advisory_xact_lock($1)", [lock.rawValue]) }
             let result = try body(session)
+            try session.settle()
             try session.execute("COMMIT")
             release(session, broken: false)
             return result
         } catch {
+            _ = try? session.settle()
             let rolledBack = (try? session.execute("ROLLBACK")) != nil
             release(session, broken: !rolledBack)
             if error is PSQLError { throw PostgresStoreError(error, location: location, doing: doing) }
@@ -137,9 +139,11 @@ public final class PostgresStore: @unchecked Sendable { // the idle pool is guar
         let session = try lease()
         do {
             let result = try body(session)
+            try session.settle()
             release(session, broken: false)
             return result
         } catch {
+            _ = try? session.settle()
             release(session, broken: true)
             if error is PSQLError { throw PostgresStoreError(error, location: location, doing: doing) }
             throw error
