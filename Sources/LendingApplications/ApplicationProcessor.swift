@@ -47,20 +47,56 @@ public final class ApplicationProcessor {
         try reload(from: store)
     }
 
-    /// Brings the in-memory state up to date at the start of a transaction: rebuilt when a
-    /// transaction failed since, or when someone else (a review, another process) moved the chain;
-    /// the blacklist reloaded when it changed.
+    /// Brings the in-memory state up to date at the start of a transaction: when someone else
+    /// (another process, another server on the same database) appended first decisions after this
+    /// processor's head, they are observed one by one, as if decided here; a full rebuild from the
+    /// store happens when a transaction failed since, when a later decision (a review) is among
+    /// them, or when the chain does not continue this processor's head. The blacklist is reloaded
+    /// when it changed.
     public func prepare(_ transaction: any DecisionTransaction) throws {
         let current = try transaction.chainHead()
-        if stale || current?.hash != head?.hash {
+        let upToDate = try !stale && catchUp(to: current, from: transaction)
+        if !upToDate {
             try reload(from: transaction)
         } else if try transaction.blacklistRevision() != blacklistRevision {
             try reloadBlacklist(from: transaction)
         }
     }
 
+    /// Full rebuilds of the in-memory state since this processor was made (the first included).
+    public private(set) var rebuilds = 0
+    /// Decisions of others observed without a rebuild.
+    public private(set) var caughtUp = 0
+
+    /// Observes the first decisions appended after ``head`` up to `current`.
+    /// - Returns: `false` when only a rebuild can bring the state up to date.
+    private func catchUp(to current: DecisionRecord?, from source: any DecisionHistoryReading) throws -> Bool {
+        if current?.hash == head?.hash { return true }
+        // With no head the state is that of an empty chain: catch up from its start.
+        let after = head?.sequence ?? 0
+        guard let current, current.sequence > after, current.sequence - after <= 20_000 else { return false }
+        let newer = try source.decisions(after: after, limit: Int(current.sequence - after))
+        guard newer.count == Int(current.sequence - after), newer.last?.decision.hash == current.hash else { return false }
+        var previous = head?.hash ?? DecisionChain.genesis
+        for item in newer {
+            guard item.firstOf != nil, item.decision.previousHash == previous else { return false }
+            previous = item.decision.hash
+        }
+        for item in newer {
+            guard let application = item.firstOf else { continue }
+            let approved = item.decision.outcome == .approve
+            engine.observe(subject(for: application))
+            engine.recordDecision(merchantID: application.merchantID, at: application.appliedAt, approved: approved)
+            if approved { lastApproval[application.keys.person] = application.appliedAt.secondsSinceEpoch }
+        }
+        self.head = current
+        caughtUp += newer.count
+        return true
+    }
+
     /// Rebuilds the fraud counters, rings, blacklist, recent approvals and the chain head.
     private func reload(from source: any DecisionHistoryReading) throws {
+        rebuilds += 1
         head = try source.chainHead()
         engine = FraudEngine(policy: policy.fraud, model: fraudModel)
         lastApproval.removeAll()

@@ -14,6 +14,10 @@ extension InMemoryStore: DecisionStore {
 
     public func chainHead() throws -> DecisionRecord? { snapshot().decisions.chainHead }
 
+    public func decisions(after sequence: Int64, limit: Int) throws -> [ChainedDecision] {
+        snapshot().decisions.decisions(after: sequence, limit: limit)
+    }
+
     /// Runs `body` in one write transaction (one at a time); a throw rolls everything back.
     /// The transaction also conforms to ``IdempotencyRecording``.
     public func withTransaction<T>(_ body: (any DecisionTransaction) throws -> T) throws -> T {

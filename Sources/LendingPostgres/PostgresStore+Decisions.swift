@@ -28,6 +28,10 @@ extension PostgresStore: DecisionStore {
         try read("read the last decision") { try PostgresDecisionTransaction($0).chainHead() }
     }
 
+    public func decisions(after sequence: Int64, limit: Int) throws -> [ChainedDecision] {
+        try read("read the latest decisions") { try PostgresDecisionTransaction($0).decisions(after: sequence, limit: limit) }
+    }
+
     public func withTransaction<T>(_ body: (any DecisionTransaction) throws -> T) throws -> T {
         try transaction("store the decisions", write: true, lock: .decisions) { try body(PostgresDecisionTransaction($0)) }
     }
@@ -166,6 +170,23 @@ struct PostgresDecisionTransaction: DecisionTransaction {
 
     func chainHead() throws -> DecisionRecord? {
         try session.query("SELECT \(Self.decisionColumns) FROM decisions ORDER BY sequence DESC LIMIT 1").first.map { try Self.decision($0, at: 0) }
+    }
+
+    func decisions(after sequence: Int64, limit: Int) throws -> [ChainedDecision] {
+        let decisions = try session.query("SELECT \(Self.decisionColumns) FROM decisions WHERE sequence > $1 ORDER BY sequence LIMIT $2",
+                                          [sequence, Int64(limit)]).map { try Self.decision($0, at: 0) }
+        var applications: [String: StoredApplication] = [:]
+        for chunk in Array(Set(decisions.map(\.applicationID))).chunked(by: 10_000) {
+            for row in try session.query("""
+                SELECT \(Self.applicationColumns) FROM applications a JOIN decisions f ON f.sequence = a.decision_sequence WHERE a.application_id = ANY($1)
+                """, [List(Array(chunk))]) {
+                let application = try Self.application(row)
+                applications[application.applicationID] = application
+            }
+        }
+        return decisions.map { decision in
+            ChainedDecision(decision: decision, firstOf: applications[decision.applicationID].flatMap { $0.decisionSequence == decision.sequence ? $0 : nil })
+        }
     }
 
     func latestDecision(_ applicationID: String) throws -> DecisionRecord? {

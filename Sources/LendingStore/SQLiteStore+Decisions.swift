@@ -23,6 +23,10 @@ extension SQLiteStore: DecisionStore {
         try read("read the last decision") { db in try SQLiteDecisionTransaction(db).chainHead() }
     }
 
+    public func decisions(after sequence: Int64, limit: Int) throws -> [ChainedDecision] {
+        try read("read the latest decisions") { db in try SQLiteDecisionTransaction(db).decisions(after: sequence, limit: limit) }
+    }
+
     public func withTransaction<T>(_ body: (any DecisionTransaction) throws -> T) throws -> T {
         try write("store the decisions") { db in try body(SQLiteDecisionTransaction(db)) }
     }
@@ -131,6 +135,25 @@ struct SQLiteDecisionTransaction: DecisionTransaction {
 
     func chainHead() throws -> DecisionRecord? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM decisions ORDER BY sequence DESC LIMIT 1")).map(SQLiteStore.decision)
+    }
+
+    func decisions(after sequence: Int64, limit: Int) throws -> [ChainedDecision] {
+        let decisions = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM decisions WHERE sequence > ? ORDER BY sequence LIMIT ?"),
+                                         arguments: [sequence, limit]).map(SQLiteStore.decision)
+        var applications: [String: StoredApplication] = [:]
+        for chunk in Array(Set(decisions.map(\.applicationID))).chunked(by: 500) {
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT a.*, d.inputs_hash FROM applications a JOIN decisions d ON d.sequence = a.decision_sequence
+                WHERE a.application_id IN (\(placeholders(chunk.count)))
+                """), arguments: StatementArguments(Array(chunk)))
+            while let row = try rows.next() {
+                let application = SQLiteStore.application(row)
+                applications[application.applicationID] = application
+            }
+        }
+        return decisions.map { decision in
+            ChainedDecision(decision: decision, firstOf: applications[decision.applicationID].flatMap { $0.decisionSequence == decision.sequence ? $0 : nil })
+        }
     }
 
     func latestDecision(_ applicationID: String) throws -> DecisionRecord? {

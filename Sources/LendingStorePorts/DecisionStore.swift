@@ -35,6 +35,21 @@ public protocol DecisionHistoryReading {
     func blacklistRevision() throws -> Int64
     /// The last decision of the chain.
     func chainHead() throws -> DecisionRecord?
+    /// The decisions after `sequence`, in sequence order (at most `limit`), each with its
+    /// application when it is the application's first decision (`nil` for a later one, such as a
+    /// review): what another process appended since, for a processor to catch up on.
+    func decisions(after sequence: Int64, limit: Int) throws -> [ChainedDecision]
+}
+
+/// A decision of the chain, with the application it decided first (`nil` for a later decision).
+public struct ChainedDecision: Sendable, Equatable {
+    public var decision: DecisionRecord
+    public var firstOf: StoredApplication?
+
+    public init(decision: DecisionRecord, firstOf: StoredApplication?) {
+        self.decision = decision
+        self.firstOf = firstOf
+    }
 }
 
 /// What can be done inside one write transaction.

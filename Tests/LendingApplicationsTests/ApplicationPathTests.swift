@@ -225,3 +225,52 @@ import LendingMemoryStore
         #expect(try decide(processor, store, [second])[0].record.reasons.map(\.code) == ["FR_BLACKLIST_DEVICE_ID"])
     }
 }
+
+/// Several processes on one database (several servers): each processor catches up on the
+/// decisions the others appended, so their decisions are the ones a single processor would make.
+@Suite struct SharedDatabaseTests {
+    @Test func twoProcessorsTakingTurnsDecideAsOneDoesAndCatchUpWithoutRebuilding() throws {
+        // Applicants in groups of three share a device and a contact phone: the fraud rules need
+        // the other processor's applications to see the groups.
+        let applicants = (0..<24).map { index in
+            applicationFields(index, at: "2026-10-01T10:\(String(format: "%02d", index)):00+08:00", row: index % 10,
+                              overrides: ["device_id": "shared-device-\(index / 3)", "contact_phone": "1390000\(String(format: "%04d", index / 3))"])
+        }
+        let ids = applicants.map { $0["id_number"]! }
+        let alone = InMemoryStore()
+        let single = try makeProcessor(store: alone, invited: ids)
+        let expected = try applicants.map { try decide(single, alone, [$0])[0].record }
+
+        let shared = InMemoryStore()
+        let first = try makeProcessor(store: shared, invited: ids)
+        let second = try ApplicationProcessor(policy: rulesOnlyPolicy, scorer: scorecardpyScorer, fraudModel: nil, protector: testProtector, store: shared)
+        var records: [DecisionRecord] = []
+        for (index, fields) in applicants.enumerated() {
+            let processor = index % 2 == 0 ? first : second
+            records.append(try decide(processor, shared, [fields])[0].record)
+        }
+        #expect(records == expected)
+        #expect(Set(expected.map(\.outcome)).count > 1 || expected.contains { !$0.reasons.isEmpty }, "the applicants test nothing")
+        #expect(expected.contains { $0.reasons.contains { $0.code.hasPrefix("FR_") } }, "no fraud rule saw the shared devices")
+        // Each caught up on the other's decisions one by one, rebuilding only when it was made.
+        #expect(first.rebuilds == 1 && second.rebuilds == 1)
+        #expect(first.caughtUp == 11 && second.caughtUp == 12)
+    }
+
+    @Test func aReviewByAnotherProcessMakesTheProcessorRebuild() throws {
+        let store = InMemoryStore()
+        let applicants = (0..<3).map { applicationFields($0) }
+        let processor = try makeProcessor(store: store, invited: applicants.map { $0["id_number"]! })
+        _ = try decide(processor, store, [applicants[0]])
+        // Someone else appends a later decision on the first application (a review).
+        try store.withTransaction { transaction in
+            let head = try #require(try transaction.chainHead())
+            var review = head
+            review.kind = .review
+            review.decidedBy = "reviewer 3"
+            try transaction.append(decision: DecisionChain.seal(review, after: head))
+        }
+        _ = try decide(processor, store, [applicants[1]])
+        #expect(processor.rebuilds == 2 && processor.caughtUp == 0)
+    }
+}

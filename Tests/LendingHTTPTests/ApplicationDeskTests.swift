@@ -39,6 +39,7 @@ final class GatedStore: DecisionStore {
     func blacklist() throws -> [BlacklistEntry] { try inner.blacklist() }
     func blacklistRevision() throws -> Int64 { try inner.blacklistRevision() }
     func chainHead() throws -> DecisionRecord? { try inner.chainHead() }
+    func decisions(after sequence: Int64, limit: Int) throws -> [ChainedDecision] { try inner.decisions(after: sequence, limit: limit) }
 }
 
 func input(_ desk: ApplicationDesk, _ fields: [String: String]) throws -> ApplicationInput {

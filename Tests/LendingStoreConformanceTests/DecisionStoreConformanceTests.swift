@@ -133,6 +133,21 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func decisionsAfterASequenceComeInOrderWithTheApplicationEachDecidedFirst(_ kind: StoreKind) throws {
+        let store = try kind.open()
+        let first = try storeApplications(store, [ApplicationSpec(id: "A", outcome: .review), ApplicationSpec(id: "B", minute: 1),
+                                                  ApplicationSpec(id: "C", minute: 2)])
+        let review = try appendReview(store, "A", .approve, minute: 20)
+        let after = try store.decisions(after: 1, limit: 10)
+        #expect(after.map(\.decision) == [first[1], first[2], review])
+        #expect(after.map { $0.firstOf?.applicationID } == ["B", "C", nil])
+        #expect(after[0].firstOf == application(for: ApplicationSpec(id: "B", minute: 1), sequence: 2))
+        #expect(try store.decisions(after: 0, limit: 2).map(\.decision.sequence) == [1, 2])
+        #expect(try store.decisions(after: 4, limit: 10).isEmpty)
+        #expect(try store.withTransaction { try $0.decisions(after: 3, limit: 1) }.map(\.decision) == [review])
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func inputsHashesNameOnlyTheStoredApplications(_ kind: StoreKind) throws {
         let store = try kind.open()
         try storeApplications(store, [ApplicationSpec(id: "A"), ApplicationSpec(id: "B", minute: 1)])

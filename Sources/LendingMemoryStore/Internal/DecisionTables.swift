@@ -73,6 +73,20 @@ struct DecisionTables: Sendable {
         }
     }
 
+    /// The decisions after `sequence` (at most `limit`), each with the application it decided first.
+    func decisions(after sequence: Int64, limit: Int) -> [ChainedDecision] {
+        var low = 0
+        var high = decisions.count
+        while low < high {
+            let middle = (low + high) / 2
+            if decisions[middle].sequence <= sequence { low = middle + 1 } else { high = middle }
+        }
+        return decisions[low...].prefix(max(0, limit)).map { decision in
+            let first = applications[decision.applicationID].flatMap { $0.decisionSequence == decision.sequence ? application($0.applicationID) : nil }
+            return ChainedDecision(decision: decision, firstOf: first)
+        }
+    }
+
     /// Every blacklist entry, by type, then value key.
     var blacklistEntries: [BlacklistEntry] {
         blacklist.values.sorted { left, right in

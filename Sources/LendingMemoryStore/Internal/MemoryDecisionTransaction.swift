@@ -18,6 +18,8 @@ final class MemoryDecisionTransaction: MemoryTransaction, DecisionTransaction, I
 
     func chainHead() throws -> DecisionRecord? { state.decisions.chainHead }
 
+    func decisions(after sequence: Int64, limit: Int) throws -> [ChainedDecision] { state.decisions.decisions(after: sequence, limit: limit) }
+
     func existing(applicationID: String) throws -> (inputsHash: String, decision: DecisionRecord)? {
         guard let application = state.decisions.application(applicationID), let decision = state.decisions.latestDecision(applicationID) else { return nil }
         return (application.inputsHash, decision)
