@@ -12,6 +12,7 @@
 #   Benchmarks/scripts/store-compare.sh [APPS] [LOANS_SMALL] [LOANS_LARGE] [HTTP_SECONDS]
 #       (defaults 100000 100000 1000000 20; LOANS_LARGE 0 skips the large book)
 #
+# PARTS (default "apply eod http") picks the parts to run.
 # Needs release builds: swift build -c release --product lending, and in Benchmarks/
 # swift build -c release --product ServicingBenchmarks. LENDING, SEEDER override their paths.
 set -euo pipefail
@@ -42,7 +43,10 @@ copy_book() { # copy_book STORE TEMPLATE NAME -> prints the copy's --db value
   else psql_at "DROP DATABASE IF EXISTS $3 WITH (FORCE)" >/dev/null; psql_at "CREATE DATABASE $3 TEMPLATE $2" >/dev/null; echo "$PG_SERVER/$3"; fi
 }
 
+PARTS="${PARTS:-apply eod http}"
+want() { [[ " $PARTS " == *" $1 "* ]]; }
 echo "machine: $(nproc) cores, $(uname -r); PostgreSQL at $PG_SERVER; load $(load)"
+if want apply; then
 "$LENDING" generate applications --count "$APPS" --seed 7 --days 3 --fraud-share 0.05 -o "$WORK/apps.csv" --blacklist "$WORK/blacklist.csv" \
   --population "$WORK/population.csv" --quiet
 "$LENDING" whitelist build --model "$MODEL" "$WORK/population.csv" --min-score 420 --as-of 2026-09-30 -o "$WORK/whitelist.csv" --quiet
@@ -72,8 +76,9 @@ for store in sqlite postgres; do
   "$LENDING" ledger verify --db "$db" > /dev/null
 done
 cmp "$WORK/decisions-sqlite.csv" "$WORK/decisions-postgres.csv" && echo "decisions.csv identical on both stores"
+fi
 
-for size in "$SMALL" "$LARGE"; do
+want eod && for size in "$SMALL" "$LARGE"; do
   [ "$size" -gt 0 ] || continue
   "$SEEDER" seed --db "$WORK/book-$size.sqlite" --loans "$size" > /dev/null
   "$SEEDER" seed --db "$PG_SERVER/book_$size" --rail "$WORK/book-$size-pg.rail.sqlite" --loans "$size" > /dev/null
@@ -91,6 +96,7 @@ for size in "$SMALL" "$LARGE"; do
   echo "ledger balances after eod of $size loans (sha256 prefix per store and workers):"; head -v "$WORK"/balances-"$size"-* | paste - - - | sed 's/==> //; s/ <==//'
 done
 
+want http || { echo; echo "| measurement | store | result | notes |"; echo "|---|---|---|---|"; cat "$WORK/results.md"; exit 0; }
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 export LENDING_API_KEYS="bench-key" LENDING_BENCH_KEY="bench-key"
 for store in sqlite postgres; do
