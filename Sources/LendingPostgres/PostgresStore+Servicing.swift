@@ -185,16 +185,17 @@ struct PostgresServicingTransaction: ServicingTransaction {
     }
 
     func activate(states: [LoanState]) throws {
-        try saveStates(states, from: "status = 'signed'",
-                       refusal: { "loan \($0) is not waiting for its payout; run lending ledger verify" })
+        try saveStates(states, fromSigned: true)
     }
 
     func save(states: [LoanState]) throws {
-        try saveStates(states, from: "status <> 'signed'", refusal: { "loan \($0) has not been paid out; its state cannot be saved" })
+        try saveStates(states, fromSigned: false)
     }
 
-    /// Writes loans' records and statuses (only those whose status matches `condition`) and their daily rows.
-    private func saveStates(_ states: [LoanState], from condition: String, refusal: (String) -> String) throws {
+    /// Writes loans' records and statuses with their daily rows in one call of the schema's
+    /// `lending_save_states`, sent without waiting: signed loans (`fromSigned`, a payout) or loans
+    /// paid out; any other refuses the transaction (at the next statement that waits, or the commit).
+    private func saveStates(_ states: [LoanState], fromSigned: Bool) throws {
         guard !states.isEmpty else { return }
         var latest: [String: Int] = [:]
         for (index, state) in states.enumerated() { latest[state.loanID] = index }
@@ -207,25 +208,27 @@ struct PostgresServicingTransaction: ServicingTransaction {
                 daily.append(LoanStateCoding.split(state, record: &record))
                 records.append(ByteBuffer(bytes: record))
             }
-            var binds = PostgresBindings(capacity: 3)
+            var binds = PostgresBindings(capacity: 11)
             binds.append(chunk.map(\.loanID))
             binds.append(chunk.map { StoredLoan.Status($0.status).rawValue })
             binds.append(records)
-            let rows = try session.query("""
-                UPDATE loans l SET status = v.status, state = v.state FROM unnest($1::text[], $2::text[], $3::bytea[]) AS v(loan_id, status, state)
-                WHERE l.loan_id = v.loan_id AND l.\(condition) RETURNING l.loan_id, l.id
+            binds.append(daily.map { Int64($0.processedThrough.daysSinceEpoch) })
+            binds.append(daily.map { Int64($0.daysPastDue) })
+            binds.append(daily.map(\.interestReceivable.fen))
+            binds.append(daily.map(\.penaltyReceivable.fen))
+            binds.append(daily.map(\.memoInterest.fen))
+            binds.append(daily.map(\.memoPenalty.fen))
+            binds.append(daily.map(\.currentInterestAccrued.fen))
+            binds.append(fromSigned)
+            try session.send("""
+                SELECT lending_save_states($1::text[], $2::text[], $3::bytea[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[],
+                    $8::bigint[], $9::bigint[], $10::bigint[], $11::boolean)
                 """, binds: binds)
-            var ids: [String: Int64] = [:]
-            for row in rows { ids[try row.text(0)] = try row.int(1) }
-            if let missing = chunk.first(where: { ids[$0.loanID] == nil }) {
-                throw PostgresStoreError(code: "store.loan_state", message: refusal(missing.loanID), location: nil)
-            }
-            try saveDaily(zip(chunk, daily).map { (ids[$0.loanID]!, $1) }, insert: true)
         }
     }
 
-    /// Writes daily rows: inserted or replaced (`insert`), or updated, refusing an id with no row.
-    func saveDaily(_ rows: [(id: Int64, daily: LoanDailyFields)], insert: Bool) throws {
+    /// Updates daily rows (end of day), refusing an id with no row.
+    func saveDaily(_ rows: [(id: Int64, daily: LoanDailyFields)]) throws {
         for chunk in rows.chunked(by: 20_000) {
             var binds = PostgresBindings(capacity: 8)
             binds.append(chunk.map(\.id))
@@ -236,31 +239,18 @@ struct PostgresServicingTransaction: ServicingTransaction {
             binds.append(chunk.map(\.daily.memoInterest.fen))
             binds.append(chunk.map(\.daily.memoPenalty.fen))
             binds.append(chunk.map(\.daily.currentInterestAccrued.fen))
-            let values = """
-                unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
+            let changed = try session.execute("""
+                UPDATE loan_daily d SET processed_through = v.processed_through, days_past_due = v.days_past_due,
+                    interest_receivable = v.interest_receivable, penalty_receivable = v.penalty_receivable, memo_interest = v.memo_interest,
+                    memo_penalty = v.memo_penalty, current_accrued = v.current_accrued
+                FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
                     AS v(id, processed_through, days_past_due, interest_receivable, penalty_receivable, memo_interest, memo_penalty, current_accrued)
-                """
-            if insert {
-                try session.send("""
-                    INSERT INTO loan_daily (id, processed_through, days_past_due, interest_receivable, penalty_receivable, memo_interest, memo_penalty,
-                        current_accrued)
-                    SELECT * FROM \(values)
-                    ON CONFLICT (id) DO UPDATE SET processed_through = excluded.processed_through, days_past_due = excluded.days_past_due,
-                        interest_receivable = excluded.interest_receivable, penalty_receivable = excluded.penalty_receivable,
-                        memo_interest = excluded.memo_interest, memo_penalty = excluded.memo_penalty, current_accrued = excluded.current_accrued
-                    """, binds: binds)
-            } else {
-                let changed = try session.execute("""
-                    UPDATE loan_daily d SET processed_through = v.processed_through, days_past_due = v.days_past_due,
-                        interest_receivable = v.interest_receivable, penalty_receivable = v.penalty_receivable, memo_interest = v.memo_interest,
-                        memo_penalty = v.memo_penalty, current_accrued = v.current_accrued
-                    FROM \(values) WHERE d.id = v.id
-                    """, binds: binds)
-                guard changed == Set(chunk.map(\.id)).count else {
-                    throw PostgresStoreError(code: "store.loan_state",
-                                             message: "end of day wrote \(chunk.count) loans but only \(changed) are stored as paid out; nothing is written",
-                                             location: nil)
-                }
+                WHERE d.id = v.id
+                """, binds: binds)
+            guard changed == Set(chunk.map(\.id)).count else {
+                throw PostgresStoreError(code: "store.loan_state",
+                                         message: "end of day wrote \(chunk.count) loans but only \(changed) are stored as paid out; nothing is written",
+                                         location: nil)
             }
         }
     }
@@ -446,7 +436,7 @@ struct PostgresServicingTransaction: ServicingTransaction {
     }
 
     func saveEndOfDay(_ updates: DailyLoanUpdates, entries: [SealedEntry]) throws {
-        try saveDaily(zip(updates.positions, updates.daily).map { (id: $0.rawValue, daily: $1) }, insert: false)
+        try saveDaily(zip(updates.positions, updates.daily).map { (id: $0.rawValue, daily: $1) })
         var recordIDs: [Int64] = []
         var records: [ByteBuffer] = []
         var statusIDs: [Int64] = []

@@ -181,3 +181,41 @@ CREATE TRIGGER draws_are_append_only BEFORE UPDATE OR DELETE ON draws
     FOR EACH ROW EXECUTE FUNCTION lending_refuse('draws are append-only');
 CREATE TRIGGER draws_are_not_truncated BEFORE TRUNCATE ON draws
     FOR EACH STATEMENT EXECUTE FUNCTION lending_refuse('draws are append-only');
+-- Saves loans' records and statuses with their daily fields in one statement (the adapter sends
+-- it without waiting): loans whose status is 'signed' when `from_signed` (a payout activates
+-- them), else loans already paid out; a loan that is not in that state refuses the whole call.
+CREATE FUNCTION lending_save_states(ids text[], statuses text[], states bytea[], processed bigint[], past_due bigint[],
+        interest bigint[], penalty bigint[], memo_interest bigint[], memo_penalty bigint[], accrued bigint[], from_signed boolean)
+    RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    saved bigint;
+    missing text;
+BEGIN
+    WITH v AS (
+        SELECT * FROM unnest(ids, statuses, states, processed, past_due, interest, penalty, memo_interest, memo_penalty, accrued)
+            AS v(loan_id, status, state, processed_through, days_past_due, interest_receivable, penalty_receivable, memo_interest,
+                 memo_penalty, current_accrued)
+    ), u AS (
+        UPDATE loans l SET status = v.status, state = v.state FROM v
+        WHERE l.loan_id = v.loan_id AND (l.status = 'signed') = from_signed RETURNING l.id, l.loan_id
+    ), d AS (
+        INSERT INTO loan_daily (id, processed_through, days_past_due, interest_receivable, penalty_receivable, memo_interest, memo_penalty,
+            current_accrued)
+        SELECT u.id, v.processed_through, v.days_past_due, v.interest_receivable, v.penalty_receivable, v.memo_interest, v.memo_penalty,
+            v.current_accrued
+        FROM u JOIN v ON v.loan_id = u.loan_id
+        ON CONFLICT (id) DO UPDATE SET processed_through = excluded.processed_through, days_past_due = excluded.days_past_due,
+            interest_receivable = excluded.interest_receivable, penalty_receivable = excluded.penalty_receivable,
+            memo_interest = excluded.memo_interest, memo_penalty = excluded.memo_penalty, current_accrued = excluded.current_accrued
+        RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM d), (SELECT v.loan_id FROM v WHERE v.loan_id NOT IN (SELECT u.loan_id FROM u) LIMIT 1) INTO saved, missing;
+    IF saved <> cardinality(ids) THEN
+        IF from_signed THEN
+            RAISE EXCEPTION 'loan % is not waiting for its payout; run lending ledger verify', missing USING ERRCODE = 'P0001';
+        ELSE
+            RAISE EXCEPTION 'loan % has not been paid out; its state cannot be saved', missing USING ERRCODE = 'P0001';
+        END IF;
+    END IF;
+END
+$$;
