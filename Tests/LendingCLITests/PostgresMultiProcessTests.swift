@@ -153,21 +153,7 @@ struct PostgresMultiProcessTests {
         try String(contentsOfFile: decisions, encoding: .utf8).split(separator: "\n").count - 1
     }
 
-    /// The rail's paid keys per loan.
-    func paidPerLoan(_ rail: String) throws -> [String: Int] {
-        guard FileManager.default.fileExists(atPath: String(rail.dropFirst(4))) else { return [:] }
-        let listed = try runLending(["rail", "list", "--rail", rail])
-        #expect(listed.status == 0)
-        var counts: [String: Int] = [:]
-        for line in listed.stdout.split(separator: "\n").dropFirst() {
-            let fields = line.split(separator: ",")
-            guard fields.count == 4, fields[2] == "paid" else { continue }
-            let key = String(fields[0])
-            let loan = key.range(of: #"#[0-9]+$"#, options: .regularExpression).map { String(key[..<$0.lowerBound]) } ?? key
-            counts[loan, default: 0] += 1
-        }
-        return counts
-    }
+    func paidPerLoan(_ rail: String) throws -> [String: Int] { try railPaidPerLoan(rail) }
 
     /// Every data row of a CSV file as a JSON object of strings.
     func rowsJSON(_ path: String) throws -> [String] {

@@ -39,20 +39,23 @@ struct ServicingScene {
     func lending(_ arguments: [String]) throws -> CommandResult { try runLending(arguments + ["--db", db]) }
 
     /// The rail's record: paid keys per loan.
-    func paidPerLoan() throws -> [String: Int] {
-        guard FileManager.default.fileExists(atPath: String(rail.dropFirst(4))) else { return [:] }
-        let listed = try runLending(["rail", "list", "--rail", rail])
-        #expect(listed.status == 0)
-        var counts: [String: Int] = [:]
-        for line in listed.stdout.split(separator: "\n").dropFirst() {
-            let fields = line.split(separator: ",")
-            guard fields.count == 4, fields[2] == "paid" else { continue }
-            let key = String(fields[0])
-            let loan = key.range(of: #"#[0-9]+$"#, options: .regularExpression).map { String(key[..<$0.lowerBound]) } ?? key
-            counts[loan, default: 0] += 1
-        }
-        return counts
+    func paidPerLoan() throws -> [String: Int] { try railPaidPerLoan(rail) }
+}
+
+/// A simulated rail's record (`lending rail list`): paid keys per loan (the key of attempt N is LOAN#N).
+func railPaidPerLoan(_ rail: String) throws -> [String: Int] {
+    guard FileManager.default.fileExists(atPath: String(rail.dropFirst(4))) else { return [:] }
+    let listed = try runLending(["rail", "list", "--rail", rail])
+    #expect(listed.status == 0)
+    var counts: [String: Int] = [:]
+    for line in listed.stdout.split(separator: "\n").dropFirst() {
+        let fields = line.split(separator: ",")
+        guard fields.count == 4, fields[2] == "paid" else { continue }
+        let key = String(fields[0])
+        let loan = key.range(of: #"#[0-9]+$"#, options: .regularExpression).map { String(key[..<$0.lowerBound]) } ?? key
+        counts[loan, default: 0] += 1
     }
+    return counts
 }
 
 /// Starts `lending` without waiting for it.
