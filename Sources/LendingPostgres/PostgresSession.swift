@@ -274,10 +274,15 @@ struct PostgresLocation: Equatable {
 }
 
 extension Array {
-    /// Consecutive slices of at most `size` elements.
-    func chunked(by size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    /// The last element of each key, in the order those last elements stand: a batch whose later
+    /// element for a key replaces an earlier one (as one statement per element would leave it),
+    /// written in one statement, which may not touch a row twice.
+    func lastOfEachKey<Key: Hashable>(_ key: (Element) -> Key) -> [Element] {
+        var last: [Key: Int] = [:]
+        for (index, element) in enumerated() { last[key(element)] = index }
+        return indices.filter { last[key(self[$0])] == $0 }.map { self[$0] }
     }
+
 }
 
 /// `$first, $first+1, ...` for `count` values.

@@ -362,10 +362,7 @@ struct PostgresDecisionTransaction: DecisionTransaction {
 
     func storeWhitelist(_ entries: [WhitelistEntry], replacingAll: Bool) throws {
         if replacingAll { try session.execute("DELETE FROM whitelist") }
-        // Later entries of a batch win, as one by one: keep the last entry of each person.
-        var last: [String: Int] = [:]
-        for (index, entry) in entries.enumerated() { last[entry.idNumberKey] = index }
-        let unique = entries.indices.filter { last[entries[$0].idNumberKey] == $0 }.map { entries[$0] }
+        let unique = entries.lastOfEachKey(\.idNumberKey)
         for chunk in unique.chunked(by: 10_000) {
             var binds = PostgresBindings(capacity: 4)
             binds.append(chunk.map { ByteBuffer(bytes: Bytes.decode(hex: $0.idNumberKey)) })

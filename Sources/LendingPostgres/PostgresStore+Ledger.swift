@@ -22,7 +22,7 @@ extension PostgresServicingTransaction {
     func journalHead() throws -> ChainHead {
         if let head = journal.head { return head }
         guard let row = try session.query("SELECT sequence, hash FROM journal_head WHERE id = 1").first else { return .genesis }
-        let head = ChainHead(sequence: try row.int(0), hash: Self.chainHash(try row.bytes(1)))
+        let head = ChainHead(sequence: try row.int(0), hash: ChainHash(stored: try row.bytes(1)))
         if writable { journal.head = head }
         return head
     }
@@ -68,8 +68,8 @@ extension PostgresServicingTransaction {
             binds.append(chunk.map { $0.entry.reverses ?? "" })
             binds.append(chunk.map { $0.entry.reverses != nil })
             binds.append(chunk.map(\.entry.memo))
-            binds.append(chunk.map { ByteBuffer(bytes: Self.bytes($0.previousHash)) })
-            binds.append(chunk.map { ByteBuffer(bytes: Self.bytes($0.hash)) })
+            binds.append(chunk.map { ByteBuffer(bytes: $0.previousHash.bytes) })
+            binds.append(chunk.map { ByteBuffer(bytes: $0.hash.bytes) })
             try session.send("""
                 INSERT INTO journal (sequence, id, date, kind, loan_id, reverses, memo, previous_hash, hash)
                 SELECT sequence, id, date, kind, CASE WHEN has_loan THEN loan_id END, CASE WHEN has_reverses THEN reverses END, memo, previous_hash, hash
@@ -97,22 +97,7 @@ extension PostgresServicingTransaction {
                 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])
                 """, binds: postings)
         }
-        try session.send("UPDATE journal_head SET sequence = $1, hash = $2 WHERE id = 1", [last.sequence, Bytes(Self.bytes(last.hash))])
-    }
-
-    /// A hash as 32 bytes.
-    static func bytes(_ hash: ChainHash) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for (index, word) in [hash.w0, hash.w1, hash.w2, hash.w3].enumerated() {
-            for byte in 0..<8 { bytes[index * 8 + byte] = UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * byte)) }
-        }
-        return bytes
-    }
-
-    /// A stored hash (anything but 32 bytes reads as zeros, which no real hash is).
-    static func chainHash(_ bytes: [UInt8]) -> ChainHash {
-        guard bytes.count == 32 else { return .genesis }
-        return bytes.withUnsafeBytes { ChainHash(bytes: $0) }
+        try session.send("UPDATE journal_head SET sequence = $1, hash = $2 WHERE id = 1", [last.sequence, Bytes(last.hash.bytes)])
     }
 
     /// Streams the journal with its postings, a page of entries at a time.
@@ -135,23 +120,15 @@ extension PostgresServicingTransaction {
                 let sequence = try row.int(0)
                 let loanID = try row.optionalText(4)
                 let postings = (legs[sequence] ?? []).map { leg in
-                    Posting(leg.side == 0 ? .debit : .credit, Self.account(code: leg.account, loanID: loanID), Money(fen: leg.amount))
+                    Posting(leg.side == 0 ? .debit : .credit, AccountID(storedCode: leg.account, loanID: loanID), Money(fen: leg.amount))
                 }
                 let entry = JournalEntry(id: try row.text(1), date: try row.day(2), kind: JournalEntry.Kind(rawValue: try row.text(3)) ?? .adjustment,
                                          loanID: loanID, postings: postings, reverses: try row.optionalText(5), memo: try row.text(6))
-                try body(SealedEntry(sequence: sequence, previousHash: Self.chainHash(try row.bytes(7)), hash: Self.chainHash(try row.bytes(8)),
+                try body(SealedEntry(sequence: sequence, previousHash: ChainHash(stored: try row.bytes(7)), hash: ChainHash(stored: try row.bytes(8)),
                                      entry: entry))
             }
             after = upTo
         }
         return try session.query("SELECT count(*) FROM postings").first?.integer(0) ?? 0
-    }
-
-    /// The account of a stored posting (a loan account without a loan, or an unknown code, reads
-    /// as something that no longer hashes as the original did, so verification reports the row).
-    static func account(code: Int64, loanID: String?) -> AccountID {
-        guard let kind = AccountKind.allCases.first(where: { Int64($0.code) == code }) else { return .suspense }
-        guard kind.isLoanAccount else { return AccountID(lender: kind) }
-        return AccountID(loan: loanID.flatMap { $0.isEmpty ? nil : $0 } ?? "?", kind)
     }
 }

@@ -197,9 +197,7 @@ struct PostgresServicingTransaction: ServicingTransaction {
     /// paid out; any other refuses the transaction (at the next statement that waits, or the commit).
     private func saveStates(_ states: [LoanState], fromSigned: Bool) throws {
         guard !states.isEmpty else { return }
-        var latest: [String: Int] = [:]
-        for (index, state) in states.enumerated() { latest[state.loanID] = index }
-        let unique = states.indices.filter { latest[states[$0].loanID] == $0 }.map { states[$0] }
+        let unique = states.lastOfEachKey(\.loanID)
         for chunk in unique.chunked(by: 10_000) {
             var record: [UInt8] = []
             var records: [ByteBuffer] = []
@@ -334,10 +332,7 @@ struct PostgresServicingTransaction: ServicingTransaction {
     }
 
     func update(payouts: [Payout]) throws {
-        // The last status given for a key wins, as one statement per payout would leave it.
-        var latest: [String: Int] = [:]
-        for (index, payout) in payouts.enumerated() { latest[payout.key] = index }
-        let unique = payouts.indices.filter { latest[payouts[$0].key] == $0 }.map { payouts[$0] }
+        let unique = payouts.lastOfEachKey(\.key)
         for chunk in unique.chunked(by: 10_000) {
             var binds = PostgresBindings(capacity: 6)
             binds.append(chunk.map(\.key))

@@ -363,9 +363,3 @@ func rowPlaceholders(_ columns: Int, _ rows: Int) -> String {
     return Array(repeating: row, count: rows).joined(separator: ", ")
 }
 
-extension Array {
-    /// Consecutive slices of at most `size` elements.
-    func chunked(by size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
-    }
-}

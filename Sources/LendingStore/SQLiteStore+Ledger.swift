@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import LendingLedger
 import LendingModel
+import LendingStorePorts
 
 /// The journal in SQLite: one row per entry (`journal`: sequence, id, date as days since
 /// 1970-01-01, kind, loan id, reverses, memo, previous hash and hash as 32-byte blobs), its
@@ -94,19 +95,10 @@ extension SQLiteServicingTransaction {
     static let insertPostings = "INSERT INTO postings (sequence, leg, account, side, amount) VALUES "
 
     /// A hash as a 32-byte blob.
-    static func blob(_ hash: ChainHash) -> DatabaseValue {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for (index, word) in [hash.w0, hash.w1, hash.w2, hash.w3].enumerated() {
-            for byte in 0..<8 { bytes[index * 8 + byte] = UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * byte)) }
-        }
-        return Data(bytes).databaseValue
-    }
+    static func blob(_ hash: ChainHash) -> DatabaseValue { Data(hash.bytes).databaseValue }
 
-    /// A stored hash (anything but 32 bytes reads as zeros, which no real hash is).
-    static func chainHash(_ data: Data?) -> ChainHash {
-        guard let data, data.count == 32 else { return .genesis }
-        return data.withUnsafeBytes { ChainHash(bytes: $0) }
-    }
+    /// A stored hash (``ChainHash/init(stored:)``).
+    static func chainHash(_ data: Data?) -> ChainHash { ChainHash(stored: data.map { [UInt8]($0) } ?? []) }
 }
 
 extension SQLiteServicingTransaction {
@@ -129,7 +121,7 @@ extension SQLiteServicingTransaction {
             var legs: [Posting] = []
             while let posting = pending, posting.sequence <= sequence {
                 if posting.sequence == sequence {
-                    legs.append(Posting(posting.side == 0 ? .debit : .credit, SQLiteServicingTransaction.account(code: posting.account, loanID: loanID),
+                    legs.append(Posting(posting.side == 0 ? .debit : .credit, AccountID(storedCode: posting.account, loanID: loanID),
                                         Money(fen: posting.amount)))
                 }
                 pending = try nextPosting()
@@ -142,15 +134,5 @@ extension SQLiteServicingTransaction {
         }
         while pending != nil { pending = try nextPosting() }
         return postingCount
-    }
-}
-
-extension SQLiteServicingTransaction {
-    /// The account of a stored posting (a loan account without a loan, or an unknown code, reads
-    /// as something that no longer hashes as the original did, so verification reports the row).
-    static func account(code: Int64, loanID: String?) -> AccountID {
-        guard let kind = AccountKind.allCases.first(where: { Int64($0.code) == code }) else { return .suspense }
-        guard kind.isLoanAccount else { return AccountID(lender: kind) }
-        return AccountID(loan: loanID.flatMap { $0.isEmpty ? nil : $0 } ?? "?", kind)
     }
 }

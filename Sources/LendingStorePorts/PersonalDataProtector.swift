@@ -44,14 +44,21 @@ public struct PersonalDataProtector: Sendable {
     /// - Throws: ``LendingError`` when the variable or the file does not hold 64 hex digits, or
     ///   the file cannot be written.
     public static func forDatabase(at path: String, environment: [String: String]) throws(LendingError) -> PersonalDataProtector {
+        if environment[environmentVariable] == nil && path == ":memory:" { return PersonalDataProtector(secret: randomBytes(32)) }
+        return try forKeyFile(at: path + ".key", environment: environment)
+    }
+
+    /// The secret from `LENDING_DATA_KEY` if set, else from the key file at `keyPath`, created with
+    /// fresh random bytes (mode 0600) on first use.
+    /// - Throws: ``LendingError`` when the variable or the file does not hold 64 hex digits, or
+    ///   the file cannot be written.
+    public static func forKeyFile(at keyPath: String, environment: [String: String]) throws(LendingError) -> PersonalDataProtector {
         if let text = environment[environmentVariable] {
             guard let secret = bytes(hex: text), secret.count >= 32 else {
                 throw LendingError(code: "key.bad", message: "\(environmentVariable) must hold at least 64 hexadecimal digits; generate one with `openssl rand -hex 32`")
             }
             return PersonalDataProtector(secret: secret)
         }
-        if path == ":memory:" { return PersonalDataProtector(secret: randomBytes(32)) }
-        let keyPath = path + ".key"
         if let text = try? String(contentsOfFile: keyPath, encoding: .utf8) {
             guard let secret = bytes(hex: text.trimmingCharacters(in: .whitespacesAndNewlines)), secret.count >= 32 else {
                 throw LendingError(code: "key.bad", message: "the key file does not hold 64 hexadecimal digits; restore it from your backup", file: keyPath)

@@ -10,7 +10,7 @@ public enum PostgresTestServer {
 
     /// The URL of a new database name on the server (the store, or the caller, creates it).
     public static func databaseURL(named name: String = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")) -> String? {
-        guard let url, let slash = url.range(of: "/", options: .backwards), url[..<slash.lowerBound].contains("@") || url.contains("://") else { return nil }
+        guard let url, let slash = url.range(of: "/", options: .backwards) else { return nil }
         return String(url[..<slash.lowerBound]) + "/" + name
     }
 }

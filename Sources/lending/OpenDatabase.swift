@@ -18,17 +18,9 @@ func openDatabase(_ location: String, keyDirectory: String? = nil) throws -> (an
     switch LendingDatabaseURL(location) {
     case .postgres(let url):
         let store = try PostgresStore(url: url, environment: environment)
-        let keyBase: String
-        if let file = environment["LENDING_DATA_KEY_FILE"] {
-            keyBase = file.hasSuffix(".key") ? String(file.dropLast(4)) : file
-            if !file.hasSuffix(".key") {
-                throw LendingError(code: "key.file", message: "LENDING_DATA_KEY_FILE must name a file ending in .key")
-            }
-        } else {
-            let name = (store.location.split(separator: "/").last.map(String.init) ?? "lending") + ".postgres"
-            keyBase = keyDirectory.map { $0 + "/" + name } ?? name
-        }
-        let protector = try PersonalDataProtector.forDatabase(at: keyBase, environment: environment)
+        let name = (store.location.split(separator: "/").last.map(String.init) ?? "lending") + ".postgres.key"
+        let keyPath = environment["LENDING_DATA_KEY_FILE"] ?? keyDirectory.map { $0 + "/" + name } ?? name
+        let protector = try PersonalDataProtector.forKeyFile(at: keyPath, environment: environment)
         try store.checkDataKey(protector)
         return (store, protector)
     case .sqlite(let path):
