@@ -159,14 +159,15 @@ let package = Package(
                 .embedInCode("Resources/migrations/v2-servicing.sql"),
                 .embedInCode("Resources/migrations/v3-idempotency.sql"),
                 .embedInCode("Resources/migrations/v4-collections.sql"),
+                .embedInCode("Resources/migrations/v5-back-office.sql"),
             ]
         ),
         // Adapters: HTTP (Hummingbird) over the application and loan-book jobs: scoring, not training.
         .target(
             name: "LendingHTTP",
             dependencies: [
-                "LendingStorePorts", "LendingApplications", "LendingLoanBook", "LendingScoring", "LendingModel",
-                "LendingDecisioning", "LendingServicing", "LendingCSV", "LendingFraud",
+                "LendingStorePorts", "LendingApplications", "LendingLoanBook", "LendingPostLoan", "LendingScoring", "LendingModel",
+                "LendingDecisioning", "LendingServicing", "LendingCSV", "LendingFraud", "LendingCollections", "LendingDisbursement",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -43,6 +43,9 @@ public final class PostgresStore: @unchecked Sendable { // the idle pool is guar
         case servicing = 0x4C45_4E44_0002
         /// Migrations (session-scoped while a process migrates).
         case migrations = 0x4C45_4E44_0003
+        /// The audit log: appends take turns (short transactions, never behind end of day), so
+        /// that sequence numbers commit in order and a reader paging with `after:` skips none.
+        case audit = 0x4C45_4E44_0004
     }
 
     /// Connects (the first connection is opened at once, to report a bad URL or a server that is
@@ -159,6 +162,7 @@ public final class PostgresStore: @unchecked Sendable { // the idle pool is guar
         ("v2-servicing", PackageResources.v2_servicing_sql),
         ("v3-idempotency", PackageResources.v3_idempotency_sql),
         ("v4-collections", PackageResources.v4_collections_sql),
+        ("v5-back-office", PackageResources.v5_back_office_sql),
     ]
 
     private func migrate() throws {

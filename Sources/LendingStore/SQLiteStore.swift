@@ -294,6 +294,7 @@ public final class SQLiteStore: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v6-back-office", migrate: SQLiteStore.migrateBackOffice)
         return migrator
     }
 

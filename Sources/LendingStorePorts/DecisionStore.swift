@@ -52,8 +52,9 @@ public struct ChainedDecision: Sendable, Equatable {
     }
 }
 
-/// What can be done inside one write transaction.
-public protocol DecisionTransaction: DecisionHistoryReading {
+/// What can be done inside one write transaction (maker-checker requests of reviews included,
+/// through ``ApprovalRecording``).
+public protocol DecisionTransaction: DecisionHistoryReading, ApprovalRecording {
     /// The stored inputs hash and latest decision of an application, if it was decided.
     func existing(applicationID: String) throws -> (inputsHash: String, decision: DecisionRecord)?
     /// The stored application, if any.

@@ -28,8 +28,10 @@ extension ServicingStore {
     }
 }
 
-/// What can be read and written inside one transaction.
-public protocol ServicingTransaction {
+/// What can be read and written inside one transaction: signature evidence with its agreement
+/// (``SignatureRecording``) and maker-checker requests such as write-offs (``ApprovalRecording``)
+/// included. In a read-only snapshot (``ServicingStore/readServicing(_:)``) the writes are refused.
+public protocol ServicingTransaction: SignatureRecording, ApprovalRecording {
     // MARK: Scans (for verification and reports; read them in one snapshot to see one state)
 
     /// Every journal row in sequence order, with its postings, handed over one by one.

@@ -10,6 +10,8 @@ struct StoreState: Sendable {
     var collections = CollectionsTables()
     /// Completed idempotency keys.
     var idempotency: [String: CompletedRequest] = [:]
+    /// The audit log, signature evidence and maker-checker requests.
+    var backOffice = BackOfficeTables()
 
     /// Records completed requests; a key already recorded keeps its first record. Checks the whole
     /// batch first (as SQLite's CHECKs refuse the statement), so a refused batch records nothing.
