@@ -7,6 +7,15 @@ import LendingModel
 import LendingPreCredit
 import LendingScoring
 
+/// The manual review's rules.
+public struct ReviewRules: Sendable, Equatable, Codable {
+    /// A reviewer's approval of a limit above this takes a second reviewer (maker-checker): the
+    /// first approval is recorded as a request, and only another person's approval decides.
+    public var secondApprovalAbove: Money
+
+    public init(secondApprovalAbove: Money) { self.secondApprovalAbove = secondApprovalAbove }
+}
+
 /// The lender's policy: who may be approved, identity thresholds, fraud rules, credit cut-offs,
 /// limits and prices, and whitelist bands. A JSON file (docs/policy.md) that states only what it
 /// changes: it is merged over ``LendingPolicy/standard``, object by object.
@@ -28,6 +37,8 @@ public struct LendingPolicy: Sendable, Equatable, Codable {
     public var fraud: FraudPolicy
     public var decision: DecisionRules
     public var whitelist: WhitelistBands
+    /// The manual review's rules (maker-checker).
+    public var review: ReviewRules
 
     public static let formatName = "lending.policy"
 
@@ -76,7 +87,8 @@ public struct LendingPolicy: Sendable, Equatable, Codable {
             .init(minimumScore: 520, preCreditLimit: Money(fen: 3_000_000), segment: "B"),
             .init(minimumScore: 460, preCreditLimit: Money(fen: 1_500_000), segment: "C"),
             .init(minimumScore: 0, preCreditLimit: Money(fen: 800_000), segment: "D"),
-        ], validDays: 90))
+        ], validDays: 90),
+        review: ReviewRules(secondApprovalAbove: Money(fen: 2_000_000)))
 
     private static func band(_ score: Double, _ limitFen: Int64, _ aprPPM: Int64) -> PriceBand {
         PriceBand(minimumScore: score, limit: Money(fen: limitFen), apr: AnnualRate(partsPerMillion: aprPPM))

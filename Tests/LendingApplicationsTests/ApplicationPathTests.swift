@@ -149,7 +149,7 @@ import LendingMemoryStore
         let desk = ReviewDesk(policy: rulesOnlyPolicy)
         let record = try store.withTransaction { transaction in
             try desk.decide(applicationID: "T-3", approve: true, by: "Li Wei", at: Instant(iso: "2026-10-02T09:00:00+08:00")!, in: transaction)
-        }
+        }.decision!
         #expect(record.outcome == .approve)
         #expect(record.kind == .review)
         #expect(record.decidedBy == "Li Wei")
@@ -160,6 +160,52 @@ import LendingMemoryStore
             try store.withTransaction { try desk.decide(applicationID: "T-3", approve: false, by: "Li Wei", at: Instant(iso: "2026-10-02T09:05:00+08:00")!, in: $0) }
         }
         #expect(try DecisionVerification.run(store: store).holds)
+    }
+
+    @Test func anApprovalAboveTheLimitTakesASecondReviewerAndNeverTheFirst() throws {
+        let store = InMemoryDecisionStore()
+        let fields = applicationFields(3, overrides: ["kyc_phone": "no_record"])
+        let processor = try makeProcessor(store: store, invited: [fields["id_number"]!])
+        let decided = try decide(processor, store, [fields])[0]
+        #expect(decided.record.outcome == .review)
+        var policy = rulesOnlyPolicy
+        policy.review.secondApprovalAbove = Money(fen: decided.record.proposedLimit.fen - 1)
+        let desk = ReviewDesk(policy: policy)
+        let at = Instant(iso: "2026-10-02T09:00:00+08:00")!
+        let first = try store.withTransaction { try desk.decide(applicationID: "T-3", approve: true, by: "Li Wei", at: at, in: $0) }
+        guard case .awaitingSecondApproval(let request) = first else {
+            Issue.record("the first approval decided: \(first)")
+            return
+        }
+        #expect(request.requestID == "review:T-3" && request.requestedBy == "Li Wei" && request.status == .pending)
+        #expect(try store.openReviews().map(\.applicationID) == ["T-3"])
+        // The maker cannot be the checker, whatever the case or spaces of the name.
+        #expect(throws: ApplicationError.self) {
+            try store.withTransaction { try desk.decide(applicationID: "T-3", approve: true, by: " li wei ", at: at.adding(seconds: 60), in: $0) }
+        }
+        let second = try store.withTransaction { try desk.decide(applicationID: "T-3", approve: true, by: "Wang Fang", at: at.adding(seconds: 120), in: $0) }
+        let record = try #require(second.decision)
+        #expect(record.outcome == .approve && record.decidedBy == "Wang Fang")
+        #expect(record.approvedLimit == decided.record.proposedLimit)
+        let closed = try store.withTransaction { try $0.approval(requestID: "review:T-3") }
+        #expect(closed?.status == .approved && closed?.decidedBy == "Wang Fang")
+        #expect(try store.openReviews().isEmpty)
+        #expect(try DecisionVerification.run(store: store).holds)
+    }
+
+    @Test func aDeclineDecidesAtOnceAndRejectsThePendingApproval() throws {
+        let store = InMemoryDecisionStore()
+        let fields = applicationFields(3, overrides: ["kyc_phone": "no_record"])
+        let processor = try makeProcessor(store: store, invited: [fields["id_number"]!])
+        _ = try decide(processor, store, [fields])
+        var policy = rulesOnlyPolicy
+        policy.review.secondApprovalAbove = Money(fen: 1)
+        let desk = ReviewDesk(policy: policy)
+        let at = Instant(iso: "2026-10-02T09:00:00+08:00")!
+        _ = try store.withTransaction { try desk.decide(applicationID: "T-3", approve: true, by: "Li Wei", at: at, in: $0) }
+        let declined = try store.withTransaction { try desk.decide(applicationID: "T-3", approve: false, by: "Li Wei", at: at.adding(seconds: 60), in: $0) }
+        #expect(declined.decision?.outcome == .decline)
+        #expect(try store.withTransaction { try $0.approval(requestID: "review:T-3") }?.status == .rejected)
     }
 
     @Test func reviewDeskRefusesToApproveOnceTheInvitationLapsed() throws {
