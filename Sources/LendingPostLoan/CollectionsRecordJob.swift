@@ -58,42 +58,53 @@ public struct CollectionsRecordJob {
     }
 
     static func read(_ row: ServicingRows.Row) throws -> (ContactOutcome, String?) {
+        try read(field: { row($0) }, problem: { row.problem($0, $1, $2) })
+    }
+
+    /// One outcome from named fields (the columns of OUTCOMES.csv, `opt_out` optional), as
+    /// `POST /v1/collections/outcomes` sends them.
+    /// - Throws: ``ServicingRequestError`` naming the field at fault.
+    public static func read(fields: [String: String]) throws -> (ContactOutcome, String?) {
+        try read(field: { fields[$0] ?? "" }, problem: { ServicingRequestError(code: $1, field: $0, message: $2) })
+    }
+
+    static func read(field row: (String) -> String, problem: (String, String, String) -> any Error) throws -> (ContactOutcome, String?) {
         let loanID = row("loan_id")
-        guard !loanID.isEmpty else { throw row.problem("loan_id", "outcome.loan_id", "\"loan_id\" is empty; name the loan the contact was about") }
+        guard !loanID.isEmpty else { throw problem("loan_id", "outcome.loan_id", "\"loan_id\" is empty; name the loan the contact was about") }
         guard let action = CollectionAction(rawValue: row("action")) else {
-            throw row.problem("action", "outcome.action", "\"action\" is \"\(clippedForMessage(row("action")))\"; use one of \(CollectionAction.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw problem("action", "outcome.action", "\"action\" is \"\(clippedForMessage(row("action")))\"; use one of \(CollectionAction.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let happenedAt = Instant(iso: row("happened_at")) else {
-            throw row.problem("happened_at", "outcome.happened_at",
+            throw problem("happened_at", "outcome.happened_at",
                               "\"happened_at\" is \"\(clippedForMessage(row("happened_at")))\", not a date-time with offset such as 2026-11-21T09:30:00+08:00")
         }
         guard let result = ContactResult(rawValue: row("result")) else {
-            throw row.problem("result", "outcome.result", "\"result\" is \"\(clippedForMessage(row("result")))\"; use one of \(ContactResult.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw problem("result", "outcome.result", "\"result\" is \"\(clippedForMessage(row("result")))\"; use one of \(ContactResult.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         var promiseDate: CalendarDay?
         if !row("promise_date").isEmpty {
             guard let date = CalendarDay(iso: row("promise_date")) else {
-                throw row.problem("promise_date", "outcome.promise_date", "\"promise_date\" is \"\(clippedForMessage(row("promise_date")))\", not a date YYYY-MM-DD")
+                throw problem("promise_date", "outcome.promise_date", "\"promise_date\" is \"\(clippedForMessage(row("promise_date")))\", not a date YYYY-MM-DD")
             }
             guard date >= happenedAt.day(atOffsetSeconds: -14 * 3600) else {
-                throw row.problem("promise_date", "outcome.promise_date", "\"promise_date\" \(date) is before the contact; a promise is to pay later")
+                throw problem("promise_date", "outcome.promise_date", "\"promise_date\" \(date) is before the contact; a promise is to pay later")
             }
             promiseDate = date
         }
         var promiseAmount: Money?
         if !row("promise_amount").isEmpty {
             guard let amount = Money(yuan: row("promise_amount")), amount.fen > 0 else {
-                throw row.problem("promise_amount", "outcome.promise_amount",
+                throw problem("promise_amount", "outcome.promise_amount",
                                   "\"promise_amount\" is \"\(clippedForMessage(row("promise_amount")))\", not a positive amount in yuan such as 500.00")
             }
             promiseAmount = amount
         }
         if result != .promiseToPay, promiseDate != nil || promiseAmount != nil {
-            throw row.problem("promise_date", "outcome.promise", "a promise date or amount needs the result promise_to_pay, not \(result)")
+            throw problem("promise_date", "outcome.promise", "a promise date or amount needs the result promise_to_pay, not \(result)")
         }
         let optOut = row("opt_out")
         if !optOut.isEmpty, optOut != "all", ContactChannel(rawValue: optOut).map({ $0.isContact }) != true {
-            throw row.problem("opt_out", "outcome.opt_out", "\"opt_out\" is \"\(clippedForMessage(optOut))\"; use all, app, sms, phone, visit or letter")
+            throw problem("opt_out", "outcome.opt_out", "\"opt_out\" is \"\(clippedForMessage(optOut))\"; use all, app, sms, phone, visit or letter")
         }
         return (ContactOutcome(loanId: loanID, action: action, happenedAt: happenedAt, result: result, promiseDate: promiseDate,
                                promiseAmount: promiseAmount), optOut.isEmpty ? nil : optOut)

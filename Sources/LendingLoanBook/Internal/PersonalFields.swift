@@ -1,13 +1,13 @@
 /// The fields of an application's sealed personal data, once opened: the order in which
 /// ``PreparedApplication`` joins them with U+001F (name, ID number, phone, card, address,
 /// employer, contact phone). Held in memory only while needed; never logged.
-struct PersonalFields {
-    var name: String
-    var idNumber: String
-    var phone: String
-    var bankCard: String
+package struct PersonalFields {
+    package var name: String
+    package var idNumber: String
+    package var phone: String
+    package var bankCard: String
 
-    init(opened bytes: [UInt8]) {
+    package init(opened bytes: [UInt8]) {
         let parts = String(decoding: bytes, as: UTF8.self).split(separator: "\u{1F}", omittingEmptySubsequences: false)
         func part(_ index: Int) -> String { index < parts.count ? String(parts[index]) : "" }
         name = part(0)
