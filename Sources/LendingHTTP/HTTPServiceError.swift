@@ -4,7 +4,7 @@ import Hummingbird
 /// `{"error": {"code": "...", "message": "..."}}`. Messages say what to do and never hold
 /// personal data (no ID numbers, names, phones or cards).
 public struct HTTPServiceError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// 400, 401, 404, 409, 413, 422, 500 or 503.
+    /// 400, 401, 403, 404, 405, 409, 413, 422, 500, 501 or 503.
     public var status: HTTPResponse.Status
     /// A stable, machine-readable code (`http.unauthorized`, `apply.field`, `idempotency.mismatch`).
     public var code: String
@@ -24,6 +24,10 @@ public struct HTTPServiceError: Error, Sendable, Equatable, CustomStringConverti
     static let unauthorized = HTTPServiceError(
         .unauthorized, code: "http.unauthorized",
         message: "send a valid API key as \"Authorization: Bearer KEY\"")
+
+    static func forbidden(_ role: Role) -> HTTPServiceError {
+        HTTPServiceError(.forbidden, code: "http.forbidden", message: "this API key lacks the role \(role.rawValue) this route needs; use a key with it")
+    }
 
     static func notFound(_ what: String) -> HTTPServiceError { HTTPServiceError(.notFound, code: "http.not_found", message: what) }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import Synchronization
 import Dispatch
 import Foundation
 import Hummingbird
@@ -8,10 +9,13 @@ import LendingScoring
 import Logging
 import LendingApplications
 import LendingLoanBook
+import LendingStorePorts
 
 /// The request context of the service: Hummingbird's core context, nothing more.
 public struct LendingRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The API key's caller, once the middleware has checked the key (`nil` on `/health`).
+    public var caller: Caller?
 
     public init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
 }
@@ -33,6 +37,11 @@ public struct LendingService: Sendable {
     public var desk: ApplicationDesk?
     /// The loan book behind draws, repayments and loans; `nil` answers those routes with 501.
     public var loans: (any LoanService)?
+    /// The back office (review, signing, payouts, end of day, collections, exports, audit);
+    /// `nil` answers those routes with 501.
+    public var backOffice: BackOffice?
+    /// Where every POST is recorded (caller, route, outcome); `nil` records nothing.
+    public var audit: AuditTrail?
     /// Where `Idempotency-Key`s are kept.
     public var idempotency: any IdempotencyStore
     public var metrics: ServiceMetrics
@@ -54,13 +63,15 @@ public struct LendingService: Sendable {
     ///   - keys: the accepted API keys.
     ///   - desk: the application desk (in-memory or SQLite store), if applications are taken.
     ///   - loans: the loan book, if connected.
+    ///   - backOffice: the back office, if connected.
+    ///   - audit: where POSTs are recorded, if anywhere.
     ///   - idempotency: the idempotency keys' store (default: in memory).
     ///   - metrics: the metrics registry (default: a new one).
     ///   - logger: the service's logger.
     ///   - clock: the current time (the system clock by default).
     ///   - idempotencyDays: days a completed idempotency key is kept (0, the default: forever).
     public init(scorer: Scorer, keys: APIKeySet, desk: ApplicationDesk? = nil, loans: (any LoanService)? = nil,
-                idempotency: any IdempotencyStore = InMemoryIdempotencyStore(), metrics: ServiceMetrics = ServiceMetrics(),
+                backOffice: BackOffice? = nil, audit: AuditTrail? = nil, idempotency: any IdempotencyStore = InMemoryIdempotencyStore(), metrics: ServiceMetrics = ServiceMetrics(),
                 logger: Logger = Logger(label: "lending.http"), maximumBodyBytes: Int = 4 << 20, maximumRows: Int = 10_000,
                 clock: @escaping @Sendable () -> Instant = LendingService.systemClock, idempotencyDays: Int = 0) {
         precondition(idempotencyDays >= 0, "keys are kept 0 (forever) or more days")
@@ -69,6 +80,8 @@ public struct LendingService: Sendable {
         self.keys = keys
         self.desk = desk
         self.loans = loans
+        self.backOffice = backOffice
+        self.audit = audit
         self.idempotency = idempotency
         self.metrics = metrics
         self.logger = logger
@@ -88,6 +101,8 @@ public struct LendingService: Sendable {
     /// Run it with `runService()` (SIGTERM and SIGINT shut it down gracefully).
     public func application(configuration: ApplicationConfiguration) -> Application<RouterResponder<LendingRequestContext>> {
         var application = Application(router: router(), configuration: configuration, logger: logger)
+        // Shut down in reverse order: the desks finish their requests before the audit trail stops.
+        if let audit { application.addServices(audit) }
         if let desk { application.addServices(desk) }
         if let loanDesk = loans as? LoanDesk { application.addServices(loanDesk) }
         if let expiry = idempotencyExpiry { application.addServices(expiry) }
@@ -111,31 +126,45 @@ public struct LendingService: Sendable {
     /// The routes, behind the service middleware (keys, errors as JSON, metrics, logs).
     public func router() -> Router<LendingRequestContext> {
         let router = Router(context: LendingRequestContext.self)
-        router.add(middleware: ServiceMiddleware(keys: keys, metrics: metrics, logger: logger))
-        router.get("/health") { _, _ in jsonResponse(.ok, staticJSON(#"{"status":"ok"}"#)) }
-        router.get("/metrics") { _, _ in
+        router.add(middleware: ServiceMiddleware(keys: keys, metrics: metrics, logger: logger, audit: audit, clock: clock))
+        let handlers = self.handlers()
+        for spec in Self.routes {
+            guard let handler = handlers["\(spec.method) \(spec.path)"] else { preconditionFailure("no handler for \(spec.method) \(spec.path)") }
+            router.on(RouterPath(spec.path), method: HTTPRequest.Method(spec.method)!, use: handler)
+        }
+        return router
+    }
+
+    typealias Handler = @Sendable (Request, LendingRequestContext) async throws -> Response
+
+    /// The handler of every route of ``routes``, by `METHOD path`.
+    func handlers() -> [String: Handler] {
+        var handlers: [String: Handler] = [:]
+        handlers["GET /health"] = { _, _ in jsonResponse(.ok, staticJSON(#"{"status":"ok"}"#)) }
+        handlers["GET /metrics"] = { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
         }
-        router.get("/openapi.yaml") { _, _ in
+        handlers["GET /openapi.yaml"] = { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
-        router.post("/v1/score") { request, _ in try await score(request) }
-        router.post("/v1/applications") { request, context in
+        handlers["POST /v1/score"] = { request, _ in try await score(request) }
+        handlers["POST /v1/applications"] = { request, context in
             try await idempotent(request, context) { body, ticket in try await createApplication(body, ticket: ticket) }
         }
-        router.get("/v1/applications/{id}") { _, context in try showApplication(try context.parameters.require("id")) }
-        router.post("/v1/lines/{id}/draws") { request, context in
+        handlers["GET /v1/applications/{id}"] = { _, context in try showApplication(try context.parameters.require("id")) }
+        handlers["POST /v1/lines/{id}/draws"] = { request, context in
             let lineID = try context.parameters.require("id")
             return try await idempotent(request, context) { body, ticket in try await draw(lineID: lineID, body, ticket: ticket) }
         }
-        router.post("/v1/loans/{id}/repayments") { request, context in
+        handlers["POST /v1/loans/{id}/repayments"] = { request, context in
             let loanID = try context.parameters.require("id")
             return try await idempotent(request, context) { body, ticket in try await repay(loanID: loanID, body, ticket: ticket) }
         }
-        router.get("/v1/loans/{id}") { _, context in try await showLoan(try context.parameters.require("id")) }
-        return router
+        handlers["GET /v1/loans/{id}"] = { _, context in try await showLoan(try context.parameters.require("id")) }
+        addBackOfficeHandlers(to: &handlers)
+        return handlers
     }
 
     // MARK: Scoring
@@ -403,6 +432,7 @@ public struct LendingService: Sendable {
             if case .failure(let error) = outcome {
                 // A refusal that is the request's outcome (404, 409, 422): sent (and kept) as recorded.
                 let refusal = ServiceMiddleware.refusal(for: error)
+                ServiceMiddleware.refusalCode?.set(refusal.code)
                 context.logger.info("request refused", metadata: [
                     "route": "\(ServiceMiddleware.route(context))", "status": "\(response.status)", "code": "\(refusal.code)",
                 ])
@@ -421,6 +451,8 @@ extension HTTPFields.Element.Name {
     public static let idempotencyKey = Self("Idempotency-Key")!
     /// `Idempotent-Replayed: true` marks a response sent again for a repeated key.
     public static let idempotentReplayed = Self("Idempotent-Replayed")!
+    /// `X-Request-Id`: the client's id of a request, recorded in the audit log.
+    public static let xRequestID = Self("X-Request-Id")!
 }
 
 func jsonResponse(_ status: HTTPResponse.Status, _ body: ByteBuffer) -> Response {
@@ -449,17 +481,39 @@ struct ServiceMiddleware: RouterMiddleware {
     let keys: APIKeySet
     let metrics: ServiceMetrics
     let logger: Logger
+    let audit: AuditTrail?
+    let clock: @Sendable () -> Instant
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
         var response: Response
+        var context = context
+        let spec = context.endpointPath.flatMap { LendingService.route(method: request.method.rawValue, template: $0) }
+        var refusalCode: String?
+        let answered = RefusalCode()
         do {
-            if request.uri.path != "/health" && !keys.authorizes(header: request.headers[.authorization]) {
-                throw HTTPServiceError.unauthorized
+            if request.uri.path != "/health" {
+                guard let caller = keys.caller(header: request.headers[.authorization]) else { throw HTTPServiceError.unauthorized }
+                context.caller = caller
             }
-            response = try await next(request, context)
+            if let role = spec?.role, context.caller?.holds(role) != true {
+                throw HTTPServiceError.forbidden(role)
+            }
+            response = try await ServiceMiddleware.$refusalCode.withValue(answered) { try await next(request, context) }
+            refusalCode = answered.value
         } catch {
-            let refusal = ServiceMiddleware.refusal(for: error)
+            var refusal = ServiceMiddleware.refusal(for: error)
+            var allowed: [String] = []
+            if let http = error as? HTTPError, http.status == .notFound {
+                allowed = LendingService.methods(forPath: request.uri.path)
+                if !allowed.isEmpty && !allowed.contains(request.method.rawValue) {
+                    refusal = HTTPServiceError(.methodNotAllowed, code: "http.method_not_allowed",
+                                               message: "\(request.method.rawValue) is not served here; use \(allowed.joined(separator: " or "))")
+                } else {
+                    allowed = []
+                }
+            }
+            refusalCode = refusal.code
             if refusal.status == .internalServerError || refusal.status == .serviceUnavailable {
                 context.logger.error("request failed", metadata: [
                     "route": "\(ServiceMiddleware.route(context))", "code": "\(refusal.code)",
@@ -472,10 +526,30 @@ struct ServiceMiddleware: RouterMiddleware {
             }
             response = jsonResponse(refusal.status, errorBody(refusal))
             if refusal.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+            if !allowed.isEmpty { response.headers[.allow] = allowed.joined(separator: ", ") }
+        }
+        if let audit, let spec, spec.writes, let caller = context.caller {
+            await audit.record(AuditRecord(
+                at: clock(), actor: caller.name, channel: "http", action: "\(spec.method) \(spec.path)",
+                target: context.parameters.get("id") ?? "", requestID: ServiceMiddleware.requestID(request, context),
+                outcome: "\(response.status.code)" + (refusalCode.map { " \($0)" } ?? ""),
+                detail: response.headers[.idempotentReplayed] == "true" ? "replayed" : ""))
         }
         metrics.recordRequest(route: ServiceMiddleware.route(context), method: request.method.rawValue, status: response.status.code,
                               nanoseconds: DispatchTime.now().uptimeNanoseconds &- started)
         return response
+    }
+
+    /// Where a route that answers a refusal without throwing it (one kept under its
+    /// Idempotency-Key) leaves its code, for the audit log.
+    @TaskLocal static var refusalCode: RefusalCode?
+
+    /// The client's `X-Request-Id` (1 to 64 visible ASCII characters), else the server's id of the request.
+    static func requestID(_ request: Request, _ context: Context) -> String {
+        if let given = request.headers[.xRequestID], (1...64).contains(given.utf8.count), given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
+            return given
+        }
+        return "\(context.id)"
     }
 
     /// The route template (`/v1/loans/{id}`), or `unmatched`: never a concrete path.
@@ -501,4 +575,12 @@ struct ServiceMiddleware: RouterMiddleware {
             return HTTPServiceError(.internalServerError, code: "http.internal", message: "the request could not be completed; try again later")
         }
     }
+}
+
+/// The code of the refusal a route answered, set once by the route's task.
+final class RefusalCode: Sendable {
+    private let code = Mutex<String?>(nil)
+
+    func set(_ value: String) { code.withLock { $0 = value } }
+    var value: String? { code.withLock { $0 } }
 }

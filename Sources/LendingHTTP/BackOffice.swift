@@ -1,0 +1,131 @@
+import Dispatch
+import LendingApplications
+import LendingCollections
+import LendingDisbursement
+import LendingLoanBook
+import LendingModel
+import LendingPostLoan
+import LendingStorePorts
+
+/// The back office of `lending serve`: the review queue and maker-checker approvals, signing,
+/// payouts, end-of-day status, the collections work queue and outcomes, detail exports and the
+/// audit log, over the database's ports and the stages' jobs (the same jobs as the CLI's).
+///
+/// Each call is one transaction (or one snapshot), run on a dispatch thread so that a commit
+/// never blocks the server's event loops.
+public struct BackOffice: Sendable {
+    public let database: any LendingDatabase
+    public let policy: LendingPolicy
+    public let products: ProductCatalog
+    public let protector: PersonalDataProtector
+
+    public init(database: any LendingDatabase, policy: LendingPolicy, products: ProductCatalog, protector: PersonalDataProtector) {
+        self.database = database
+        self.policy = policy
+        self.products = products
+        self.protector = protector
+    }
+
+    /// Runs blocking store work off the cooperative threads.
+    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    // MARK: Review
+
+    /// The open review items, oldest first, with the pending approval of each, if any.
+    public func reviews() async throws -> [(ReviewItem, ApprovalRequest?)] {
+        let database = database
+        return try await run {
+            let pending = Dictionary(try database.approvals(status: .pending).filter { $0.kind == "review" }.map { ($0.target, $0) },
+                                     uniquingKeysWith: { first, _ in first })
+            return try database.openReviews().map { ($0, pending[$0.applicationID]) }
+        }
+    }
+
+    /// A reviewer's verdict (maker-checker above the policy's limit; see ``ReviewDesk``).
+    public func decideReview(applicationID: String, approve: Bool, by reviewer: String, at time: Instant) async throws -> ReviewDesk.Outcome {
+        let database = database, policy = policy
+        return try await run {
+            try database.withTransaction { transaction in
+                try ReviewDesk(policy: policy).decide(applicationID: applicationID, approve: approve, by: reviewer, at: time, in: transaction)
+            }
+        }
+    }
+
+    /// Maker-checker requests with this status (all when `nil`).
+    public func approvals(status: ApprovalRequest.Status?) async throws -> [ApprovalRequest] {
+        let database = database
+        return try await run { try database.approvals(status: status) }
+    }
+
+    // MARK: Signing
+
+    var signing: SigningJob { SigningJob(products: products, protector: protector, utcOffsetSeconds: policy.utcOffsetSeconds) }
+
+    public func agreement(applicationID: String) async throws -> SigningJob.Shown {
+        let database = database, signing = signing
+        return try await run { try signing.agreement(applicationID: applicationID, store: database) }
+    }
+
+    public func sign(applicationID: String, acceptance: SigningJob.Acceptance, by caller: String, at time: Instant) async throws -> SigningJob.Signed {
+        let database = database, signing = signing
+        return try await run {
+            try signing.sign(applicationID: applicationID, acceptance: acceptance, recordedBy: caller, recordedAt: time, store: database)
+        }
+    }
+
+    // MARK: Servicing
+
+    /// A loan's payout attempts, oldest first; `nil` for an unknown loan.
+    public func payouts(loanID: String) async throws -> [Payout]? {
+        let database = database
+        return try await run {
+            try database.readServicing { transaction in
+                guard try transaction.loans([loanID])[loanID] != nil else { return nil }
+                return (try transaction.payouts(loanIDs: [loanID])[loanID] ?? []).sorted { $0.attempt < $1.attempt }
+            }
+        }
+    }
+
+    /// Where end of day stands for `day`.
+    public func endOfDay(asOf day: CalendarDay) async throws -> EndOfDayStatus {
+        let database = database
+        return try await run { try EndOfDayStatus.read(asOf: day, store: database) }
+    }
+
+    // MARK: Collections
+
+    /// The actions planned for `day`'s contact hours; `nil` when the day before has not closed.
+    public func collectionsQueue(day: CalendarDay) async throws -> [PlannedAction]? {
+        let database = database
+        return try await run { try CollectionsPlanReader.actions(for: day, store: database) }
+    }
+
+    /// Records a contact's outcome (idempotent per loan, action and time).
+    public func record(outcome: ContactOutcome, optOut: String?) async throws -> OutcomeRecorder.Outcome {
+        let database = database
+        return try await run {
+            try database.withCollectionsTransaction { transaction in try OutcomeRecorder().record(outcome, optOut: optOut, in: transaction) }
+        }
+    }
+
+    // MARK: Exports and audit
+
+    /// A detail export as CSV bytes.
+    public func export(_ kind: DetailExport.Kind, personalData: Bool) async throws -> [UInt8] {
+        let database = database, protector = protector, products = products
+        return try await run {
+            var bytes: [UInt8] = []
+            try DetailExport(kind: kind, personalData: personalData, products: products).write(store: database, protector: protector) { bytes += $0 }
+            return bytes
+        }
+    }
+
+    public func audit(after sequence: Int64, limit: Int) async throws -> [AuditRecord] {
+        let database = database
+        return try await run { try database.auditRecords(after: sequence, limit: limit) }
+    }
+}

@@ -1,0 +1,507 @@
+import Foundation
+import Hummingbird
+import LendingApplications
+import LendingCollections
+import LendingDecisioning
+import LendingLoanBook
+import LendingModel
+import LendingPostLoan
+import LendingStorePorts
+
+/// The back office's routes: review queue and approvals, agreements and signatures, payouts,
+/// end-of-day status, the collections work queue and outcomes, exports and the audit log.
+extension LendingService {
+    func addBackOfficeHandlers(to handlers: inout [String: Handler]) {
+        handlers["GET /v1/reviews"] = { _, _ in try await listReviews() }
+        handlers["POST /v1/reviews/{id}/decision"] = { request, context in
+            let id = try context.parameters.require("id")
+            return try await idempotent(request, context) { body, _ in try await decideReview(id, body, caller: context.caller) }
+        }
+        handlers["GET /v1/approvals"] = { request, _ in try await listApprovals(request) }
+        handlers["GET /v1/applications/{id}/agreement"] = { _, context in try await showAgreement(try context.parameters.require("id")) }
+        handlers["POST /v1/applications/{id}/signature"] = { request, context in
+            let id = try context.parameters.require("id")
+            return try await idempotent(request, context) { body, _ in try await sign(id, body, caller: context.caller) }
+        }
+        handlers["GET /v1/loans/{id}/payouts"] = { _, context in try await showPayouts(try context.parameters.require("id")) }
+        handlers["GET /v1/eod"] = { request, _ in try await endOfDayStatus(request) }
+        handlers["GET /v1/collections/queue"] = { request, _ in try await collectionsQueue(request) }
+        handlers["POST /v1/collections/outcomes"] = { request, context in
+            try await idempotent(request, context) { body, _ in try await recordOutcome(body) }
+        }
+        handlers["GET /v1/exports/{kind}"] = { request, context in try await export(request, context) }
+        handlers["GET /v1/audit"] = { request, _ in try await listAudit(request) }
+    }
+
+    private func office() throws(HTTPServiceError) -> BackOffice {
+        guard let backOffice else { throw HTTPServiceError(.notImplemented, code: "http.not_configured", message: "this server has no back office connected") }
+        return backOffice
+    }
+
+    /// A query parameter's value, if given.
+    private func query(_ request: Request, _ name: String) -> String? { request.uri.queryParameters.get(name) }
+
+    private func queryDate(_ request: Request, _ name: String) throws(HTTPServiceError) -> CalendarDay {
+        guard let text = query(request, name) else {
+            return clock().day(atOffsetSeconds: (try? office().policy.utcOffsetSeconds) ?? 0)
+        }
+        guard let day = CalendarDay(iso: text) else { throw .badRequest("http.query", "\"\(name)\" must be a date such as 2026-11-21") }
+        return day
+    }
+
+    // MARK: Review
+
+    func listReviews() async throws -> Response {
+        let items = try await office().reviews()
+        return jsonResponse(.ok, encodeJSON(ReviewListBody(reviews: items.map { ReviewItemBody($0.0, pending: $0.1) })))
+    }
+
+    func decideReview(_ id: String, _ body: ByteBuffer, caller: Caller?) async throws -> RouteAnswer.Deferred {
+        let office = try office()
+        let parsed = try decodeBody(VerdictBody.self, from: body)
+        let reviewer = caller?.name ?? "unknown"
+        let outcome: ReviewDesk.Outcome
+        do {
+            outcome = try await office.decideReview(applicationID: id, approve: parsed.verdict == .approve, by: reviewer, at: clock())
+        } catch let error as ApplicationError {
+            let status: HTTPResponse.Status = switch error.code {
+            case "review.unknown": .notFound
+            case "review.decided": .conflict
+            default: .unprocessableContent
+            }
+            throw HTTPServiceError(status, code: error.code, message: error.message)
+        }
+        return {
+            switch outcome {
+            case .decided(let record):
+                (.created, encodeJSON(ReviewOutcomeBody(applicationID: id, status: "decided", decision: DecisionBody(record, replayed: nil), approval: nil)))
+            case .awaitingSecondApproval(let request):
+                (.accepted, encodeJSON(ReviewOutcomeBody(applicationID: id, status: "awaiting_second_approval", decision: nil, approval: ApprovalBody(request))))
+            }
+        }
+    }
+
+    func listApprovals(_ request: Request) async throws -> Response {
+        var status: ApprovalRequest.Status?
+        if let text = query(request, "status") {
+            guard let parsed = ApprovalRequest.Status(rawValue: text) else {
+                throw HTTPServiceError.badRequest("http.query", "\"status\" must be pending, approved or rejected")
+            }
+            status = parsed
+        }
+        let approvals = try await office().approvals(status: status)
+        return jsonResponse(.ok, encodeJSON(ApprovalListBody(approvals: approvals.map(ApprovalBody.init))))
+    }
+
+    // MARK: Signing
+
+    private func signingRefusal(_ error: ServicingRequestError) -> HTTPServiceError {
+        let status: HTTPResponse.Status = switch error.code {
+        case "sign.unknown": .notFound
+        case "sign.signed": .conflict
+        case "sign.channel", "sign.text_sha256": .badRequest
+        default: .unprocessableContent
+        }
+        return HTTPServiceError(status, code: error.code, message: error.message)
+    }
+
+    func showAgreement(_ id: String) async throws -> Response {
+        let office = try office()
+        do {
+            let shown = try await office.agreement(applicationID: id)
+            return jsonResponse(.ok, encodeJSON(AgreementBody(applicationID: id, text: shown.text, textSHA256: hexString(shown.sha256), signed: shown.signed)))
+        } catch let error as ServicingRequestError {
+            throw signingRefusal(error)
+        }
+    }
+
+    func sign(_ id: String, _ body: ByteBuffer, caller: Caller?) async throws -> RouteAnswer.Deferred {
+        let office = try office()
+        let parsed = try decodeBody(SignatureBody.self, from: body)
+        guard let acceptedAt = Instant(iso: parsed.acceptedAt) else {
+            throw HTTPServiceError.badRequest("http.field_value", "\"accepted_at\" must be a date-time with its offset, such as 2026-11-21T09:30:00+08:00")
+        }
+        guard let hash = SigningJob.sha256(hex: parsed.textSHA256) else {
+            throw HTTPServiceError.badRequest("http.field_value", "\"text_sha256\" must be 64 hexadecimal digits")
+        }
+        guard SigningJob.isChannel(parsed.channel) else {
+            throw HTTPServiceError.badRequest("http.field_value", "\"channel\" must be 1 to 32 letters, digits, '_' or '-'")
+        }
+        for (name, value) in [("ip", parsed.ip), ("device", parsed.device)] {
+            if let value, !(1...128).contains(value.utf8.count) || value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+                throw HTTPServiceError.badRequest("http.field_value", "\"\(name)\" must be 1 to 128 characters without control characters")
+            }
+        }
+        let acceptance = SigningJob.Acceptance(acceptedAt: acceptedAt, channel: parsed.channel, ip: parsed.ip, device: parsed.device, shownTextHash: hash)
+        let signed: SigningJob.Signed
+        do {
+            signed = try await office.sign(applicationID: id, acceptance: acceptance, by: caller?.name ?? "unknown", at: clock())
+        } catch let error as ServicingRequestError {
+            throw signingRefusal(error)
+        } catch let error as LendingError where error.code.hasPrefix("agreement.") || error.code.hasPrefix("products.") {
+            throw HTTPServiceError(.unprocessableContent, code: error.code, message: error.message)
+        }
+        return {
+            (.created, encodeJSON(SignedBody(applicationID: id, loanID: signed.loanID, lineID: signed.lineID, signedAt: signed.agreement.signedAt.description,
+                                             textSHA256: hexString(signed.agreement.textHash))))
+        }
+    }
+
+    // MARK: Servicing
+
+    func showPayouts(_ id: String) async throws -> Response {
+        guard let payouts = try await office().payouts(loanID: id) else { throw HTTPServiceError.notFound("no loan \(id); check the id") }
+        return jsonResponse(.ok, encodeJSON(PayoutListBody(loanID: id, payouts: payouts.map {
+            PayoutBody(attempt: $0.attempt, amount: $0.amount.yuanString, status: $0.status.rawValue, sentOn: $0.sentOn.description,
+                       settledOn: $0.settledOn?.description, reason: $0.reason)
+        })))
+    }
+
+    func endOfDayStatus(_ request: Request) async throws -> Response {
+        let office = try office()
+        let status = try await office.endOfDay(asOf: try queryDate(request, "date"))
+        return jsonResponse(.ok, encodeJSON(EndOfDayBody(date: status.date.description, loansBehind: status.loansBehind, postLoanRan: status.postLoanRan,
+                                                         lastPostLoanRun: status.lastPostLoanRun?.description, done: status.done)))
+    }
+
+    // MARK: Collections
+
+    func collectionsQueue(_ request: Request) async throws -> Response {
+        let office = try office()
+        let day = try queryDate(request, "date")
+        let actions = try await office.collectionsQueue(day: day)
+        return jsonResponse(.ok, encodeJSON(QueueBody(date: day.description, planned: actions != nil, actions: (actions ?? []).map {
+            let fields = $0.csvFields
+            return QueueBody.Action(loanID: fields[0], action: fields[1], channel: fields[2], scheduledAt: fields[3], bucket: fields[4], reason: fields[5])
+        })))
+    }
+
+    func recordOutcome(_ body: ByteBuffer) async throws -> RouteAnswer.Deferred {
+        let office = try office()
+        let parsed = try decodeBody(OutcomeBody.self, from: body)
+        var fields = ["loan_id": parsed.loanID, "action": parsed.action, "happened_at": parsed.happenedAt, "result": parsed.result]
+        if let value = parsed.promiseDate { fields["promise_date"] = value }
+        if let value = parsed.promiseAmount { fields["promise_amount"] = value }
+        if let value = parsed.optOut { fields["opt_out"] = value }
+        let outcome: ContactOutcome
+        let optOut: String?
+        do {
+            (outcome, optOut) = try CollectionsRecordJob.read(fields: fields)
+        } catch let error as ServicingRequestError {
+            // What the schema states (formats, enums) is 400; a rule between fields is 422.
+            let rule = ["outcome.promise", "outcome.promise_date"].contains(error.code)
+            throw HTTPServiceError(rule ? .unprocessableContent : .badRequest, code: error.code, message: error.message)
+        }
+        let recorded: OutcomeRecorder.Outcome
+        do {
+            recorded = try await office.record(outcome: outcome, optOut: optOut)
+        } catch let error as ServicingRequestError {
+            throw HTTPServiceError(error.code == "outcome.unknown_loan" ? .notFound : .conflict, code: error.code, message: error.message)
+        }
+        return { (recorded == .recorded ? .created : .ok, encodeJSON(OutcomeRecordedBody(loanID: outcome.loanId, recorded: recorded == .recorded))) }
+    }
+
+    // MARK: Exports and audit
+
+    func export(_ request: Request, _ context: LendingRequestContext) async throws -> Response {
+        let office = try office()
+        let name = try context.parameters.require("kind")
+        guard let kind = DetailExport.Kind(rawValue: name) else {
+            throw HTTPServiceError.notFound("no export \(name); use one of \(DetailExport.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var personal = false
+        if let flag = query(request, "personal_data") {
+            guard flag == "true" || flag == "false" else { throw HTTPServiceError.badRequest("http.query", "\"personal_data\" must be true or false") }
+            personal = flag == "true"
+        }
+        let role: Role = switch kind {
+        case .loans, .schedules, .repayments, .journal: .servicing
+        case .actions, .outcomes: .collections
+        case .decisions: .review
+        }
+        guard context.caller?.holds(role) == true else { throw HTTPServiceError.forbidden(role) }
+        if personal, context.caller?.holds(.admin) != true { throw HTTPServiceError.forbidden(.admin) }
+        let bytes = try await office.export(kind, personalData: personal)
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    func listAudit(_ request: Request) async throws -> Response {
+        let office = try office()
+        var after: Int64 = 0
+        var limit = 1_000
+        if let text = query(request, "after") {
+            guard let value = Int64(text), value >= 0 else { throw HTTPServiceError.badRequest("http.query", "\"after\" must be a whole number from 0") }
+            after = value
+        }
+        if let text = query(request, "limit") {
+            guard let value = Int(text), (1...10_000).contains(value) else { throw HTTPServiceError.badRequest("http.query", "\"limit\" must be a whole number from 1 to 10000") }
+            limit = value
+        }
+        let records = try await office.audit(after: after, limit: limit)
+        return jsonResponse(.ok, encodeJSON(AuditListBody(records: records.map(AuditBody.init), nextAfter: records.last?.sequence ?? after)))
+    }
+}
+
+// MARK: Bodies
+
+struct VerdictBody: Decodable {
+    enum Verdict: String, Decodable { case approve, decline }
+    var verdict: Verdict
+}
+
+struct ReviewItemBody: Encodable {
+    var applicationID: String
+    var openedAt: String
+    var score: Double?
+    var proposedLimit: String
+    var apr: String
+    var reasons: [String]
+    var awaitingSecondApproval: Bool
+    var requestedBy: String?
+
+    init(_ item: ReviewItem, pending: ApprovalRequest?) {
+        applicationID = item.applicationID
+        openedAt = item.openedAt.description
+        score = item.score
+        proposedLimit = item.proposedLimit.yuanString
+        apr = item.apr.decimalString
+        reasons = item.reasons.map(\.code)
+        awaitingSecondApproval = pending != nil
+        requestedBy = pending?.requestedBy
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case applicationID = "application_id", openedAt = "opened_at", score, proposedLimit = "proposed_limit", apr, reasons
+        case awaitingSecondApproval = "awaiting_second_approval", requestedBy = "requested_by"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(applicationID, forKey: .applicationID)
+        try container.encode(openedAt, forKey: .openedAt)
+        try container.encode(score, forKey: .score)
+        try container.encode(proposedLimit, forKey: .proposedLimit)
+        try container.encode(apr, forKey: .apr)
+        try container.encode(reasons, forKey: .reasons)
+        try container.encode(awaitingSecondApproval, forKey: .awaitingSecondApproval)
+        try container.encode(requestedBy, forKey: .requestedBy)
+    }
+}
+
+struct ReviewListBody: Encodable { var reviews: [ReviewItemBody] }
+
+struct ApprovalBody: Encodable {
+    var requestID: String
+    var kind: String
+    var target: String
+    var status: String
+    var requestedBy: String
+    var requestedAt: String
+    var decidedBy: String?
+    var decidedAt: String?
+
+    init(_ request: ApprovalRequest) {
+        requestID = request.requestID
+        kind = request.kind
+        target = request.target
+        status = request.status.rawValue
+        requestedBy = request.requestedBy
+        requestedAt = request.requestedAt.description
+        decidedBy = request.decidedBy
+        decidedAt = request.decidedAt?.description
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requestID = "request_id", kind, target, status, requestedBy = "requested_by", requestedAt = "requested_at"
+        case decidedBy = "decided_by", decidedAt = "decided_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(requestID, forKey: .requestID)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(target, forKey: .target)
+        try container.encode(status, forKey: .status)
+        try container.encode(requestedBy, forKey: .requestedBy)
+        try container.encode(requestedAt, forKey: .requestedAt)
+        try container.encode(decidedBy, forKey: .decidedBy)
+        try container.encode(decidedAt, forKey: .decidedAt)
+    }
+}
+
+struct ApprovalListBody: Encodable { var approvals: [ApprovalBody] }
+
+struct ReviewOutcomeBody: Encodable {
+    var applicationID: String
+    var status: String
+    var decision: DecisionBody?
+    var approval: ApprovalBody?
+
+    enum CodingKeys: String, CodingKey { case applicationID = "application_id", status, decision, approval }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(applicationID, forKey: .applicationID)
+        try container.encode(status, forKey: .status)
+        try container.encode(decision, forKey: .decision)
+        try container.encode(approval, forKey: .approval)
+    }
+}
+
+struct AgreementBody: Encodable {
+    var applicationID: String
+    var text: String
+    var textSHA256: String
+    var signed: Bool
+
+    enum CodingKeys: String, CodingKey { case applicationID = "application_id", text, textSHA256 = "text_sha256", signed }
+}
+
+struct SignatureBody: Decodable {
+    var acceptedAt: String
+    var channel: String
+    var ip: String?
+    var device: String?
+    var textSHA256: String
+
+    enum CodingKeys: String, CodingKey { case acceptedAt = "accepted_at", channel, ip, device, textSHA256 = "text_sha256" }
+}
+
+struct SignedBody: Encodable {
+    var applicationID: String
+    var loanID: String?
+    var lineID: String?
+    var signedAt: String
+    var textSHA256: String
+
+    enum CodingKeys: String, CodingKey {
+        case applicationID = "application_id", loanID = "loan_id", lineID = "line_id", signedAt = "signed_at", textSHA256 = "text_sha256"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(applicationID, forKey: .applicationID)
+        try container.encode(loanID, forKey: .loanID)
+        try container.encode(lineID, forKey: .lineID)
+        try container.encode(signedAt, forKey: .signedAt)
+        try container.encode(textSHA256, forKey: .textSHA256)
+    }
+}
+
+struct PayoutBody: Encodable {
+    var attempt: Int
+    var amount: String
+    var status: String
+    var sentOn: String
+    var settledOn: String?
+    var reason: String?
+
+    enum CodingKeys: String, CodingKey { case attempt, amount, status, sentOn = "sent_on", settledOn = "settled_on", reason }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(attempt, forKey: .attempt)
+        try container.encode(amount, forKey: .amount)
+        try container.encode(status, forKey: .status)
+        try container.encode(sentOn, forKey: .sentOn)
+        try container.encode(settledOn, forKey: .settledOn)
+        try container.encode(reason, forKey: .reason)
+    }
+}
+
+struct PayoutListBody: Encodable {
+    var loanID: String
+    var payouts: [PayoutBody]
+
+    enum CodingKeys: String, CodingKey { case loanID = "loan_id", payouts }
+}
+
+struct EndOfDayBody: Encodable {
+    var date: String
+    var loansBehind: Int
+    var postLoanRan: Bool
+    var lastPostLoanRun: String?
+    var done: Bool
+
+    enum CodingKeys: String, CodingKey { case date, loansBehind = "loans_behind", postLoanRan = "post_loan_ran", lastPostLoanRun = "last_post_loan_run", done }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(date, forKey: .date)
+        try container.encode(loansBehind, forKey: .loansBehind)
+        try container.encode(postLoanRan, forKey: .postLoanRan)
+        try container.encode(lastPostLoanRun, forKey: .lastPostLoanRun)
+        try container.encode(done, forKey: .done)
+    }
+}
+
+struct QueueBody: Encodable {
+    struct Action: Encodable {
+        var loanID: String
+        var action: String
+        var channel: String
+        var scheduledAt: String
+        var bucket: String
+        var reason: String
+
+        enum CodingKeys: String, CodingKey { case loanID = "loan_id", action, channel, scheduledAt = "scheduled_at", bucket, reason }
+    }
+
+    var date: String
+    var planned: Bool
+    var actions: [Action]
+}
+
+struct OutcomeBody: Decodable {
+    var loanID: String
+    var action: String
+    var happenedAt: String
+    var result: String
+    var promiseDate: String?
+    var promiseAmount: String?
+    var optOut: String?
+
+    enum CodingKeys: String, CodingKey {
+        case loanID = "loan_id", action, happenedAt = "happened_at", result, promiseDate = "promise_date", promiseAmount = "promise_amount", optOut = "opt_out"
+    }
+}
+
+struct OutcomeRecordedBody: Encodable {
+    var loanID: String
+    var recorded: Bool
+
+    enum CodingKeys: String, CodingKey { case loanID = "loan_id", recorded }
+}
+
+struct AuditBody: Encodable {
+    var sequence: Int64
+    var at: String
+    var actor: String
+    var channel: String
+    var action: String
+    var target: String
+    var requestID: String
+    var outcome: String
+    var detail: String
+
+    init(_ record: AuditRecord) {
+        sequence = record.sequence
+        at = record.at.description
+        actor = record.actor
+        channel = record.channel
+        action = record.action
+        target = record.target
+        requestID = record.requestID
+        outcome = record.outcome
+        detail = record.detail
+    }
+
+    enum CodingKeys: String, CodingKey { case sequence, at, actor, channel, action, target, requestID = "request_id", outcome, detail }
+}
+
+struct AuditListBody: Encodable {
+    var records: [AuditBody]
+    var nextAfter: Int64
+
+    enum CodingKeys: String, CodingKey { case records, nextAfter = "next_after" }
+}

@@ -1,0 +1,221 @@
+import Crypto
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LendingApplications
+import LendingHTTP
+import LendingLoanBook
+import LendingModel
+import LendingStore
+import LendingStorePorts
+import Testing
+
+/// Keys of the back-office tests: a name and roles each.
+enum Keys {
+    static let admin = "admin-key-0001"
+    static let alice = "review-key-alice"
+    static let bob = "review-key-bob"
+    static let scoring = "scoring-key-0001"
+    static let applications = "apps-key-0001"
+    static let servicing = "servicing-key-01"
+    static let collections = "collect-key-0001"
+
+    static let set = APIKeySet(entries: [
+        (admin, Set(Role.allCases), "admin"), (alice, [.review], "alice"), (bob, [.review], "bob"), (scoring, [.scoring], "scorer"),
+        (applications, [.applications], "channel"), (servicing, [.servicing], "servicer"), (collections, [.collections], "collector"),
+    ])
+}
+
+/// A small book behind the whole service, with the back office and the audit trail: H-1
+/// (installment) and H-2 (revolving) approved on 2026-10-01, H-4 sent to review; nothing signed.
+/// Every review approval needs a second reviewer (the limit is 0.01).
+struct BackOfficeBook {
+    let store: SQLiteStore
+    let service: LendingService
+    let clock = Instant(iso: "2026-10-01T15:00:00+08:00")!
+
+    init() async throws {
+        store = try SQLiteStore(path: ":memory:")
+        let desk = try makeDesk(store: store, invited: [1, 2, 4])
+        for (index, overrides) in [(1, ["product": "installment"]), (2, ["product": "revolving"]), (4, ["kyc_phone": "no_record"])] {
+            _ = try await desk.decide(try input(desk, applicationFields(index, overrides: overrides)))
+        }
+        var policy = rulesOnlyPolicy
+        policy.review.secondApprovalAbove = Money(fen: 1)
+        let office = BackOffice(database: store, policy: policy, products: .standard, protector: testProtector)
+        let loans = LoanDesk(store: store, products: .standard, today: { bookToday })
+        let now = clock
+        service = LendingService(scorer: scorecardpyScorer, keys: Keys.set, desk: desk, loans: loans, backOffice: office,
+                                 audit: AuditTrail(log: store), idempotency: InMemoryIdempotencyStore(log: store), clock: { now })
+    }
+}
+
+extension TestClientProtocol {
+    func call(_ method: HTTPRequest.Method, _ uri: String, key: String?, idempotencyKey: String? = nil, _ body: ByteBuffer? = nil)
+        async throws -> (status: Int, body: ByteBuffer, headers: HTTPFields) {
+        try await execute(uri: uri, method: method, headers: headers(idempotencyKey: idempotencyKey, authorization: key.map { "Bearer \($0)" }),
+                          body: body) { response in (response.status.code, response.body, response.headers) }
+    }
+}
+
+@Suite struct BackOfficeRouteTests {
+    @Test func aRouteOutsideTheKeysRolesIs403AndNoKeyIs401() async throws {
+        let book = try await BackOfficeBook()
+        try await withService(book.service) { client in
+            #expect(try await client.call(.get, "/v1/reviews", key: nil).status == 401)
+            let refused = try await client.call(.get, "/v1/reviews", key: Keys.scoring)
+            #expect(refused.status == 403)
+            #expect(errorCode(refused.body) == "http.forbidden")
+            #expect(try await client.call(.get, "/v1/reviews", key: Keys.alice).status == 200)
+            #expect(try await client.call(.get, "/v1/reviews", key: Keys.admin).status == 200)
+            #expect(try await client.call(.post, "/v1/score", key: Keys.alice, json(["features": [:]])).status == 403)
+            #expect(try await client.call(.get, "/v1/loans/H-1", key: Keys.collections).status == 403)
+            #expect(try await client.call(.get, "/v1/audit", key: Keys.servicing).status == 403)
+        }
+    }
+
+    @Test func anUndeclaredMethodOnAKnownPathIs405WithAllowAndAnUnknownPathIs404() async throws {
+        let book = try await BackOfficeBook()
+        try await withService(book.service) { client in
+            let put = try await client.call(.put, "/v1/reviews", key: Keys.admin)
+            #expect(put.status == 405)
+            #expect(put.headers[.allow] == "GET")
+            let delete = try await client.call(.delete, "/v1/loans/H-1", key: Keys.admin)
+            #expect(delete.status == 405)
+            #expect(delete.headers[.allow] == "GET")
+            let getOnPost = try await client.call(.get, "/v1/collections/outcomes", key: Keys.admin)
+            #expect(getOnPost.status == 405 && getOnPost.headers[.allow] == "POST")
+            #expect(try await client.call(.get, "/v1/nothing/here", key: Keys.admin).status == 404)
+            // Without a key the answer is 401 first, whatever the method.
+            #expect(try await client.call(.put, "/v1/reviews", key: nil).status == 401)
+        }
+    }
+
+    @Test func aReviewApprovalNeedsASecondReviewerAndNeverTheFirst() async throws {
+        let book = try await BackOfficeBook()
+        try await withService(book.service) { client in
+            let queue = object(try await client.call(.get, "/v1/reviews", key: Keys.alice).body)["reviews"] as? [[String: Any]]
+            #expect(queue?.map { $0["application_id"] as? String } == ["H-4"])
+            let approve = json(["verdict": "approve"])
+            let first = try await client.call(.post, "/v1/reviews/H-4/decision", key: Keys.alice, idempotencyKey: "r-1", approve)
+            #expect(first.status == 202)
+            #expect(object(first.body)["status"] as? String == "awaiting_second_approval")
+            let pending = object(try await client.call(.get, "/v1/reviews", key: Keys.bob).body)["reviews"] as? [[String: Any]]
+            #expect(pending?.first?["awaiting_second_approval"] as? Bool == true && pending?.first?["requested_by"] as? String == "alice")
+            let again = try await client.call(.post, "/v1/reviews/H-4/decision", key: Keys.alice, idempotencyKey: "r-2", approve)
+            #expect(again.status == 422)
+            #expect(errorCode(again.body) == "review.same_reviewer")
+            let second = try await client.call(.post, "/v1/reviews/H-4/decision", key: Keys.bob, idempotencyKey: "r-3", approve)
+            #expect(second.status == 201)
+            let decision = object(second.body)["decision"] as? [String: Any]
+            #expect(decision?["outcome"] as? String == "approve")
+            let late = try await client.call(.post, "/v1/reviews/H-4/decision", key: Keys.bob, idempotencyKey: "r-4", approve)
+            #expect(late.status == 409 && errorCode(late.body) == "review.decided")
+            #expect(try await client.call(.post, "/v1/reviews/H-9/decision", key: Keys.bob, idempotencyKey: "r-5", approve).status == 404)
+            #expect(try await client.call(.post, "/v1/reviews/H-4/decision", key: Keys.bob, approve).status == 400)
+            let approvals = object(try await client.call(.get, "/v1/approvals?status=approved", key: Keys.alice).body)["approvals"] as? [[String: Any]]
+            #expect(approvals?.first?["decided_by"] as? String == "bob" && approvals?.first?["requested_by"] as? String == "alice")
+        }
+        #expect(try DecisionVerification.run(store: book.store).holds)
+    }
+
+    @Test func signingRecordsTheAcceptanceOfTheTextShownOnce() async throws {
+        let book = try await BackOfficeBook()
+        try await withService(book.service) { client in
+            let shown = object(try await client.call(.get, "/v1/applications/H-1/agreement", key: Keys.applications).body)
+            let text = try #require(shown["text"] as? String)
+            let hash = try #require(shown["text_sha256"] as? String)
+            #expect(hash == hexString(SHA256.hash(data: Array(text.utf8))))
+            #expect(shown["signed"] as? Bool == false)
+            func body(_ sha: String, at time: String = "2026-10-01T16:00:00+08:00") -> ByteBuffer {
+                json(["accepted_at": time, "channel": "app", "ip": "203.0.113.7", "device": "D-88", "text_sha256": sha])
+            }
+            let wrong = try await client.call(.post, "/v1/applications/H-1/signature", key: Keys.applications, idempotencyKey: "s-1",
+                                              body(String(repeating: "0", count: 64)))
+            #expect(wrong.status == 422 && errorCode(wrong.body) == "sign.text_mismatch")
+            let early = try await client.call(.post, "/v1/applications/H-1/signature", key: Keys.applications, idempotencyKey: "s-2",
+                                              body(hash, at: "2026-09-30T16:00:00+08:00"))
+            #expect(early.status == 422 && errorCode(early.body) == "sign.too_early")
+            let signed = try await client.call(.post, "/v1/applications/H-1/signature", key: Keys.applications, idempotencyKey: "s-3", body(hash))
+            #expect(signed.status == 201)
+            #expect(object(signed.body)["loan_id"] as? String == "H-1")
+            let replay = try await client.call(.post, "/v1/applications/H-1/signature", key: Keys.applications, idempotencyKey: "s-3", body(hash))
+            #expect(replay.status == 201 && replay.headers[.idempotentReplayed] == "true")
+            let twice = try await client.call(.post, "/v1/applications/H-1/signature", key: Keys.applications, idempotencyKey: "s-4", body(hash))
+            #expect(twice.status == 409 && errorCode(twice.body) == "sign.signed")
+            #expect(try await client.call(.post, "/v1/applications/H-7/signature", key: Keys.applications, idempotencyKey: "s-5", body(hash)).status == 404)
+            let review = try await client.call(.post, "/v1/applications/H-4/signature", key: Keys.applications, idempotencyKey: "s-6", body(hash))
+            #expect(review.status == 422 && errorCode(review.body) == "sign.not_approved")
+            #expect(try await client.call(.get, "/v1/loans/H-1/payouts", key: Keys.servicing).status == 200)
+            #expect(try await client.call(.get, "/v1/loans/H-9/payouts", key: Keys.servicing).status == 404)
+        }
+        let evidence = try book.store.readServicing { try $0.signature(applicationID: "H-1") }
+        #expect(evidence?.channel == "app" && evidence?.recordedBy == "channel")
+        // The IP and device are sealed, never in clear.
+        let sealed = try #require(evidence?.sealedDetails)
+        #expect(!String(decoding: sealed, as: UTF8.self).contains("203.0.113.7"))
+        #expect(String(decoding: try testProtector.open(sealed), as: UTF8.self) == #"{"device":"D-88","ip":"203.0.113.7"}"#)
+        #expect(try book.store.readServicing { try $0.agreement(applicationID: "H-1") }?.signedAt == Instant(iso: "2026-10-01T16:00:00+08:00"))
+    }
+
+    @Test func collectionsOutcomesAreRecordedOnceAndRefusedWhenTheyConflict() async throws {
+        let book = try await BackOfficeBook()
+        _ = try AgreementJob(products: .standard, protector: testProtector, utcOffsetSeconds: 8 * 3_600).run(.applications(["H-1"]), store: book.store)
+        try await withService(book.service) { client in
+            let queue = try await client.call(.get, "/v1/collections/queue?date=2026-10-02", key: Keys.collections)
+            #expect(queue.status == 200 && object(queue.body)["planned"] as? Bool == false)
+            #expect(try await client.call(.get, "/v1/collections/queue?date=tomorrow", key: Keys.collections).status == 400)
+            func outcome(_ loan: String, _ result: String, promise: String? = nil) -> ByteBuffer {
+                var fields: [String: Any] = ["loan_id": loan, "action": "agent_call", "happened_at": "2026-10-02T10:00:00+08:00", "result": result]
+                if let promise { fields["promise_date"] = promise }
+                return json(fields)
+            }
+            let unknown = try await client.call(.post, "/v1/collections/outcomes", key: Keys.collections, idempotencyKey: "o-1", outcome("H-9", "contacted"))
+            #expect(unknown.status == 404)
+            #expect(try await client.call(.post, "/v1/collections/outcomes", key: Keys.collections, idempotencyKey: "o-2", outcome("H-1", "contacted")).status == 201)
+            let repeated = try await client.call(.post, "/v1/collections/outcomes", key: Keys.collections, idempotencyKey: "o-3", outcome("H-1", "contacted"))
+            #expect(repeated.status == 200 && object(repeated.body)["recorded"] as? Bool == false)
+            let conflict = try await client.call(.post, "/v1/collections/outcomes", key: Keys.collections, idempotencyKey: "o-4", outcome("H-1", "no_answer"))
+            #expect(conflict.status == 409)
+            let rule = try await client.call(.post, "/v1/collections/outcomes", key: Keys.collections, idempotencyKey: "o-5",
+                                             outcome("H-1", "contacted", promise: "2026-10-09"))
+            #expect(rule.status == 422)
+            let eod = object(try await client.call(.get, "/v1/eod?date=2026-10-02", key: Keys.servicing).body)
+            #expect(eod["post_loan_ran"] as? Bool == false && eod["done"] as? Bool == false)
+        }
+    }
+
+    @Test func theAuditLogHoldsEveryPostWithItsCallerAndOutcome() async throws {
+        let book = try await BackOfficeBook()
+        try await withService(book.service) { client in
+            _ = try await client.call(.post, "/v1/reviews/H-4/decision", key: Keys.alice, idempotencyKey: "a-1", json(["verdict": "approve"]))
+            _ = try await client.call(.post, "/v1/reviews/H-4/decision", key: Keys.alice, idempotencyKey: "a-2", json(["verdict": "approve"]))
+            _ = try await client.call(.post, "/v1/reviews/H-4/decision", key: Keys.bob, idempotencyKey: "a-3", json(["verdict": "decline"]))
+            _ = try await client.call(.post, "/v1/reviews/H-4/decision", key: Keys.scoring, idempotencyKey: "a-4", json(["verdict": "decline"]))
+            let listed = try await client.call(.get, "/v1/audit", key: Keys.admin)
+            let records = object(listed.body)["records"] as? [[String: Any]] ?? []
+            #expect(records.map { "\($0["actor"] as? String ?? "") \($0["outcome"] as? String ?? "")" }
+                == ["alice 202", "alice 422 review.same_reviewer", "bob 201", "scorer 403 http.forbidden"])
+            #expect(records.allSatisfy { $0["action"] as? String == "POST /v1/reviews/{id}/decision" && $0["target"] as? String == "H-4" })
+            #expect(try await client.call(.get, "/v1/audit?limit=0", key: Keys.admin).status == 400)
+        }
+        // Append-only: the log refuses edits.
+        #expect(throws: (any Error).self) { try book.store.executeUnchecked("UPDATE audit_log SET actor = 'mallory'") }
+    }
+
+    @Test func exportsNeedTheirRoleAndPersonalDataNeedsAdmin() async throws {
+        let book = try await BackOfficeBook()
+        try await withService(book.service) { client in
+            #expect(try await client.call(.get, "/v1/exports/loans", key: Keys.collections).status == 403)
+            let loans = try await client.call(.get, "/v1/exports/loans", key: Keys.servicing)
+            #expect(loans.status == 200 && loans.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(String(buffer: loans.body).hasPrefix("loan_id,line_id,application_id,"))
+            let plain = try await client.call(.get, "/v1/exports/decisions", key: Keys.alice)
+            #expect(plain.status == 200 && !String(buffer: plain.body).contains("id_number"))
+            #expect(try await client.call(.get, "/v1/exports/decisions?personal_data=true", key: Keys.alice).status == 403)
+            let personal = try await client.call(.get, "/v1/exports/decisions?personal_data=true", key: Keys.admin)
+            #expect(personal.status == 200 && String(buffer: personal.body).contains(residentID(sequence: 1)))
+            #expect(try await client.call(.get, "/v1/exports/nothing", key: Keys.admin).status == 404)
+        }
+    }
+}
