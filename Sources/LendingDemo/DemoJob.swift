@@ -49,6 +49,8 @@ public struct DemoJob {
     public var collectionFeaturesPath: String?
     /// Called after each day's end of day (tests check the book's invariants here).
     public var afterDay: ((CalendarDay) throws -> Void)?
+    /// The operator the audit log records for the run's writes.
+    public var operatorName = "demo"
 
     public init(directory: String, applications: Int = 6_000, seed: UInt64 = 2026,
                 start: CalendarDay = CalendarDay(year: 2026, month: 1, day: 1)!, applicationDays: Int = 90, days: Int = 365,
@@ -116,11 +118,20 @@ public struct DemoJob {
     ///   - protector: the database's personal-data key.
     ///   - creditModel: the credit scorecard (German Credit).
     ///   - progress: told a line at each stage and every 30 days.
-    public func run(store: any DecisionStore & CollectionsStore, rail: any PaymentRail, protector: PersonalDataProtector, creditModel: Scorer,
+    public func run(store: any DecisionStore & CollectionsStore & AuditLog, rail: any PaymentRail, protector: PersonalDataProtector, creditModel: Scorer,
                     progress: (String) -> Void) throws -> Summary {
         let started = monotonicSeconds()
         var summary = Summary()
         let files = directory + "/"
+        // Every write of the run goes to the audit log, as the CLI's would: the operator, the step,
+        // the simulated time (the business day's local noon; the setup the day before the start).
+        var audited = 0
+        func audit(_ action: String, on day: CalendarDay, target: String = "", _ detail: String) throws {
+            audited += 1
+            let noon = Instant(secondsSinceEpoch: Int64(day.daysSinceEpoch) * 86_400 + 12 * 3_600 - policy.utcOffsetSeconds)
+            try store.appendAudit([AuditRecord(at: noon, actor: operatorName, channel: "demo", action: action, target: target,
+                                               requestID: "demo-\(seed)-\(audited)", outcome: "ok", detail: detail)])
+        }
 
         // 1. Data.
         let configuration = GeneratorConfiguration(count: applications, seed: seed, fraudShare: 0.05, start: start, days: applicationDays,
@@ -136,8 +147,10 @@ public struct DemoJob {
         // 2. Whitelist and blacklist.
         let invited = try WhitelistBuildJob(populationPath: files + "population.csv", outputPath: files + "whitelist.csv",
                                             minimumScore: minimumScore, asOf: start.adding(days: -1), policy: policy).run(scorer: creditModel)
-        _ = try WhitelistImportJob(path: files + "whitelist.csv", policy: policy).run(store: store, protector: protector)
-        _ = try BlacklistImportJob(path: files + "blacklist.csv").run(store: store, protector: protector)
+        let imported = try WhitelistImportJob(path: files + "whitelist.csv", policy: policy).run(store: store, protector: protector)
+        try audit("whitelist.import", on: start.adding(days: -1), "\(imported.imported) invitations")
+        let blacklisted = try BlacklistImportJob(path: files + "blacklist.csv").run(store: store, protector: protector)
+        try audit("blacklist.import", on: start.adding(days: -1), "\(blacklisted.imported) entries")
         progress("invited \(invited.invited) of \(invited.rows) customers (credit score ≥ \(Int(minimumScore))); blacklist imported")
 
         // 3. Decisions.
@@ -148,12 +161,14 @@ public struct DemoJob {
         summary.approved = decided.approved
         summary.declined = decided.declined
         summary.review = decided.review
+        try audit("apply", on: start.adding(days: -1), "\(decided.rows) rows, \(decided.approved) approved, \(decided.review) review, \(decided.declined) declined")
         progress("decided: \(decided.approved) approved, \(decided.review) to review (left undecided), \(decided.declined) declined")
 
         // 4. Agreements.
         let signed = try AgreementJob(products: products, protector: protector, utcOffsetSeconds: policy.utcOffsetSeconds).run(.allApproved, store: store)
         summary.loans = signed.loans
         summary.lines = signed.lines
+        try audit("sign", on: start.adding(days: -1), "\(signed.loans) loans, \(signed.lines) lines")
         progress("signed \(signed.loans) installment loans and \(signed.lines) credit lines")
 
         summary.phases["setup"] = monotonicSeconds() - started
@@ -175,7 +190,8 @@ public struct DemoJob {
                 summary.phases[phase, default: 0] += now - clock
                 clock = now
             }
-            _ = try DisburseJob(asOf: day, products: products, protector: protector).run(store: store, rail: rail)
+            let paidOut = try DisburseJob(asOf: day, products: products, protector: protector).run(store: store, rail: rail)
+            try audit("disburse", on: day, target: day.description, "\(paidOut.sent) payouts sent")
             lap("payouts")
             // What the borrowers see today.
             if let labelling = pendingFeatures.removeValue(forKey: day.adding(days: -30)) {
@@ -279,11 +295,14 @@ public struct DemoJob {
                     summary.outcomes += 1
                 }
             }
+            try audit("posting", on: day, target: day.description,
+                      "\(today.draws.count) draws, \(today.payments.count) payments, \(today.outcomes.count) outcomes, \(today.cancelled.count) cancelled")
             lap("posting")
             var endOfDay = CloseOfDayJob(endOfDay: EndOfDayJob(asOf: day, products: products))
             endOfDay.postLoan = PostLoanJob(asOf: day, products: products, engine: engine, scorer: collectionScorer, utcOffsetSeconds: offset)
             endOfDay.postLoan?.collectFeatures = collectionFeaturesPath != nil && dayIndex % 7 == 0
             let closed = try endOfDay.run(store: store)
+            try audit("eod", on: day, target: day.description, "\(closed.postLoan?.loansInCollections ?? 0) in collections")
             if let features = closed.postLoan?.features, !features.isEmpty { pendingFeatures[day] = features }
             lap("end of day")
             summary.phases["post-loan", default: 0] += closed.postLoan?.seconds ?? 0

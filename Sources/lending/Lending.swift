@@ -36,7 +36,8 @@ struct Lending: ParsableCommand {
         subcommands: [Score.self, ModelCommand.self, Train.self, Evaluate.self, Generate.self, WhitelistCommand.self,
                       BlacklistCommand.self, Apply.self, Review.self, Decisions.self, PolicyCommand.self,
                       Disburse.self, Reconcile.self, RailCommand.self, Draw.self, Repay.self, Eod.self, Loans.self, Ledger.self,
-                      Collections.self, Report.self, Demo.self, Serve.self]
+                      Collections.self, Report.self, Demo.self, Serve.self, Sign.self, Agreement.self, Approvals.self, Audit.self,
+                      ExportCommand.self]
     )
 }
 
@@ -60,12 +61,18 @@ func fail(_ error: any Error) -> ExitCode {
 func reporting(_ body: () throws -> Void) throws {
     do {
         try body()
+        try CommandAudit.finish("ok")
     } catch let exit as ExitCode {
+        try CommandAudit.finish(exit == .success ? "ok" : "exit \(exit.rawValue)")
         throw exit
     } catch let validation as ValidationError {
+        try CommandAudit.finish("failed validation")
         throw validation
     } catch {
-        throw fail(error)
+        let code = (error as? any LendingDiagnostic)?.code ?? "error"
+        let exit = fail(error)
+        try CommandAudit.finish("failed \(code)")
+        throw exit
     }
 }
 

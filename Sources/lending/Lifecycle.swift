@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import LendingCSV
 import LendingFraud
 import LendingModel
@@ -18,10 +19,57 @@ struct DatabaseOptions: ParsableArguments {
         valueName: "path-or-url"))
     var db: String?
 
+    @Option(name: .customLong("operator"), help: ArgumentHelp(
+        "Who runs this, as the audit log records it (default: $LENDING_OPERATOR, else $USER).", valueName: "name"))
+    var operatorName: String?
+
     /// The database named by `--db`, else `LENDING_DB`, else `lending.sqlite`.
     var location: String { db ?? ProcessInfo.processInfo.environment["LENDING_DB"] ?? "lending.sqlite" }
 
+    /// The operator: `--operator`, else `LENDING_OPERATOR`, else the login name.
+    var actor: String {
+        let environment = ProcessInfo.processInfo.environment
+        return operatorName ?? environment["LENDING_OPERATOR"] ?? environment["USER"] ?? "unknown"
+    }
+
+    /// Opens the database to read.
     func open() throws -> (any LendingDatabase, PersonalDataProtector) { try openDatabase(location) }
+
+    /// Opens the database to write: the run is recorded in the audit log when it ends (its
+    /// operator, `action`, `target`, and how it ended), by ``reporting(_:)``.
+    func open(writing action: String, target: String = "", actor: String? = nil) throws -> (any LendingDatabase, PersonalDataProtector) {
+        let (store, protector) = try openDatabase(location)
+        CommandAudit.begin(store: store, actor: actor ?? self.actor, action: action, target: target)
+        return (store, protector)
+    }
+}
+
+/// The audit record of the command being run, written when ``reporting(_:)`` sees it end.
+enum CommandAudit {
+    private static let pending = Mutex<(store: any LendingDatabase, record: AuditRecord)?>(nil)
+
+    static func begin(store: any LendingDatabase, actor: String, action: String, target: String) {
+        let record = AuditRecord(at: now(), actor: actor, channel: "cli", action: action, target: target,
+                                 requestID: "cli-\(ProcessInfo.processInfo.processIdentifier)-\(now().secondsSinceEpoch)", outcome: "")
+        pending.withLock { $0 = (store, record) }
+    }
+
+    /// Adds a description (rows, amounts; never personal data) to the pending record.
+    static func note(_ detail: String) { pending.withLock { $0?.record.detail = detail } }
+
+    /// Writes the pending record with its outcome (`ok`, `exit 3`, `failed CODE`); a failure to
+    /// write it is reported on stderr and makes the command fail.
+    static func finish(_ outcome: String) throws {
+        guard let (store, record) = pending.withLock({ value in defer { value = nil }; return value }) else { return }
+        var finished = record
+        finished.outcome = outcome
+        do {
+            try store.appendAudit([finished])
+        } catch {
+            printToStandardError("the audit record of this run was not stored: \((error as? any LendingDiagnostic)?.description ?? "\(error)")")
+            throw ExitCode(1)
+        }
+    }
 }
 
 /// `--policy FILE`: the lender's policy, merged over the standard one.
@@ -114,13 +162,15 @@ struct Apply: ParsableCommand {
     @Flag(name: .customLong("auto-sign"), help: "Sign the file's approved applications: their agreements, loans and credit lines (see lending disburse).")
     var autoSign = false
 
+    @OptionGroup var products: ProductOptions
+
     func run() throws {
         try reporting {
             let logger = bootstrapLogging(quiet: quiet)
             let policy = try policyOptions.load()
             let scorer = try Scorer(Scorecard.load(path: model))
             let fraudModel = try policyOptions.fraudModel(policy)
-            let (store, protector) = try database.open()
+            let (store, protector) = try database.open(writing: "apply")
             let processor = try ApplicationProcessor(policy: policy, scorer: scorer, fraudModel: fraudModel, protector: protector,
                                                      store: store, logger: logger)
             let job = ApplyJob(inputPath: applications, outputPath: output, rejectsPath: rejects, featuresPath: fraudFeatures)
@@ -139,7 +189,10 @@ struct Apply: ParsableCommand {
                 line += rejectedNote(summary.rejected, rejects)
                 printToStandardError(line)
             }
-            if autoSign { try signApproved(applications: applications, policy: policy, store: store, protector: protector, quiet: quiet) }
+            CommandAudit.note("\(summary.rows) rows, \(summary.approved) approved, \(summary.review) review, \(summary.declined) declined, \(summary.rejected) rejected")
+            if autoSign {
+                try signApproved(applications: applications, policy: policy, products: try products.load(), store: store, protector: protector, quiet: quiet)
+            }
             if summary.rejected > 0 { throw ExitCode(3) }
         }
     }
@@ -183,7 +236,7 @@ struct WhitelistCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (store, protector) = try database.open()
+                let (store, protector) = try database.open(writing: "whitelist.import")
                 let summary = try WhitelistImportJob(path: list, replace: replace, rejectsPath: rejects, policy: try policyOptions.load())
                     .run(store: store, protector: protector)
                 if !quiet {
@@ -283,7 +336,7 @@ struct BlacklistCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (store, protector) = try database.open()
+                let (store, protector) = try database.open(writing: "blacklist.import")
                 let summary = try BlacklistImportJob(path: list, rejectsPath: rejects).run(store: store, protector: protector)
                 if !quiet {
                     let types = summary.byType.keys.sorted().map { "\($0) \(summary.byType[$0]!)" }.joined(separator: ", ")
@@ -347,7 +400,7 @@ struct Review: ParsableCommand {
         @Argument(help: "approve or decline.")
         var verdict: String
 
-        @Option(name: .long, help: "The reviewer's name.")
+        @Option(name: .long, help: "The reviewer's name (recorded with the decision and in the audit log).")
         var by: String
 
         @Option(name: .long, help: "The decision time (ISO 8601 with offset; default now).")
@@ -363,14 +416,21 @@ struct Review: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (store, protector) = try database.open()
+                let (store, _) = try database.open(writing: "review.decide", target: applicationID, actor: by)
                 let policy = try policyOptions.load()
-                _ = protector
-                let record = try store.withTransaction { transaction in
+                let outcome = try store.withTransaction { transaction in
                     try ReviewDesk(policy: policy).decide(applicationID: applicationID, approve: verdict == "approve", by: by,
                                                at: at.flatMap { Instant(iso: $0) } ?? now(), in: transaction)
                 }
-                print("\(record.applicationID),\(record.outcome.rawValue),\(record.approvedLimit.yuanString),\(record.outcome == .approve ? record.apr.decimalString : "")")
+                switch outcome {
+                case .decided(let record):
+                    CommandAudit.note(record.outcome.rawValue)
+                    print("\(record.applicationID),\(record.outcome.rawValue),\(record.approvedLimit.yuanString),\(record.outcome == .approve ? record.apr.decimalString : "")")
+                case .awaitingSecondApproval(let request):
+                    CommandAudit.note("awaiting second approval")
+                    print("\(applicationID),awaiting_second_approval,,")
+                    printToStandardError("the limit is above \(policy.review.secondApprovalAbove.yuanString): another reviewer must approve it (lending review decide \(applicationID) approve --by NAME); request \(request.requestID)")
+                }
             }
         }
     }

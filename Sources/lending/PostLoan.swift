@@ -139,7 +139,7 @@ struct Collections: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (store, _) = try database.open()
+                let (store, _) = try database.open(writing: "collections.plan")
                 let day = asOf.day
                 var actions = try CollectionsPlanReader.actions(for: day, store: store)
                 if actions == nil {
@@ -193,7 +193,7 @@ struct Collections: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (store, _) = try database.open()
+                let (store, _) = try database.open(writing: "collections.record")
                 let summary = try CollectionsRecordJob(inputPath: outcomes, rejectsPath: rejects).run(store: store)
                 if !quiet {
                     var line = "recorded \(summary.recorded) outcomes (\(summary.promises) promises to pay)"
@@ -322,6 +322,7 @@ struct Demo: ParsableCommand {
             }
             let shown = LendingDatabaseURL(location).displayName
             job.databaseName = shown
+            job.operatorName = ProcessInfo.processInfo.environment["LENDING_OPERATOR"] ?? "demo"
             printToStandardError("lending demo in \(directory) on \(shown)")
             let credit = try Scorer(Scorecard.load(path: model))
             let (store, protector) = try openDatabase(location, keyDirectory: directory)

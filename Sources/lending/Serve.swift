@@ -56,7 +56,7 @@ struct Serve: ParsableCommand {
     @OptionGroup var products: ProductOptions
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .customLong("api-key-file"), help: "A file of API keys, one per line (# starts a comment).")
+    @Option(name: .customLong("api-key-file"), help: "A file of API keys, one per line as KEY [ROLES [NAME]] (roles scoring,applications,review,servicing,collections,admin or *; all when absent; # starts a comment).")
     var apiKeyFile: String?
 
     @Option(name: .customLong("idempotency-days"), help: "Days a completed Idempotency-Key is kept (0: forever).")
@@ -93,7 +93,9 @@ struct Serve: ParsableCommand {
                                            logger: logger)
             let offset = policy.utcOffsetSeconds
             let loans = LoanDesk(store: store, products: catalog, today: { now().day(atOffsetSeconds: offset) }, logger: logger)
-            service = LendingService(scorer: scorer, keys: keys, desk: desk, loans: loans,
+            let backOffice = BackOffice(database: store, policy: policy, products: catalog, protector: protector)
+            service = LendingService(scorer: scorer, keys: keys, desk: desk, loans: loans, backOffice: backOffice,
+                                     audit: AuditTrail(log: store, logger: logger),
                                      // Completed keys are all in the database: memory keeps the recent ones.
                                      idempotency: InMemoryIdempotencyStore(capacity: 10_000, log: store, logger: logger), logger: logger,
                                      idempotencyDays: idempotencyDays)

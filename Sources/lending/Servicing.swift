@@ -3,6 +3,7 @@ import Foundation
 import LendingCSV
 import LendingDisbursement
 import LendingModel
+import LendingPostLoan
 import LendingStore
 import LendingStorePorts
 import LendingApplications
@@ -61,11 +62,11 @@ struct AsOfOption: ParsableArguments {
 
 /// `lending apply --auto-sign`: signs the approved applications of the file just decided (of
 /// standard input: every approved application not yet signed), with the products of
-/// `$LENDING_PRODUCTS` or the built-in ones, signed_at in the policy's time zone.
-func signApproved(applications path: String, policy: LendingPolicy, store: any LendingDatabase, protector: PersonalDataProtector, quiet: Bool) throws {
+/// `--products` (else `$LENDING_PRODUCTS`, else the built-in ones), signed_at in the policy's time zone.
+func signApproved(applications path: String, policy: LendingPolicy, products: ProductCatalog, store: any LendingDatabase,
+                  protector: PersonalDataProtector, quiet: Bool) throws {
     let selection: AgreementJob.Selection = path == "-" ? .allApproved : .applications(try AgreementJob.applicationIDs(inFile: path))
-    let job = AgreementJob(products: try ProductOptions.load(ProcessInfo.processInfo.environment["LENDING_PRODUCTS"]), protector: protector,
-                           utcOffsetSeconds: policy.utcOffsetSeconds)
+    let job = AgreementJob(products: products, protector: protector, utcOffsetSeconds: policy.utcOffsetSeconds)
     let summary = try job.run(selection, store: store)
     if !quiet { printToStandardError("signed \(summary.signed) agreements (\(summary.loans) loans, \(summary.lines) credit lines)") }
 }
@@ -103,7 +104,7 @@ struct Disburse: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let (store, protector) = try database.open()
+            let (store, protector) = try database.open(writing: "disburse")
             let job = DisburseJob(asOf: asOf.day, products: try products.load(), protector: protector, batchSize: batchSize)
             let showProgress = !quiet && standardErrorIsTerminal
             let report: @Sendable (DisburseJob.Progress) -> Void = { progress in
@@ -149,7 +150,7 @@ struct Reconcile: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let (store, _) = try database.open()
+            let (store, _) = try database.open(writing: "reconcile")
             let counts = try ReconcileJob(asOf: asOf.day, products: try products.load()).run(store: store, rail: try rail.open())
             if !quiet {
                 printToStandardError("reconciled \(counts.paid + counts.failed + counts.notAtRail) payouts in flight: \(counts.paid) paid, \(counts.failed) refused, \(counts.notAtRail) never reached the rail (disburse sends them)")
@@ -239,7 +240,7 @@ struct Draw: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let (store, _) = try database.open()
+            let (store, _) = try database.open(writing: "draw")
             let summary = try DrawJob(inputPath: draws, rejectsPath: rejects, products: try products.load()).run(store: store)
             if !quiet {
                 var line = "took \(summary.drawn) draws (\(summary.amount) yuan)"
@@ -285,7 +286,7 @@ struct Repay: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let (store, _) = try database.open()
+            let (store, _) = try database.open(writing: "repay")
             let summary = try RepayJob(inputPath: payments, rejectsPath: rejects, products: try products.load()).run(store: store)
             if !quiet {
                 var line = "applied \(summary.applied) payments (\(summary.amount) yuan) in \(String(format2: summary.seconds))s"
@@ -358,9 +359,18 @@ struct Eod: ParsableCommand {
         }
     }
 
+    @Flag(name: .long, help: "Print where end of day stands for --as-of (loans behind, post-loan run) as JSON, and run nothing.")
+    var status = false
+
     func run() throws {
         try reporting {
-            let (store, _) = try database.open()
+            if status {
+                let (store, _) = try database.open()
+                let found = try EndOfDayStatus.read(asOf: asOf.day, store: store)
+                print(#"{"date":"\#(found.date)","loans_behind":\#(found.loansBehind),"post_loan_ran":\#(found.postLoanRan),"last_post_loan_run":\#(found.lastPostLoanRun.map { "\"\($0)\"" } ?? "null"),"done":\#(found.done)}"#)
+                return
+            }
+            let (store, _) = try database.open(writing: "eod", target: asOf.day.description)
             try runEndOfDay(day: asOf.day, store: store, products: try products.load(), collections: noPostLoan ? nil : collections,
                             batchSize: batchSize, threads: threads, partition: partition.flatMap { LoanPartition(text: $0) } ?? .all,
                             workers: workers, quiet: quiet)
