@@ -53,7 +53,8 @@ public struct RouteSpec: Sendable, Equatable {
     public var method: String
     /// `/v1/loans/{id}`.
     public var path: String
-    /// The role needed; `nil`: any valid key (or none for `/health`).
+    /// The role needed; `nil`: any valid key (or none for `/health`), the handler checking the
+    /// role when it depends on what is asked (exports, approvals).
     public var role: Role?
     /// Whether the route writes (POST): recorded in the audit log.
     public var writes: Bool { method == "POST" }
@@ -94,7 +95,9 @@ extension LendingService {
         RouteSpec("POST", "/v1/applications/{id}/signature", role: .applications),
         RouteSpec("GET", "/v1/reviews", role: .review),
         RouteSpec("POST", "/v1/reviews/{id}/decision", role: .review),
-        RouteSpec("GET", "/v1/approvals", role: .review),
+        RouteSpec("GET", "/v1/approvals", role: nil),
+        RouteSpec("POST", "/v1/approvals/{id}/decision", role: nil),
+        RouteSpec("POST", "/v1/loans/{id}/write-off", role: .collections),
         RouteSpec("POST", "/v1/lines/{id}/draws", role: .servicing),
         RouteSpec("POST", "/v1/loans/{id}/repayments", role: .servicing),
         RouteSpec("GET", "/v1/loans/{id}", role: .servicing),

@@ -55,6 +55,49 @@ public struct BackOffice: Sendable {
         }
     }
 
+    /// Asks for a loan's write-off (a second person approves it: ``decideApproval(requestID:approve:by:at:)``).
+    public func requestWriteOff(loanID: String, reason: String, by maker: String, at time: Instant) async throws -> ApprovalRequest {
+        let database = database, products = products
+        return try await run {
+            try database.withCollectionsTransaction { transaction in
+                try WriteOffDesk(products: products).request(loanID: loanID, reason: reason, by: maker, at: time, in: transaction)
+            }
+        }
+    }
+
+    /// What a checker's verdict on a maker-checker request did.
+    public enum ApprovalOutcome: Sendable {
+        case review(ReviewDesk.Outcome)
+        case writeOff(ApprovalRequest)
+    }
+
+    /// A checker's verdict on a request: a review's (approve, or reject: decline the application)
+    /// or a write-off's (approve: the loan is written off; reject).
+    /// - Throws: ``HTTPServiceError`` 404 for an unknown request; the desks' refusals; the store's errors.
+    public func decideApproval(requestID: String, approve: Bool, by checker: String, at time: Instant) async throws -> ApprovalOutcome {
+        let database = database, products = products, policy = policy
+        return try await run {
+            let kind = requestID.prefix { $0 != ":" }
+            let target = String(requestID.dropFirst(kind.count + 1))
+            switch kind {
+            case "review":
+                return .review(try database.withTransaction { transaction in
+                    guard try transaction.approval(requestID: requestID) != nil else { throw HTTPServiceError.notFound("no request \(requestID)") }
+                    return try ReviewDesk(policy: policy).decide(applicationID: target, approve: approve, by: checker, at: time, in: transaction)
+                })
+            case "write_off":
+                return .writeOff(try database.withCollectionsTransaction { transaction in
+                    guard try transaction.approval(requestID: requestID) != nil else { throw HTTPServiceError.notFound("no request \(requestID)") }
+                    let desk = WriteOffDesk(products: products)
+                    if approve { return try desk.approve(loanID: target, by: checker, at: time, in: transaction).0 }
+                    return try desk.reject(loanID: target, by: checker, at: time, in: transaction)
+                })
+            default:
+                throw HTTPServiceError.notFound("no request \(requestID); ids are review:APPLICATION or write_off:LOAN")
+            }
+        }
+    }
+
     /// Maker-checker requests with this status (all when `nil`).
     public func approvals(status: ApprovalRequest.Status?) async throws -> [ApprovalRequest] {
         let database = database

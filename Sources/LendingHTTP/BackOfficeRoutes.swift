@@ -17,7 +17,15 @@ extension LendingService {
             let id = try context.parameters.require("id")
             return try await idempotent(request, context) { body, _ in try await decideReview(id, body, caller: context.caller) }
         }
-        handlers["GET /v1/approvals"] = { request, _ in try await listApprovals(request) }
+        handlers["GET /v1/approvals"] = { request, context in try await listApprovals(request, context) }
+        handlers["POST /v1/approvals/{id}/decision"] = { request, context in
+            let id = try context.parameters.require("id")
+            return try await idempotent(request, context) { body, _ in try await decideApproval(id, body, context: context) }
+        }
+        handlers["POST /v1/loans/{id}/write-off"] = { request, context in
+            let id = try context.parameters.require("id")
+            return try await idempotent(request, context) { body, _ in try await requestWriteOff(id, body, caller: context.caller) }
+        }
         handlers["GET /v1/applications/{id}/agreement"] = { _, context in try await showAgreement(try context.parameters.require("id")) }
         handlers["POST /v1/applications/{id}/signature"] = { request, context in
             let id = try context.parameters.require("id")
@@ -64,12 +72,7 @@ extension LendingService {
         do {
             outcome = try await office.decideReview(applicationID: id, approve: parsed.verdict == .approve, by: reviewer, at: clock())
         } catch let error as ApplicationError {
-            let status: HTTPResponse.Status = switch error.code {
-            case "review.unknown": .notFound
-            case "review.decided": .conflict
-            default: .unprocessableContent
-            }
-            throw HTTPServiceError(status, code: error.code, message: error.message)
+            throw LendingService.reviewRefusal(error)
         }
         return {
             switch outcome {
@@ -81,7 +84,73 @@ extension LendingService {
         }
     }
 
-    func listApprovals(_ request: Request) async throws -> Response {
+    /// The role a maker-checker request's kind needs: review for reviews, collections for write-offs.
+    static func role(ofApproval requestID: some StringProtocol) -> Role? {
+        switch requestID.prefix(while: { $0 != ":" }) {
+        case "review": .review
+        case "write_off": .collections
+        default: nil
+        }
+    }
+
+    func decideApproval(_ id: String, _ body: ByteBuffer, context: LendingRequestContext) async throws -> RouteAnswer.Deferred {
+        let office = try office()
+        let parsed = try decodeBody(ApprovalVerdictBody.self, from: body)
+        guard let role = LendingService.role(ofApproval: id) else {
+            throw HTTPServiceError.notFound("no request \(id); ids are review:APPLICATION or write_off:LOAN")
+        }
+        guard context.caller?.holds(role) == true else { throw HTTPServiceError.forbidden(role) }
+        let outcome: BackOffice.ApprovalOutcome
+        do {
+            outcome = try await office.decideApproval(requestID: id, approve: parsed.verdict == .approve, by: context.caller?.name ?? "unknown", at: clock())
+        } catch let error as ApplicationError {
+            throw LendingService.reviewRefusal(error)
+        } catch let error as ServicingRequestError {
+            throw LendingService.writeOffRefusal(error)
+        }
+        return {
+            switch outcome {
+            case .review(.decided(let record)):
+                (.ok, encodeJSON(ApprovalOutcomeBody(requestID: id, status: record.outcome == .approve ? "approved" : "rejected",
+                                                     decision: DecisionBody(record, replayed: nil), approval: nil)))
+            case .review(.awaitingSecondApproval(let request)), .writeOff(let request):
+                (.ok, encodeJSON(ApprovalOutcomeBody(requestID: id, status: request.status.rawValue, decision: nil, approval: ApprovalBody(request))))
+            }
+        }
+    }
+
+    static func reviewRefusal(_ error: ApplicationError) -> HTTPServiceError {
+        let status: HTTPResponse.Status = switch error.code {
+        case "review.unknown": .notFound
+        case "review.decided": .conflict
+        default: .unprocessableContent
+        }
+        return HTTPServiceError(status, code: error.code, message: error.message)
+    }
+
+    static func writeOffRefusal(_ error: ServicingRequestError) -> HTTPServiceError {
+        let status: HTTPResponse.Status = switch error.code {
+        case "write_off.unknown", "write_off.no_request": .notFound
+        case "write_off.pending": .conflict
+        case "write_off.reason": .badRequest
+        default: .unprocessableContent
+        }
+        return HTTPServiceError(status, code: error.code, message: error.message)
+    }
+
+    func requestWriteOff(_ id: String, _ body: ByteBuffer, caller: Caller?) async throws -> RouteAnswer.Deferred {
+        let office = try office()
+        let parsed = try decodeBody(WriteOffBody.self, from: body)
+        let request: ApprovalRequest
+        do {
+            request = try await office.requestWriteOff(loanID: id, reason: parsed.reason, by: caller?.name ?? "unknown", at: clock())
+        } catch let error as ServicingRequestError {
+            throw LendingService.writeOffRefusal(error)
+        }
+        return { (.accepted, encodeJSON(ApprovalBody(request))) }
+    }
+
+    func listApprovals(_ request: Request, _ context: LendingRequestContext) async throws -> Response {
         var status: ApprovalRequest.Status?
         if let text = query(request, "status") {
             guard let parsed = ApprovalRequest.Status(rawValue: text) else {
@@ -89,7 +158,10 @@ extension LendingService {
             }
             status = parsed
         }
-        let approvals = try await office().approvals(status: status)
+        // Each caller sees the requests of the kinds its roles may decide.
+        let approvals = try await office().approvals(status: status).filter { approval in
+            LendingService.role(ofApproval: approval.requestID).map { context.caller?.holds($0) == true } ?? false
+        }
         return jsonResponse(.ok, encodeJSON(ApprovalListBody(approvals: approvals.map(ApprovalBody.init))))
     }
 
@@ -247,6 +319,30 @@ extension LendingService {
 struct VerdictBody: Decodable {
     enum Verdict: String, Decodable { case approve, decline }
     var verdict: Verdict
+}
+
+struct ApprovalVerdictBody: Decodable {
+    enum Verdict: String, Decodable { case approve, reject }
+    var verdict: Verdict
+}
+
+struct WriteOffBody: Decodable { var reason: String }
+
+struct ApprovalOutcomeBody: Encodable {
+    var requestID: String
+    var status: String
+    var decision: DecisionBody?
+    var approval: ApprovalBody?
+
+    enum CodingKeys: String, CodingKey { case requestID = "request_id", status, decision, approval }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(requestID, forKey: .requestID)
+        try container.encode(status, forKey: .status)
+        try container.encode(decision, forKey: .decision)
+        try container.encode(approval, forKey: .approval)
+    }
 }
 
 struct ReviewItemBody: Encodable {

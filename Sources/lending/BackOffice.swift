@@ -101,8 +101,66 @@ struct Agreement: ParsableCommand {
 struct Approvals: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Maker-checker requests waiting for (or given) a second person's approval.",
-        subcommands: [List.self]
+        subcommands: [List.self, Decide.self]
     )
+
+    struct Decide: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve or reject a maker-checker request as its second person (never the one who asked).",
+            discussion: """
+                REQUEST_ID is review:APPLICATION (approve: the review approval is decided; reject: the \
+                application is declined) or write_off:LOAN (approve: the loan is written off through \
+                the ledger, as of its last end of day; reject: nothing is written off).
+
+                Examples:
+                  lending approvals decide write_off:A7-0000123 approve --by "Wang Fang"
+                  lending approvals decide review:A7-0000124 reject --by "Wang Fang"
+                """
+        )
+
+        @Argument(help: "The request id (see lending approvals list).")
+        var requestID: String
+
+        @Argument(help: "approve or reject.")
+        var verdict: String
+
+        @Option(name: .long, help: "The checker's name (recorded with the request and in the audit log).")
+        var by: String
+
+        @OptionGroup var policyOptions: PolicyOptions
+        @OptionGroup var products: ProductOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard verdict == "approve" || verdict == "reject" else { throw ValidationError("the verdict must be approve or reject") }
+            guard requestID.hasPrefix("review:") || requestID.hasPrefix("write_off:") else {
+                throw ValidationError("the request id is review:APPLICATION or write_off:LOAN")
+            }
+        }
+
+        func run() throws {
+            try reporting {
+                let (store, _) = try database.open(writing: "approvals.decide", target: requestID, actor: by)
+                let target = String(requestID.drop { $0 != ":" }.dropFirst())
+                if requestID.hasPrefix("review:") {
+                    let policy = try policyOptions.load()
+                    let outcome = try store.withTransaction { transaction in
+                        try ReviewDesk(policy: policy).decide(applicationID: target, approve: verdict == "approve", by: by, at: now(), in: transaction)
+                    }
+                    CommandAudit.note(outcome.decision?.outcome.rawValue ?? "awaiting second approval")
+                    print("\(requestID),\(outcome.decision.map { $0.outcome == .approve ? "approved" : "rejected" } ?? "pending")")
+                } else {
+                    let desk = WriteOffDesk(products: try products.load())
+                    let request = try store.withCollectionsTransaction { transaction in
+                        verdict == "approve" ? try desk.approve(loanID: target, by: by, at: now(), in: transaction).0
+                            : try desk.reject(loanID: target, by: by, at: now(), in: transaction)
+                    }
+                    CommandAudit.note(request.status.rawValue)
+                    print("\(requestID),\(request.status.rawValue)")
+                }
+            }
+        }
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -247,5 +305,41 @@ struct ExportCommand: ParsableCommand {
             if words.last!.split(separator: ",").contains("admin") { return }
         }
         throw LendingError(code: "export.forbidden", message: "operator \(clippedForMessage(me)) lacks the admin role in the operators file; personal data is exported by admins only", file: path)
+    }
+}
+
+struct WriteOff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "write-off",
+        abstract: "Ask for a loan's write-off; a second person approves it (lending approvals decide write_off:LOAN approve).",
+        discussion: """
+            Nothing is written off until a different person approves: the request waits in \
+            lending approvals list. Approved, the loan is written off through the ledger as of its \
+            last end of day, its collections ladder closed and its credit line frozen.
+
+            Example:
+              lending loans write-off A7-0000123 --reason "deceased, no estate" --by "Li Wei"
+            """
+    )
+
+    @Argument(help: "The loan id.")
+    var loanID: String
+
+    @Option(name: .long, help: "Why (1 to 200 characters, no personal data).")
+    var reason: String
+
+    @Option(name: .long, help: "Who asks (recorded with the request and in the audit log).")
+    var by: String
+
+    @OptionGroup var products: ProductOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try reporting {
+            let (store, _) = try database.open(writing: "loans.write_off", target: loanID, actor: by)
+            let desk = WriteOffDesk(products: try products.load())
+            let request = try store.withCollectionsTransaction { try desk.request(loanID: loanID, reason: reason, by: by, at: now(), in: $0) }
+            print("\(request.requestID),\(request.status.rawValue)")
+        }
     }
 }

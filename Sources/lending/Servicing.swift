@@ -381,7 +381,7 @@ struct Eod: ParsableCommand {
 struct Loans: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Loans and credit lines.",
-        subcommands: [Show.self]
+        subcommands: [Show.self, WriteOff.self]
     )
 
     struct Show: ParsableCommand {

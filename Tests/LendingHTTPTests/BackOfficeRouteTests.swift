@@ -19,10 +19,12 @@ enum Keys {
     static let applications = "apps-key-0001"
     static let servicing = "servicing-key-01"
     static let collections = "collect-key-0001"
+    static let collections2 = "collect-key-0002"
 
     static let set = APIKeySet(entries: [
         (admin, Set(Role.allCases), "admin"), (alice, [.review], "alice"), (bob, [.review], "bob"), (scoring, [.scoring], "scorer"),
         (applications, [.applications], "channel"), (servicing, [.servicing], "servicer"), (collections, [.collections], "collector"),
+        (collections2, [.collections], "second collector"),
     ])
 }
 
@@ -217,5 +219,38 @@ extension TestClientProtocol {
             #expect(personal.status == 200 && String(buffer: personal.body).contains(residentID(sequence: 1)))
             #expect(try await client.call(.get, "/v1/exports/nothing", key: Keys.admin).status == 404)
         }
+    }
+
+    @Test func aWriteOffNeedsASecondPersonAndThenGoesThroughTheLedger() async throws {
+        let book = try await BackOfficeBook()
+        _ = try AgreementJob(products: .standard, protector: testProtector, utcOffsetSeconds: 8 * 3_600).run(.applications(["H-1"]), store: book.store)
+        let rail = try SimulatedRail(path: ":memory:", clock: { Instant(secondsSinceEpoch: 1_790_000_000) })
+        _ = try DisburseJob(asOf: CalendarDay(iso: "2026-10-02")!, products: .standard, protector: testProtector).run(store: book.store, rail: rail)
+        try await withService(book.service) { client in
+            let reason = json(["reason": "deceased, no estate"])
+            #expect(try await client.call(.post, "/v1/loans/H-1/write-off", key: Keys.servicing, idempotencyKey: "w-0", reason).status == 403)
+            #expect(try await client.call(.post, "/v1/loans/H-9/write-off", key: Keys.collections, idempotencyKey: "w-1", reason).status == 404)
+            let asked = try await client.call(.post, "/v1/loans/H-1/write-off", key: Keys.collections, idempotencyKey: "w-2", reason)
+            #expect(asked.status == 202 && object(asked.body)["request_id"] as? String == "write_off:H-1")
+            let twice = try await client.call(.post, "/v1/loans/H-1/write-off", key: Keys.collections, idempotencyKey: "w-3", reason)
+            #expect(twice.status == 409 && errorCode(twice.body) == "write_off.pending")
+            let approve = json(["verdict": "approve"])
+            let own = try await client.call(.post, "/v1/approvals/write_off:H-1/decision", key: Keys.collections, idempotencyKey: "w-4", approve)
+            #expect(own.status == 422 && errorCode(own.body) == "write_off.same_person")
+            #expect(try await client.call(.post, "/v1/approvals/write_off:H-1/decision", key: Keys.alice, idempotencyKey: "w-5", approve).status == 403)
+            let loanBefore = object(try await client.call(.get, "/v1/loans/H-1", key: Keys.servicing).body)
+            #expect(loanBefore["status"] as? String == "active")
+            let approved = try await client.call(.post, "/v1/approvals/write_off:H-1/decision", key: Keys.collections2, idempotencyKey: "w-6", approve)
+            #expect(approved.status == 200)
+            #expect((object(approved.body)["approval"] as? [String: Any])?["decided_by"] as? String == "second collector")
+            let loanAfter = object(try await client.call(.get, "/v1/loans/H-1", key: Keys.servicing).body)
+            #expect(loanAfter["status"] as? String == "written_off")
+            #expect(try await client.call(.post, "/v1/approvals/write_off:H-1/decision", key: Keys.collections2, idempotencyKey: "w-7", approve).status == 404)
+            // Reviewers do not see write-off requests; collectors do.
+            #expect((object(try await client.call(.get, "/v1/approvals", key: Keys.alice).body)["approvals"] as? [Any])?.count == 0)
+            #expect((object(try await client.call(.get, "/v1/approvals", key: Keys.collections).body)["approvals"] as? [Any])?.count == 1)
+        }
+        let verified = try LedgerVerification.run(store: book.store)
+        #expect(verified.holds)
     }
 }
