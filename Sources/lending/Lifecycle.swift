@@ -49,7 +49,7 @@ enum CommandAudit {
     private static let pending = Mutex<(store: any LendingDatabase, record: AuditRecord)?>(nil)
 
     static func begin(store: any LendingDatabase, actor: String, action: String, target: String) {
-        let record = AuditRecord(at: now(), actor: actor, channel: "cli", action: action, target: target,
+        let record = AuditRecord(at: now(), actor: actor.trimmingCharacters(in: .whitespaces), channel: "cli", action: action, target: target,
                                  requestID: "cli-\(ProcessInfo.processInfo.processIdentifier)-\(now().secondsSinceEpoch)", outcome: "")
         pending.withLock { $0 = (store, record) }
     }

@@ -1,0 +1,142 @@
+import Crypto
+import Foundation
+import LendingTestSupport
+import Testing
+
+/// A small demo of its own (200 applications, 20 days, operator `ops-demo`), which the
+/// back-office commands then work on, in order.
+@Suite(.serialized) struct BackOfficeCLITests {
+    static let days = 20
+    static let scene: Result<(directory: String, demo: CommandResult), any Error> = Result {
+        let directory = temporaryPath("back-office-scene")
+        try? FileManager.default.removeItem(atPath: directory)
+        let demo = try runLending(["demo", "--dir", directory, "--applications", "200", "--days", "\(days)", "--seed", "11"],
+                                  environment: ["LENDING_OPERATOR": "ops-demo"])
+        return (directory, demo)
+    }
+
+    func directory() throws -> String {
+        let scene = try Self.scene.get()
+        try #require(scene.demo.status == 0, "\(scene.demo.stderr)")
+        return scene.directory
+    }
+
+    func lending(_ arguments: [String]) throws -> CommandResult {
+        try runLending(arguments + ["--db", try directory() + "/lending.sqlite"])
+    }
+
+    func csv(_ text: String) -> [[String: String]] {
+        let lines = text.split(separator: "\n")
+        guard let header = lines.first.map({ csvLine($0) }) else { return [] }
+        return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, csvLine($0))) }
+    }
+
+    /// One CSV line's fields (quoted fields with doubled quotes; no line breaks inside).
+    func csvLine(_ line: Substring) -> [String] {
+        var fields: [String] = [], field = "", quoted = false
+        for character in line {
+            if quoted {
+                if character == "\"" { quoted = false } else { field.append(character) }
+            } else if character == "\"" {
+                quoted = true
+            } else if character == "," {
+                fields.append(field)
+                field = ""
+            } else {
+                field.append(character)
+            }
+        }
+        return fields + [field]
+    }
+
+    @Test func theAuditLogHoldsEveryWriteOfTheDemoWithItsOperatorAndTheChainsStillHold() throws {
+        let exported = try lending(["audit", "export"])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let all = csv(exported.stdout)
+        #expect(all.map { $0["sequence"] } == (1...all.count).map { String($0) })
+        let records = all.filter { $0["channel"] == "demo" }
+        #expect(records.count == 4 + 3 * Self.days)
+        #expect(records.allSatisfy { $0["actor"] == "ops-demo" && $0["channel"] == "demo" && $0["outcome"] == "ok" })
+        #expect(records.prefix(4).map { $0["action"] } == ["whitelist.import", "blacklist.import", "apply", "sign"])
+        for action in ["disburse", "posting", "eod"] {
+            #expect(records.filter { $0["action"] == action }.count == Self.days, "\(action)")
+        }
+        let decisions = try lending(["decisions", "verify"])
+        #expect(decisions.status == 0 && decisions.stdout.hasSuffix("ok\n"), "\(decisions.stdout)\(decisions.stderr)")
+        let ledger = try lending(["ledger", "verify"])
+        #expect(ledger.status == 0 && ledger.stdout.hasSuffix("ok\n"), "\(ledger.stdout)\(ledger.stderr)")
+    }
+
+    @Test func aReviewAboveTheLimitTakesTwoPeopleThenTheApplicantSignsWithEvidence() throws {
+        let directory = try directory()
+        let policy = directory + "/four-eyes.json"
+        try #"{"review": {"secondApprovalAbove": "0.01"}}"#.write(toFile: policy, atomically: true, encoding: .utf8)
+        let queue = csv(try lending(["review", "list"]).stdout)
+        let item = try #require(queue.first, "the demo left no application in review")
+        let id = try #require(item["application_id"])
+        let opened = try #require(item["opened_at"].flatMap { ISO8601DateFormatter().date(from: $0) })
+        let at = ISO8601DateFormatter().string(from: opened.addingTimeInterval(3_600))
+        let first = try lending(["review", "decide", id, "approve", "--by", "Li Wei", "--at", at, "--policy", policy])
+        #expect(first.status == 0 && first.stdout.contains("awaiting_second_approval"), "\(first.stdout)\(first.stderr)")
+        let same = try lending(["review", "decide", id, "approve", "--by", " li wei", "--at", at, "--policy", policy])
+        #expect(same.status == 1 && same.stderr.contains("a second reviewer must approve"), "\(same.stderr)")
+        let second = try lending(["review", "decide", id, "approve", "--by", "Wang Fang", "--at", at, "--policy", policy])
+        #expect(second.status == 0 && second.stdout.hasPrefix("\(id),approve,"), "\(second.stdout)\(second.stderr)")
+        let approvals = csv(try lending(["approvals", "list", "--status", "approved"]).stdout)
+        #expect(approvals.contains { $0["request_id"] == "review:\(id)" && $0["requested_by"] == "Li Wei" && $0["decided_by"] == "Wang Fang" })
+
+        let shown = try lending(["agreement", "show", id])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let hash = SHA256.hash(data: Array(shown.stdout.utf8)).map { String(format: "%02x", $0) }.joined()
+        #expect(shown.stderr.contains("sha256 \(hash)"))
+        let wrong = try lending(["sign", id, "--accepted-at", at, "--channel", "app", "--text-sha256", String(repeating: "a", count: 64),
+                                 "--operator", "channel-app"])
+        #expect(wrong.status == 1 && wrong.stderr.contains("text_sha256"), "\(wrong.stderr)")
+        let signed = try lending(["sign", id, "--accepted-at", at, "--channel", "app", "--ip", "203.0.113.7", "--device", "D-1",
+                                  "--text-sha256", hash, "--operator", "channel-app"])
+        #expect(signed.status == 0 && signed.stdout.hasPrefix("\(id),"), "\(signed.stdout)\(signed.stderr)")
+        let again = try lending(["sign", id, "--accepted-at", at, "--channel", "app", "--text-sha256", hash, "--operator", "channel-web"])
+        #expect(again.status == 1 && again.stderr.contains("signed already"))
+        let audit = csv(try lending(["audit", "export"]).stdout).filter { $0["channel"] == "cli" && ["review.decide", "sign"].contains($0["action"]) }
+        #expect(audit.map { "\($0["actor"] ?? "") \($0["action"] ?? "") \($0["outcome"] ?? "")" } == [
+            "Li Wei review.decide ok", "li wei review.decide failed review.same_reviewer", "Wang Fang review.decide ok",
+            "channel-app sign failed sign.text_mismatch", "channel-app sign ok", "channel-web sign failed sign.signed",
+        ])
+        #expect(try lending(["decisions", "verify"]).status == 0)
+    }
+
+    @Test func aWriteOffTakesTwoPeopleAndGoesThroughTheLedger() throws {
+        let loans = csv(try lending(["export", "loans"]).stdout)
+        let loan = try #require(loans.first { $0["status"] == "active" }?["loan_id"])
+        let asked = try lending(["loans", "write-off", loan, "--reason", "fraud confirmed", "--by", "Li Wei"])
+        #expect(asked.status == 0 && asked.stdout == "write_off:\(loan),pending\n", "\(asked.stdout)\(asked.stderr)")
+        let own = try lending(["approvals", "decide", "write_off:\(loan)", "approve", "--by", "Li Wei"])
+        #expect(own.status == 1 && own.stderr.contains("a second person must approve"), "\(own.stderr)")
+        #expect(csv(try lending(["export", "loans"]).stdout).first { $0["loan_id"] == loan }?["status"] == "active")
+        let approved = try lending(["approvals", "decide", "write_off:\(loan)", "approve", "--by", "Wang Fang"])
+        #expect(approved.status == 0 && approved.stdout == "write_off:\(loan),approved\n", "\(approved.stdout)\(approved.stderr)")
+        #expect(csv(try lending(["export", "loans"]).stdout).first { $0["loan_id"] == loan }?["status"] == "written_off")
+        #expect(csv(try lending(["export", "journal"]).stdout).contains { $0["entry_id"] == "writeoff:\(loan)" })
+        let ledger = try lending(["ledger", "verify"])
+        #expect(ledger.status == 0 && ledger.stdout.hasSuffix("ok\n"), "\(ledger.stdout)\(ledger.stderr)")
+    }
+
+    @Test func personalDataIsExportedOnlyToAnAdminOfTheOperatorsFile() throws {
+        let directory = try directory()
+        let plain = try lending(["export", "decisions"])
+        #expect(plain.status == 0 && !plain.stdout.contains("id_number"))
+        let refused = try lending(["export", "decisions", "--personal-data"])
+        #expect(refused.status == 1 && refused.stderr.contains("operators file"))
+        let operators = directory + "/operators.txt"
+        try "Li Wei review\nWang Fang admin,review\n".write(toFile: operators, atomically: true, encoding: .utf8)
+        let notAdmin = try lending(["export", "decisions", "--personal-data", "--operators", operators, "--operator", "Li Wei"])
+        #expect(notAdmin.status == 1 && notAdmin.stderr.contains("lacks the admin role"))
+        let path = directory + "/decisions-personal.csv"
+        let admin = try lending(["export", "decisions", "--personal-data", "--operators", operators, "--operator", "Wang Fang", "-o", path])
+        #expect(admin.status == 0, "\(admin.stderr)")
+        let header = try String(contentsOfFile: path, encoding: .utf8).prefix { $0 != "\n" }
+        #expect(header.hasSuffix(",name,id_number,phone"))
+        let audit = csv(try lending(["audit", "export"]).stdout)
+        #expect(audit.last?["action"] == "export.personal_data" && audit.last?["actor"] == "Wang Fang" && audit.last?["outcome"] == "ok")
+    }
+}
