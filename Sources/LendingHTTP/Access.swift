@@ -56,8 +56,8 @@ public struct RouteSpec: Sendable, Equatable {
     /// The role needed; `nil`: any valid key (or none for `/health`), the handler checking the
     /// role when it depends on what is asked (exports, approvals).
     public var role: Role?
-    /// Whether the route writes (POST): recorded in the audit log.
-    public var writes: Bool { method == "POST" }
+    /// Whether the route writes (every POST but scoring, which stores nothing): recorded in the audit log.
+    public var writes: Bool { method == "POST" && path != "/v1/score" }
 
     public init(_ method: String, _ path: String, role: Role?) {
         self.method = method
