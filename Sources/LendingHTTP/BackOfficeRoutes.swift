@@ -14,24 +14,24 @@ extension LendingService {
     func addBackOfficeHandlers(to handlers: inout [String: Handler]) {
         handlers["GET /v1/reviews"] = { _, _ in try await listReviews() }
         handlers["POST /v1/reviews/{id}/decision"] = { request, context in
-            let id = try context.parameters.require("id")
+            let id = try pathParameter(context, "id")
             return try await idempotent(request, context) { body, _ in try await decideReview(id, body, caller: context.caller) }
         }
         handlers["GET /v1/approvals"] = { request, context in try await listApprovals(request, context) }
         handlers["POST /v1/approvals/{id}/decision"] = { request, context in
-            let id = try context.parameters.require("id")
+            let id = try pathParameter(context, "id")
             return try await idempotent(request, context) { body, _ in try await decideApproval(id, body, context: context) }
         }
         handlers["POST /v1/loans/{id}/write-off"] = { request, context in
-            let id = try context.parameters.require("id")
+            let id = try pathParameter(context, "id")
             return try await idempotent(request, context) { body, _ in try await requestWriteOff(id, body, caller: context.caller) }
         }
-        handlers["GET /v1/applications/{id}/agreement"] = { _, context in try await showAgreement(try context.parameters.require("id")) }
+        handlers["GET /v1/applications/{id}/agreement"] = { _, context in try await showAgreement(try pathParameter(context, "id")) }
         handlers["POST /v1/applications/{id}/signature"] = { request, context in
-            let id = try context.parameters.require("id")
+            let id = try pathParameter(context, "id")
             return try await idempotent(request, context) { body, _ in try await sign(id, body, caller: context.caller) }
         }
-        handlers["GET /v1/loans/{id}/payouts"] = { _, context in try await showPayouts(try context.parameters.require("id")) }
+        handlers["GET /v1/loans/{id}/payouts"] = { _, context in try await showPayouts(try pathParameter(context, "id")) }
         handlers["GET /v1/eod"] = { request, _ in try await endOfDayStatus(request) }
         handlers["GET /v1/collections/queue"] = { request, _ in try await collectionsQueue(request) }
         handlers["POST /v1/collections/outcomes"] = { request, context in
@@ -53,7 +53,7 @@ extension LendingService {
         guard let text = query(request, name) else {
             return clock().day(atOffsetSeconds: (try? office().policy.utcOffsetSeconds) ?? 0)
         }
-        guard let day = CalendarDay(iso: text) else { throw .badRequest("http.query", "\"\(name)\" must be a date such as 2026-11-21") }
+        guard text.utf8.count == 10, let day = CalendarDay(iso: text) else { throw .badRequest("http.query", "\"\(name)\" must be a date such as 2026-11-21") }
         return day
     }
 
@@ -184,6 +184,8 @@ extension LendingService {
             return jsonResponse(.ok, encodeJSON(AgreementBody(applicationID: id, text: shown.text, textSHA256: hexString(shown.sha256), signed: shown.signed)))
         } catch let error as ServicingRequestError {
             throw signingRefusal(error)
+        } catch let error as LendingError where error.code.hasPrefix("agreement.") || error.code.hasPrefix("products.") {
+            throw HTTPServiceError(.unprocessableContent, code: error.code, message: error.message)
         }
     }
 
@@ -261,7 +263,7 @@ extension LendingService {
             (outcome, optOut) = try CollectionsRecordJob.read(fields: fields)
         } catch let error as ServicingRequestError {
             // What the schema states (formats, enums) is 400; a rule between fields is 422.
-            let rule = ["outcome.promise", "outcome.promise_date"].contains(error.code)
+            let rule = ["outcome.promise", "outcome.promise_before_contact"].contains(error.code)
             throw HTTPServiceError(rule ? .unprocessableContent : .badRequest, code: error.code, message: error.message)
         }
         let recorded: OutcomeRecorder.Outcome
@@ -277,7 +279,7 @@ extension LendingService {
 
     func export(_ request: Request, _ context: LendingRequestContext) async throws -> Response {
         let office = try office()
-        let name = try context.parameters.require("kind")
+        let name = try pathParameter(context, "kind")
         guard let kind = DetailExport.Kind(rawValue: name) else {
             throw HTTPServiceError.notFound("no export \(name); use one of \(DetailExport.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }

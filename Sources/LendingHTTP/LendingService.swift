@@ -140,6 +140,7 @@ public struct LendingService: Sendable {
     /// The handler of every route of ``routes``, by `METHOD path`.
     func handlers() -> [String: Handler] {
         var handlers: [String: Handler] = [:]
+        let document = OpenAPIDocument.yaml(for: scorer.model)
         handlers["GET /health"] = { _, _ in jsonResponse(.ok, staticJSON(#"{"status":"ok"}"#)) }
         handlers["GET /metrics"] = { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -147,22 +148,22 @@ public struct LendingService: Sendable {
         }
         handlers["GET /openapi.yaml"] = { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+                     body: .init(byteBuffer: ByteBuffer(string: document)))
         }
         handlers["POST /v1/score"] = { request, _ in try await score(request) }
         handlers["POST /v1/applications"] = { request, context in
             try await idempotent(request, context) { body, ticket in try await createApplication(body, ticket: ticket) }
         }
-        handlers["GET /v1/applications/{id}"] = { _, context in try showApplication(try context.parameters.require("id")) }
+        handlers["GET /v1/applications/{id}"] = { _, context in try showApplication(try pathParameter(context, "id")) }
         handlers["POST /v1/lines/{id}/draws"] = { request, context in
-            let lineID = try context.parameters.require("id")
+            let lineID = try pathParameter(context, "id")
             return try await idempotent(request, context) { body, ticket in try await draw(lineID: lineID, body, ticket: ticket) }
         }
         handlers["POST /v1/loans/{id}/repayments"] = { request, context in
-            let loanID = try context.parameters.require("id")
+            let loanID = try pathParameter(context, "id")
             return try await idempotent(request, context) { body, ticket in try await repay(loanID: loanID, body, ticket: ticket) }
         }
-        handlers["GET /v1/loans/{id}"] = { _, context in try await showLoan(try context.parameters.require("id")) }
+        handlers["GET /v1/loans/{id}"] = { _, context in try await showLoan(try pathParameter(context, "id")) }
         addBackOfficeHandlers(to: &handlers)
         return handlers
     }
@@ -186,7 +187,7 @@ public struct LendingService: Sendable {
                 guard case .array(let list) = value else { throw HTTPServiceError.badRequest("score.body", "\"rows\" must be an array of objects") }
                 rows = list
             case "reasons":
-                guard case .number(let text) = value, let count = Int(text), (0...64).contains(count) else {
+                guard case .number(let text) = value, let count = wholeNumber(text), (0...64).contains(count) else {
                     throw HTTPServiceError.badRequest("score.reasons", "\"reasons\" must be a whole number from 0 to 64")
                 }
                 reasons = count
@@ -266,6 +267,10 @@ public struct LendingService: Sendable {
         texts.reserveCapacity(members.count)
         for (name, value) in members {
             guard let text = value.fieldText else { throw HTTPServiceError.badRequest("apply.field", "\"\(name)\" must be a string, a number or null") }
+            if name == "term_months", case .number(let number) = value, let months = wholeNumber(number) {
+                texts[name] = String(months)
+                continue
+            }
             if name == "requested_amount", case .number = value {
                 throw HTTPServiceError.badRequest("apply.field", "\"requested_amount\" must be a decimal string in yuan such as \"5000.00\", not a JSON number")
             }
@@ -459,6 +464,17 @@ func jsonResponse(_ status: HTTPResponse.Status, _ body: ByteBuffer) -> Response
     Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
 }
 
+/// A path parameter, percent-decoded (`review%3AA-1` is `review:A-1`).
+/// - Throws: ``HTTPServiceError`` 400 when the parameter is not valid percent-encoded UTF-8.
+func pathParameter(_ context: LendingRequestContext, _ name: String) throws -> String {
+    let raw = try context.parameters.require(name)
+    guard raw.contains("%") else { return raw }
+    guard let decoded = raw.removingPercentEncoding else {
+        throw HTTPServiceError.badRequest("http.path", "the path's \(name) is not valid percent-encoded UTF-8")
+    }
+    return decoded
+}
+
 /// Parses a body as JSON, or refuses it with 400 `http.malformed_json`.
 func parseJSON(_ body: ByteBuffer) throws(HTTPServiceError) -> JSONValue {
     do {
@@ -469,6 +485,13 @@ func parseJSON(_ body: ByteBuffer) throws(HTTPServiceError) -> JSONValue {
 }
 
 func staticJSON(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+
+/// A JSON number's text as a whole number, in any notation (`4`, `4.0`, `4e0`, `40e-1`), or `nil`.
+func wholeNumber(_ text: String) -> Int? {
+    if let value = Int(text) { return value }
+    guard let value = Double(text), value.rounded() == value, abs(value) < 1e15 else { return nil }
+    return Int(value)
+}
 
 func errorBody(_ error: HTTPServiceError) -> ByteBuffer {
     encodeJSON(ErrorBody(error: .init(code: error.code, message: error.message)))
@@ -531,7 +554,7 @@ struct ServiceMiddleware: RouterMiddleware {
         if let audit, let spec, spec.writes, let caller = context.caller {
             await audit.record(AuditRecord(
                 at: clock(), actor: caller.name, channel: "http", action: "\(spec.method) \(spec.path)",
-                target: context.parameters.get("id") ?? "", requestID: ServiceMiddleware.requestID(request, context),
+                target: context.parameters.get("id").flatMap { $0.removingPercentEncoding ?? $0 } ?? "", requestID: ServiceMiddleware.requestID(request, context),
                 outcome: "\(response.status.code)" + (refusalCode.map { " \($0)" } ?? ""),
                 detail: response.headers[.idempotentReplayed] == "true" ? "replayed" : ""))
         }

@@ -87,7 +87,7 @@ public struct CollectionsRecordJob {
                 throw problem("promise_date", "outcome.promise_date", "\"promise_date\" is \"\(clippedForMessage(row("promise_date")))\", not a date YYYY-MM-DD")
             }
             guard date >= happenedAt.day(atOffsetSeconds: -14 * 3600) else {
-                throw problem("promise_date", "outcome.promise_date", "\"promise_date\" \(date) is before the contact; a promise is to pay later")
+                throw problem("promise_date", "outcome.promise_before_contact", "\"promise_date\" \(date) is before the contact; a promise is to pay later")
             }
             promiseDate = date
         }

@@ -49,14 +49,16 @@ import Testing
         }
     }
 
-    @Test func anUnknownRouteIs404AsJSON() async throws {
+    @Test func anUnknownRouteIs404AndAnUndeclaredMethodOnAKnownOne405AsJSON() async throws {
         try await withService(makeService()) { client in
             try await client.execute(uri: "/v2/score", method: .post, headers: authorized) { response in
                 #expect(response.status == .notFound)
                 #expect(errorCode(response.body) == "http.not_found")
             }
             try await client.execute(uri: "/v1/score", method: .get, headers: authorized) { response in
-                #expect(response.status == .notFound)
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "POST")
+                #expect(errorCode(response.body) == "http.method_not_allowed")
             }
         }
     }

@@ -3,11 +3,11 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LendingApplications
-import LendingHTTP
 import LendingLoanBook
 import LendingModel
 import LendingStore
 import LendingStorePorts
+@testable import LendingHTTP
 import Testing
 
 /// Keys of the back-office tests: a name and roles each.
@@ -253,4 +253,24 @@ extension TestClientProtocol {
         let verified = try LedgerVerification.run(store: book.store)
         #expect(verified.holds)
     }
+
+    @Test func schemaValidSpellingsAreAcceptedPercentEncodedIdsAndWholeNumbersInAnyNotation() async throws {
+        let book = try await BackOfficeBook()
+        try await withService(book.service) { client in
+            let approve = json(["verdict": "approve"])
+            #expect(try await client.call(.post, "/v1/reviews/H-4/decision", key: Keys.alice, idempotencyKey: "p-1", approve).status == 202)
+            // `review:H-4` percent-encoded, as a generated client sends it.
+            let decided = try await client.call(.post, "/v1/approvals/review%3AH-4/decision", key: Keys.bob, idempotencyKey: "p-2", approve)
+            #expect(decided.status == 200 && object(decided.body)["status"] as? String == "approved", "\(String(buffer: decided.body))")
+            let score = try await client.execute(uri: "/v1/score", method: .post, headers: headers(authorization: "Bearer \(Keys.scoring)"),
+                                                 body: ByteBuffer(string: #"{"features": {}, "reasons": 2.0}"#)) { $0.status.code }
+            // 2.0 is a whole number; the empty features are what is refused (every characteristic is required).
+            #expect(score == 400)
+            #expect(try await client.call(.get, "/v1/eod?date=2026-10-02T00:00", key: Keys.servicing).status == 400)
+        }
+        #expect(wholeNumberSpellings.allSatisfy { $0.1 == wholeNumber($0.0) })
+    }
 }
+
+/// The spellings of whole numbers a JSON client may send, and what they are.
+let wholeNumberSpellings: [(String, Int?)] = [("4", 4), ("4.0", 4), ("4e0", 4), ("40e-1", 4), ("4.5", nil), ("1e300", nil), ("x", nil)]

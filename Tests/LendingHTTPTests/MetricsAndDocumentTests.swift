@@ -50,8 +50,15 @@ import Testing
                 return String(buffer: response.body)
             }
         }
-        #expect(served == OpenAPIDocument.yaml)
+        // The served document is the checked-in one with the model's characteristics as `Features`.
+        #expect(served == OpenAPIDocument.yaml(for: scorecardpyScorer.model))
+        #expect(served != OpenAPIDocument.yaml)
         #expect(served.hasPrefix("openapi: 3.1.0"))
+        let features = try #require(served.split(separator: "\n").first { $0.hasPrefix("    Features: {") })
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(features.dropFirst("    Features: ".count).utf8)) as? [String: Any])
+        let required = Set(schema["required"] as? [String] ?? [])
+        // Every characteristic of the example model lacks a missing bin: all twelve are required.
+        #expect(required == Set(scorecardpyScorer.model.characteristics.map(\.name)) && required.count == 12)
         for path in ["/health:", "/metrics:", "/openapi.yaml:", "/v1/score:", "/v1/applications:", "/v1/applications/{id}:",
                      "/v1/lines/{id}/draws:", "/v1/loans/{id}/repayments:", "/v1/loans/{id}:"] {
             #expect(served.contains("\n  \(path)\n"), "\(path)")
