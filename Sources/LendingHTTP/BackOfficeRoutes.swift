@@ -77,9 +77,9 @@ extension LendingService {
         return {
             switch outcome {
             case .decided(let record):
-                (.created, encodeJSON(ReviewOutcomeBody(applicationID: id, status: "decided", decision: DecisionBody(record, replayed: nil), approval: nil)))
+                (.created, encodeJSON(ReviewOutcomeBody(applicationID: id, status: "decided", decision: OrNull(DecisionBody(record, replayed: nil)), approval: nil)))
             case .awaitingSecondApproval(let request):
-                (.accepted, encodeJSON(ReviewOutcomeBody(applicationID: id, status: "awaiting_second_approval", decision: nil, approval: ApprovalBody(request))))
+                (.accepted, encodeJSON(ReviewOutcomeBody(applicationID: id, status: "awaiting_second_approval", decision: nil, approval: OrNull(ApprovalBody(request)))))
             }
         }
     }
@@ -112,9 +112,9 @@ extension LendingService {
             switch outcome {
             case .review(.decided(let record)):
                 (.ok, encodeJSON(ApprovalOutcomeBody(requestID: id, status: record.outcome == .approve ? "approved" : "rejected",
-                                                     decision: DecisionBody(record, replayed: nil), approval: nil)))
+                                                     decision: OrNull(DecisionBody(record, replayed: nil)), approval: nil)))
             case .review(.awaitingSecondApproval(let request)), .writeOff(let request):
-                (.ok, encodeJSON(ApprovalOutcomeBody(requestID: id, status: request.status.rawValue, decision: nil, approval: ApprovalBody(request))))
+                (.ok, encodeJSON(ApprovalOutcomeBody(requestID: id, status: request.status.rawValue, decision: nil, approval: OrNull(ApprovalBody(request)))))
             }
         }
     }
@@ -216,7 +216,7 @@ extension LendingService {
             throw HTTPServiceError(.unprocessableContent, code: error.code, message: error.message)
         }
         return {
-            (.created, encodeJSON(SignedBody(applicationID: id, loanID: signed.loanID, lineID: signed.lineID, signedAt: signed.agreement.signedAt.description,
+            (.created, encodeJSON(SignedBody(applicationID: id, loanID: OrNull(signed.loanID), lineID: OrNull(signed.lineID), signedAt: signed.agreement.signedAt.description,
                                              textSHA256: hexString(signed.agreement.textHash))))
         }
     }
@@ -227,7 +227,7 @@ extension LendingService {
         guard let payouts = try await office().payouts(loanID: id) else { throw HTTPServiceError.notFound("no loan \(id); check the id") }
         return jsonResponse(.ok, encodeJSON(PayoutListBody(loanID: id, payouts: payouts.map {
             PayoutBody(attempt: $0.attempt, amount: $0.amount.yuanString, status: $0.status.rawValue, sentOn: $0.sentOn.description,
-                       settledOn: $0.settledOn?.description, reason: $0.reason)
+                       settledOn: OrNull($0.settledOn?.description), reason: OrNull($0.reason))
         })))
     }
 
@@ -235,7 +235,7 @@ extension LendingService {
         let office = try office()
         let status = try await office.endOfDay(asOf: try queryDate(request, "date"))
         return jsonResponse(.ok, encodeJSON(EndOfDayBody(date: status.date.description, loansBehind: status.loansBehind, postLoanRan: status.postLoanRan,
-                                                         lastPostLoanRun: status.lastPostLoanRun?.description, done: status.done)))
+                                                         lastPostLoanRun: OrNull(status.lastPostLoanRun?.description), done: status.done)))
     }
 
     // MARK: Collections
@@ -318,6 +318,20 @@ extension LendingService {
 
 // MARK: Bodies
 
+/// An optional that encodes as `null` when absent (synthesized `Encodable` leaves an optional
+/// out), so that every key the document requires is in every response.
+struct OrNull<Value: Encodable>: Encodable, ExpressibleByNilLiteral {
+    var value: Value?
+
+    init(_ value: Value?) { self.value = value }
+    init(nilLiteral: ()) { value = nil }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value { try container.encode(value) } else { try container.encodeNil() }
+    }
+}
+
 struct VerdictBody: Decodable {
     enum Verdict: String, Decodable { case approve, decline }
     var verdict: Verdict
@@ -333,39 +347,32 @@ struct WriteOffBody: Decodable { var reason: String }
 struct ApprovalOutcomeBody: Encodable {
     var requestID: String
     var status: String
-    var decision: DecisionBody?
-    var approval: ApprovalBody?
+    var decision: OrNull<DecisionBody>
+    var approval: OrNull<ApprovalBody>
 
     enum CodingKeys: String, CodingKey { case requestID = "request_id", status, decision, approval }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(requestID, forKey: .requestID)
-        try container.encode(status, forKey: .status)
-        try container.encode(decision, forKey: .decision)
-        try container.encode(approval, forKey: .approval)
-    }
 }
 
 struct ReviewItemBody: Encodable {
     var applicationID: String
     var openedAt: String
-    var score: Double?
+    var score: OrNull<Double>
     var proposedLimit: String
     var apr: String
     var reasons: [String]
     var awaitingSecondApproval: Bool
-    var requestedBy: String?
+    var requestedBy: OrNull<String>
 
     init(_ item: ReviewItem, pending: ApprovalRequest?) {
         applicationID = item.applicationID
         openedAt = item.openedAt.description
-        score = item.score
+        score = OrNull(item.score)
         proposedLimit = item.proposedLimit.yuanString
         apr = item.apr.decimalString
         reasons = item.reasons.map(\.code)
         awaitingSecondApproval = pending != nil
-        requestedBy = pending?.requestedBy
+        requestedBy = OrNull(pending?.requestedBy)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -373,17 +380,6 @@ struct ReviewItemBody: Encodable {
         case awaitingSecondApproval = "awaiting_second_approval", requestedBy = "requested_by"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(applicationID, forKey: .applicationID)
-        try container.encode(openedAt, forKey: .openedAt)
-        try container.encode(score, forKey: .score)
-        try container.encode(proposedLimit, forKey: .proposedLimit)
-        try container.encode(apr, forKey: .apr)
-        try container.encode(reasons, forKey: .reasons)
-        try container.encode(awaitingSecondApproval, forKey: .awaitingSecondApproval)
-        try container.encode(requestedBy, forKey: .requestedBy)
-    }
 }
 
 struct ReviewListBody: Encodable { var reviews: [ReviewItemBody] }
@@ -395,8 +391,8 @@ struct ApprovalBody: Encodable {
     var status: String
     var requestedBy: String
     var requestedAt: String
-    var decidedBy: String?
-    var decidedAt: String?
+    var decidedBy: OrNull<String>
+    var decidedAt: OrNull<String>
 
     init(_ request: ApprovalRequest) {
         requestID = request.requestID
@@ -405,8 +401,8 @@ struct ApprovalBody: Encodable {
         status = request.status.rawValue
         requestedBy = request.requestedBy
         requestedAt = request.requestedAt.description
-        decidedBy = request.decidedBy
-        decidedAt = request.decidedAt?.description
+        decidedBy = OrNull(request.decidedBy)
+        decidedAt = OrNull(request.decidedAt?.description)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -414,17 +410,6 @@ struct ApprovalBody: Encodable {
         case decidedBy = "decided_by", decidedAt = "decided_at"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(requestID, forKey: .requestID)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(target, forKey: .target)
-        try container.encode(status, forKey: .status)
-        try container.encode(requestedBy, forKey: .requestedBy)
-        try container.encode(requestedAt, forKey: .requestedAt)
-        try container.encode(decidedBy, forKey: .decidedBy)
-        try container.encode(decidedAt, forKey: .decidedAt)
-    }
 }
 
 struct ApprovalListBody: Encodable { var approvals: [ApprovalBody] }
@@ -432,18 +417,11 @@ struct ApprovalListBody: Encodable { var approvals: [ApprovalBody] }
 struct ReviewOutcomeBody: Encodable {
     var applicationID: String
     var status: String
-    var decision: DecisionBody?
-    var approval: ApprovalBody?
+    var decision: OrNull<DecisionBody>
+    var approval: OrNull<ApprovalBody>
 
     enum CodingKeys: String, CodingKey { case applicationID = "application_id", status, decision, approval }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(applicationID, forKey: .applicationID)
-        try container.encode(status, forKey: .status)
-        try container.encode(decision, forKey: .decision)
-        try container.encode(approval, forKey: .approval)
-    }
 }
 
 struct AgreementBody: Encodable {
@@ -467,8 +445,8 @@ struct SignatureBody: Decodable {
 
 struct SignedBody: Encodable {
     var applicationID: String
-    var loanID: String?
-    var lineID: String?
+    var loanID: OrNull<String>
+    var lineID: OrNull<String>
     var signedAt: String
     var textSHA256: String
 
@@ -476,14 +454,6 @@ struct SignedBody: Encodable {
         case applicationID = "application_id", loanID = "loan_id", lineID = "line_id", signedAt = "signed_at", textSHA256 = "text_sha256"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(applicationID, forKey: .applicationID)
-        try container.encode(loanID, forKey: .loanID)
-        try container.encode(lineID, forKey: .lineID)
-        try container.encode(signedAt, forKey: .signedAt)
-        try container.encode(textSHA256, forKey: .textSHA256)
-    }
 }
 
 struct PayoutBody: Encodable {
@@ -491,20 +461,11 @@ struct PayoutBody: Encodable {
     var amount: String
     var status: String
     var sentOn: String
-    var settledOn: String?
-    var reason: String?
+    var settledOn: OrNull<String>
+    var reason: OrNull<String>
 
     enum CodingKeys: String, CodingKey { case attempt, amount, status, sentOn = "sent_on", settledOn = "settled_on", reason }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(attempt, forKey: .attempt)
-        try container.encode(amount, forKey: .amount)
-        try container.encode(status, forKey: .status)
-        try container.encode(sentOn, forKey: .sentOn)
-        try container.encode(settledOn, forKey: .settledOn)
-        try container.encode(reason, forKey: .reason)
-    }
 }
 
 struct PayoutListBody: Encodable {
@@ -518,19 +479,11 @@ struct EndOfDayBody: Encodable {
     var date: String
     var loansBehind: Int
     var postLoanRan: Bool
-    var lastPostLoanRun: String?
+    var lastPostLoanRun: OrNull<String>
     var done: Bool
 
     enum CodingKeys: String, CodingKey { case date, loansBehind = "loans_behind", postLoanRan = "post_loan_ran", lastPostLoanRun = "last_post_loan_run", done }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(date, forKey: .date)
-        try container.encode(loansBehind, forKey: .loansBehind)
-        try container.encode(postLoanRan, forKey: .postLoanRan)
-        try container.encode(lastPostLoanRun, forKey: .lastPostLoanRun)
-        try container.encode(done, forKey: .done)
-    }
 }
 
 struct QueueBody: Encodable {
