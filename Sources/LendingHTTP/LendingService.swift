@@ -218,6 +218,12 @@ public struct LendingService: Sendable {
         return jsonResponse(.ok, writer.byteBuffer)
     }
 
+    /// The application's contract fields that are text (strings or null, never JSON numbers).
+    static let textFields: Set<String> = [
+        "application_id", "applied_at", "product", "channel", "merchant_id", "name", "id_number", "phone", "bank_card", "device_id", "ip",
+        "address", "employer", "contact_phone", "kyc_name_id", "kyc_phone", "kyc_card", "liveness",
+    ]
+
     /// Scores one applicant's fields: each value is text as a CSV field holds it (numbers as
     /// written), absent or null is missing, unknown names are ignored.
     private func scoreOne(_ fields: [(String, JSONValue)], reasons: Int, row: Int?) throws(HTTPServiceError) -> ScoreResult {
@@ -226,6 +232,10 @@ public struct LendingService: Sendable {
             guard let index = characteristicIndex[name] else { continue }
             guard let text = value.fieldText else {
                 throw .badRequest("score.field_type", "\"\(row.map { "rows[\($0)]." } ?? "features.")\(name)\" must be a string, a number or null")
+            }
+            // The document bounds JSON numbers to ±1e300 (beyond, a double overflows).
+            if case .number = value, let number = Double(text), abs(number) > 1e300 {
+                throw .badRequest("score.field_value", "\"\(row.map { "rows[\($0)]." } ?? "features.")\(name)\" must be between -1e300 and 1e300")
             }
             texts[index] = text
         }
@@ -270,6 +280,9 @@ public struct LendingService: Sendable {
             if name == "term_months", case .number(let number) = value, let months = wholeNumber(number) {
                 texts[name] = String(months)
                 continue
+            }
+            if LendingService.textFields.contains(name), case .number = value {
+                throw HTTPServiceError.badRequest("apply.field", "\"\(name)\" must be a string or null, not a JSON number")
             }
             if name == "requested_amount", case .number = value {
                 throw HTTPServiceError.badRequest("apply.field", "\"requested_amount\" must be a decimal string in yuan such as \"5000.00\", not a JSON number")

@@ -53,10 +53,10 @@ public enum OpenAPIDocument {
         }
         let schema: [String: Any] = [
             "type": "object",
-            "description": "The characteristics of the served model \(scorecard.name)@\(scorecard.version); null, absent or empty is missing, which only those with a missing bin may be. Other names are ignored.",
+            "description": "The characteristics of the served model \(scorecard.name)@\(scorecard.version); null, absent or empty is missing, which only those with a missing bin may be. Other members are ignored, whatever their value.",
             "required": required,
             "properties": properties,
-            "additionalProperties": ["type": ["string", "number", "null"]],
+            "additionalProperties": true,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: schema, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

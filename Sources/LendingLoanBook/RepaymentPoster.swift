@@ -32,6 +32,9 @@ public struct RepaymentPoster: Sendable {
     /// restores principal repaid on a draw to its line, and stores the repayment.
     /// - Throws: ``ServicingRequestError`` before anything is written for a request that cannot
     ///   be applied; ``LendingError`` for a product not in the products; the store's errors.
+    /// A payment may be dated at most this many days after its loan's last end of day.
+    public static let maximumDaysAhead = 366
+
     public func post(_ payment: Payment, in transaction: any ServicingTransaction) throws -> Outcome {
         let hash = RepaymentPoster.requestHash(payment)
         if let stored = try transaction.repayment(paymentID: payment.id) {
@@ -47,6 +50,12 @@ public struct RepaymentPoster: Sendable {
         guard let state = loan.state else {
             throw ServicingRequestError(code: "repay.not_paid_out", field: "loan_id",
                                         message: "loan \(payment.loanID) has not been paid out yet; apply its payments after lending disburse has paid it")
+        }
+        // A payment catches the loan's days up to its date: a date years ahead (a typo, or a
+        // client's bad clock) would make one request compute every day in between.
+        guard state.processedThrough.days(to: payment.date) <= RepaymentPoster.maximumDaysAhead else {
+            throw ServicingRequestError(code: "repay.too_far_ahead", field: "paid_at",
+                                        message: "paid_at \(payment.date) is more than \(RepaymentPoster.maximumDaysAhead) days after loan \(payment.loanID)'s last end of day (\(state.processedThrough)); check the date, or run eod first")
         }
         let terms = try products.terms(for: loan.product)
         let result: Servicing.RepaymentResult

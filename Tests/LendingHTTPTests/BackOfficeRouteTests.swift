@@ -270,7 +270,34 @@ extension TestClientProtocol {
         }
         #expect(wholeNumberSpellings.allSatisfy { $0.1 == wholeNumber($0.0) })
     }
+
+    @Test func theServiceRefusesWhatTheDocumentRefuses() async throws {
+        let book = try await BackOfficeBook()
+        _ = try AgreementJob(products: .standard, protector: testProtector, utcOffsetSeconds: 8 * 3_600).run(.applications(["H-1"]), store: book.store)
+        let rail = try SimulatedRail(path: ":memory:", clock: { Instant(secondsSinceEpoch: 1_790_000_000) })
+        _ = try DisburseJob(asOf: CalendarDay(iso: "2026-10-02")!, products: .standard, protector: testProtector).run(store: book.store, rail: rail)
+        try await withService(book.service) { client in
+            // A payment years ahead would make one request compute every day in between.
+            let far = try await client.call(.post, "/v1/loans/H-1/repayments", key: Keys.servicing, idempotencyKey: "f-1",
+                                            json(["payment_id": "P-far", "amount": "10.00", "paid_at": "6729-01-26"]))
+            #expect(far.status == 422 && errorCode(far.body) == "repay.too_far_ahead")
+            var fields: [String: Any] = applicationFields(8)
+            fields["contact_phone"] = false
+            let boolean = try await client.call(.post, "/v1/applications", key: Keys.applications, idempotencyKey: "f-2", json(fields))
+            #expect(boolean.status == 400 && errorCode(boolean.body) == "apply.field")
+            fields = applicationFields(8)
+            fields["channel"] = 5
+            let number = try await client.call(.post, "/v1/applications", key: Keys.applications, idempotencyKey: "f-3", json(fields))
+            #expect(number.status == 400 && errorCode(number.body) == "apply.field")
+            var row: [String: Any] = [:]
+            for (name, value) in germanCreditRows[0] { row[name] = value }
+            row["credit_amount"] = -1.5e300
+            let huge = try await client.call(.post, "/v1/score", key: Keys.scoring, json(["features": row]))
+            #expect(huge.status == 400 && errorCode(huge.body) == "score.field_value", "\(String(buffer: huge.body))")
+        }
+    }
 }
+
 
 /// The spellings of whole numbers a JSON client may send, and what they are.
 let wholeNumberSpellings: [(String, Int?)] = [("4", 4), ("4.0", 4), ("4e0", 4), ("40e-1", 4), ("4.5", nil), ("1e300", nil), ("x", nil)]

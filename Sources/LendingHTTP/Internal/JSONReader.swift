@@ -28,13 +28,13 @@ enum JSONValue: Equatable, Sendable {
         }
     }
 
-    /// The value as CSV text would hold it (`null` is empty: missing); `nil` for objects and arrays.
+    /// The value as CSV text would hold it (`null` is empty: missing); `nil` for objects, arrays
+    /// and booleans (no field of the contract is true or false).
     var fieldText: String? {
         switch self {
         case .string(let text), .number(let text): text
-        case .bool(let value): value ? "true" : "false"
         case .null: ""
-        case .object, .array: nil
+        case .bool, .object, .array: nil
         }
     }
 
