@@ -14,6 +14,10 @@ public struct WriteOffDesk: Sendable {
 
     public init(products: ProductCatalog) { self.products = products }
 
+    /// What a reason may not be made of alone: the white space of JSON Schema's `\s` (ECMAScript's).
+    static let blank = CharacterSet(charactersIn: "\t\n\u{0B}\u{0C}\r \u{A0}\u{1680}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}\u{FEFF}")
+        .union(CharacterSet(charactersIn: "\u{2000}"..."\u{200A}"))
+
     /// The maker-checker request id of a loan's write-off.
     public static func approvalID(loanID: String) -> String { "write_off:\(loanID)" }
 
@@ -23,9 +27,10 @@ public struct WriteOffDesk: Sendable {
     ///   (1 to 200 characters); the store's errors.
     public func request(loanID: String, reason: String, by maker: String, at time: Instant,
                         in transaction: any CollectionsTransaction) throws -> ApprovalRequest {
-        let trimmed = reason.trimmingCharacters(in: .whitespaces)
-        guard (1...200).contains(trimmed.count), !trimmed.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
-            throw ServicingRequestError(code: "write_off.reason", field: "reason", message: "the reason must be 1 to 200 characters without control characters")
+        let trimmed = reason.trimmingCharacters(in: WriteOffDesk.blank)
+        // Counted in Unicode scalars, as JSON Schema's maxLength counts (not grapheme clusters).
+        guard !trimmed.isEmpty, reason.unicodeScalars.count <= 200, !reason.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            throw ServicingRequestError(code: "write_off.reason", field: "reason", message: "the reason must be 1 to 200 characters (Unicode scalars) without control characters")
         }
         _ = try activeState(loanID, in: transaction)
         let id = WriteOffDesk.approvalID(loanID: loanID)

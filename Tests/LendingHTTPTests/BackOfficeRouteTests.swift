@@ -294,6 +294,12 @@ extension TestClientProtocol {
             row["credit_amount"] = -1.5e300
             let huge = try await client.call(.post, "/v1/score", key: Keys.scoring, json(["features": row]))
             #expect(huge.status == 400 && errorCode(huge.body) == "score.field_value", "\(String(buffer: huge.body))")
+            // maxLength counts Unicode scalars: 101 thumbs with a skin tone are 202 of them.
+            for reason in [String(repeating: "\u{1F44D}\u{1F3FB}", count: 101), "\u{2028}", " \u{A0} "] {
+                let refused = try await client.call(.post, "/v1/loans/H-1/write-off", key: Keys.collections, idempotencyKey: "reason-\(reason.unicodeScalars.count)",
+                                                    json(["reason": reason]))
+                #expect(refused.status == 400 && errorCode(refused.body) == "write_off.reason", "\(reason.unicodeScalars.count) \(refused.status) \(String(buffer: refused.body))")
+            }
         }
     }
 }
