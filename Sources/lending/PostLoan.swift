@@ -295,6 +295,7 @@ struct Demo: ParsableCommand {
     var collectionFeatures: String?
 
     @OptionGroup var collections: CollectionsOptions
+    @OptionGroup var products: ProductOptions
 
     func validate() throws {
         guard (100...200_000).contains(applications) else { throw ValidationError("--applications must be between 100 and 200000") }
@@ -314,6 +315,7 @@ struct Demo: ParsableCommand {
             let (engine, scorer) = try collections.load()
             var job = DemoJob(directory: directory, applications: applications, seed: seed, days: days, engine: engine, collectionScorer: scorer)
             job.collectionFeaturesPath = collectionFeatures
+            job.products = try products.load()
             let location = db ?? job.databasePath
             if case .postgres(let url) = LendingDatabaseURL(location) {
                 try PostgresStore.createDatabase(url: url)
