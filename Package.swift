@@ -212,7 +212,12 @@ let package = Package(
                 "LendingTestSupport",
             ]
         ),
-        .testTarget(name: "LendingCLITests", dependencies: ["LendingTestSupport", "LendingPostgres", "lending"]),
+        .testTarget(
+            name: "LendingCLITests",
+            dependencies: [
+                "LendingTestSupport", "LendingPostgres", "lending", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "LendingCSVTests", dependencies: ["LendingCSV", "LendingTestSupport"]),
         .testTarget(name: "LendingCollectionsTests", dependencies: ["LendingCollections", "LendingModel", "LendingTestSupport"]),
         .testTarget(name: "LendingDecisioningTests", dependencies: ["LendingDecisioning", "LendingModel"]),
@@ -235,7 +240,7 @@ let package = Package(
                 "LendingLoanBook", "LendingMemoryStore", "LendingModel", "LendingPreCredit", "LendingScoring",
                 "LendingStore", "LendingStorePorts", "LendingTestSupport", .product(name: "Hummingbird",
                 package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "LendingIdentityTests", dependencies: ["LendingIdentity", "LendingModel"]),
