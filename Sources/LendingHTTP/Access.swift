@@ -100,6 +100,7 @@ extension LendingService {
         RouteSpec("POST", "/v1/loans/{id}/write-off", role: .collections),
         RouteSpec("POST", "/v1/lines/{id}/draws", role: .servicing),
         RouteSpec("POST", "/v1/loans/{id}/repayments", role: .servicing),
+        RouteSpec("POST", "/v1/repayments/{id}/reversal", role: .servicing),
         RouteSpec("GET", "/v1/loans/{id}", role: .servicing),
         RouteSpec("GET", "/v1/loans/{id}/payouts", role: .servicing),
         RouteSpec("GET", "/v1/eod", role: .servicing),

@@ -65,14 +65,26 @@ public struct BackOffice: Sendable {
         }
     }
 
+    /// Asks for a payment's reversal (a second person approves it: ``decideApproval(requestID:approve:by:at:)``).
+    public func requestReversal(paymentID: String, reason: String, by maker: String, at time: Instant) async throws -> ApprovalRequest {
+        let database = database, products = products
+        return try await run {
+            try database.withServicingTransaction { transaction in
+                try ReversalDesk(products: products).request(paymentID: paymentID, reason: reason, by: maker, at: time, in: transaction)
+            }
+        }
+    }
+
     /// What a checker's verdict on a maker-checker request did.
     public enum ApprovalOutcome: Sendable {
         case review(ReviewDesk.Outcome)
         case writeOff(ApprovalRequest)
+        case reversal(ApprovalRequest)
     }
 
-    /// A checker's verdict on a request: a review's (approve, or reject: decline the application)
-    /// or a write-off's (approve: the loan is written off; reject).
+    /// A checker's verdict on a request: a review's (approve, or reject: decline the application),
+    /// a write-off's (approve: the loan is written off; reject) or a reversal's (approve: the
+    /// payment is reversed, the loan rebuilt without it; reject).
     /// - Throws: ``HTTPServiceError`` 404 for an unknown request; the desks' refusals; the store's errors.
     public func decideApproval(requestID: String, approve: Bool, by checker: String, at time: Instant) async throws -> ApprovalOutcome {
         let database = database, products = products, policy = policy
@@ -92,8 +104,15 @@ public struct BackOffice: Sendable {
                     if approve { return try desk.approve(loanID: target, by: checker, at: time, in: transaction).0 }
                     return try desk.reject(loanID: target, by: checker, at: time, in: transaction)
                 })
+            case "reversal":
+                return .reversal(try database.withServicingTransaction { transaction in
+                    guard try transaction.approval(requestID: requestID) != nil else { throw HTTPServiceError.notFound("no request \(requestID)") }
+                    let desk = ReversalDesk(products: products)
+                    if approve { return try desk.approve(paymentID: target, by: checker, at: time, in: transaction).request }
+                    return try desk.reject(paymentID: target, by: checker, at: time, in: transaction)
+                })
             default:
-                throw HTTPServiceError.notFound("no request \(requestID); ids are review:APPLICATION or write_off:LOAN")
+                throw HTTPServiceError.notFound("no request \(requestID); ids are review:APPLICATION, write_off:LOAN or reversal:PAYMENT")
             }
         }
     }

@@ -26,6 +26,10 @@ extension LendingService {
             let id = try pathParameter(context, "id")
             return try await idempotent(request, context) { body, _ in try await requestWriteOff(id, body, caller: context.caller) }
         }
+        handlers["POST /v1/repayments/{id}/reversal"] = { request, context in
+            let id = try pathParameter(context, "id")
+            return try await idempotent(request, context) { body, _ in try await requestReversal(id, body, caller: context.caller) }
+        }
         handlers["GET /v1/applications/{id}/agreement"] = { _, context in try await showAgreement(try pathParameter(context, "id")) }
         handlers["POST /v1/applications/{id}/signature"] = { request, context in
             let id = try pathParameter(context, "id")
@@ -84,11 +88,13 @@ extension LendingService {
         }
     }
 
-    /// The role a maker-checker request's kind needs: review for reviews, collections for write-offs.
+    /// The role a maker-checker request's kind needs: review for reviews, collections for
+    /// write-offs, servicing for reversals.
     static func role(ofApproval requestID: some StringProtocol) -> Role? {
         switch requestID.prefix(while: { $0 != ":" }) {
         case "review": .review
         case "write_off": .collections
+        case "reversal": .servicing
         default: nil
         }
     }
@@ -97,7 +103,7 @@ extension LendingService {
         let office = try office()
         let parsed = try decodeBody(ApprovalVerdictBody.self, from: body)
         guard let role = LendingService.role(ofApproval: id) else {
-            throw HTTPServiceError.notFound("no request \(id); ids are review:APPLICATION or write_off:LOAN")
+            throw HTTPServiceError.notFound("no request \(id); ids are review:APPLICATION, write_off:LOAN or reversal:PAYMENT")
         }
         guard context.caller?.holds(role) == true else { throw HTTPServiceError.forbidden(role) }
         let outcome: BackOffice.ApprovalOutcome
@@ -113,7 +119,7 @@ extension LendingService {
             case .review(.decided(let record)):
                 (.ok, encodeJSON(ApprovalOutcomeBody(requestID: id, status: record.outcome == .approve ? "approved" : "rejected",
                                                      decision: OrNull(DecisionBody(record, replayed: nil)), approval: nil)))
-            case .review(.awaitingSecondApproval(let request)), .writeOff(let request):
+            case .review(.awaitingSecondApproval(let request)), .writeOff(let request), .reversal(let request):
                 (.ok, encodeJSON(ApprovalOutcomeBody(requestID: id, status: request.status.rawValue, decision: nil, approval: OrNull(ApprovalBody(request)))))
             }
         }
@@ -130,9 +136,9 @@ extension LendingService {
 
     static func writeOffRefusal(_ error: ServicingRequestError) -> HTTPServiceError {
         let status: HTTPResponse.Status = switch error.code {
-        case "write_off.unknown", "write_off.no_request": .notFound
-        case "write_off.pending": .conflict
-        case "write_off.reason": .badRequest
+        case "write_off.unknown", "write_off.no_request", "reverse.unknown_payment", "reverse.no_request": .notFound
+        case "write_off.pending", "reverse.conflict": .conflict
+        case "write_off.reason", "reverse.reason": .badRequest
         default: .unprocessableContent
         }
         return HTTPServiceError(status, code: error.code, message: error.message)
@@ -144,6 +150,18 @@ extension LendingService {
         let request: ApprovalRequest
         do {
             request = try await office.requestWriteOff(loanID: id, reason: parsed.reason, by: caller?.name ?? "unknown", at: clock())
+        } catch let error as ServicingRequestError {
+            throw LendingService.writeOffRefusal(error)
+        }
+        return { (.accepted, encodeJSON(ApprovalBody(request))) }
+    }
+
+    func requestReversal(_ id: String, _ body: ByteBuffer, caller: Caller?) async throws -> RouteAnswer.Deferred {
+        let office = try office()
+        let parsed = try decodeBody(WriteOffBody.self, from: body)
+        let request: ApprovalRequest
+        do {
+            request = try await office.requestReversal(paymentID: id, reason: parsed.reason, by: caller?.name ?? "unknown", at: clock())
         } catch let error as ServicingRequestError {
             throw LendingService.writeOffRefusal(error)
         }

@@ -367,11 +367,20 @@ struct PostgresServicingTransaction: ServicingTransaction {
         try session.query("""
             SELECT payment_id, loan_id, paid_on, amount, request_hash, entry_sequence, penalty, interest, principal, overpayment, recovery
             FROM repayments WHERE payment_id = $1
-            """, [paymentID]).first.map { row in
-            StoredRepayment(paymentID: try row.text(0), loanID: try row.text(1), paidOn: try row.day(2), amount: try row.money(3),
-                            requestHash: try row.bytes(4), entrySequence: try row.int(5), penalty: try row.money(6), interest: try row.money(7),
-                            principal: try row.money(8), overpayment: try row.money(9), recovery: try row.money(10))
-        }
+            """, [paymentID]).first.map(Self.repayment(from:))
+    }
+
+    func repayments(loanID: String) throws -> [StoredRepayment] {
+        try session.query("""
+            SELECT payment_id, loan_id, paid_on, amount, request_hash, entry_sequence, penalty, interest, principal, overpayment, recovery
+            FROM repayments WHERE loan_id = $1 ORDER BY entry_sequence, payment_id COLLATE "C"
+            """, [loanID]).map(Self.repayment(from:))
+    }
+
+    private static func repayment(from row: StoredRow) throws -> StoredRepayment {
+        StoredRepayment(paymentID: try row.text(0), loanID: try row.text(1), paidOn: try row.day(2), amount: try row.money(3),
+                        requestHash: try row.bytes(4), entrySequence: try row.int(5), penalty: try row.money(6), interest: try row.money(7),
+                        principal: try row.money(8), overpayment: try row.money(9), recovery: try row.money(10))
     }
 
     func insert(repayment: StoredRepayment) throws {

@@ -84,6 +84,13 @@ public struct CreditLine: Sendable, Hashable, Codable {
         drawnPrincipal = max(.zero, drawnPrincipal - principalRepaid)
     }
 
+    /// Draws again principal that a reversed payment had given back: a correction, not a new draw,
+    /// so neither the limit nor the freeze applies (the line may end over its limit). A negative
+    /// amount gives principal back, as ``restore(principalRepaid:)`` does.
+    public mutating func reinstate(principal: Money) {
+        drawnPrincipal = max(.zero, drawnPrincipal + principal)
+    }
+
     public mutating func freeze() { frozen = true }
     public mutating func unfreeze() { frozen = false }
 

@@ -299,12 +299,20 @@ struct SQLiteServicingTransaction: ServicingTransaction {
     // MARK: Repayments and draws
 
     func repayment(paymentID: String) throws -> StoredRepayment? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM repayments WHERE payment_id = ?"), arguments: [paymentID]).map { row in
-            StoredRepayment(paymentID: row["payment_id"], loanID: row["loan_id"], paidOn: CalendarDay(daysSinceEpoch: Int(row["paid_on"] as Int64)),
-                            amount: Money(fen: row["amount"]), requestHash: [UInt8](row["request_hash"] as Data), entrySequence: row["entry_sequence"],
-                            penalty: Money(fen: row["penalty"]), interest: Money(fen: row["interest"]), principal: Money(fen: row["principal"]),
-                            overpayment: Money(fen: row["overpayment"]), recovery: Money(fen: row["recovery"]))
-        }
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM repayments WHERE payment_id = ?"), arguments: [paymentID])
+            .map(SQLiteServicingTransaction.repayment(from:))
+    }
+
+    func repayments(loanID: String) throws -> [StoredRepayment] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM repayments WHERE loan_id = ? ORDER BY entry_sequence, payment_id"), arguments: [loanID])
+            .map(SQLiteServicingTransaction.repayment(from:))
+    }
+
+    private static func repayment(from row: Row) -> StoredRepayment {
+        StoredRepayment(paymentID: row["payment_id"], loanID: row["loan_id"], paidOn: CalendarDay(daysSinceEpoch: Int(row["paid_on"] as Int64)),
+                        amount: Money(fen: row["amount"]), requestHash: [UInt8](row["request_hash"] as Data), entrySequence: row["entry_sequence"],
+                        penalty: Money(fen: row["penalty"]), interest: Money(fen: row["interest"]), principal: Money(fen: row["principal"]),
+                        overpayment: Money(fen: row["overpayment"]), recovery: Money(fen: row["recovery"]))
     }
 
     func insert(repayment: StoredRepayment) throws {

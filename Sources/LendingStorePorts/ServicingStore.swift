@@ -94,6 +94,9 @@ public protocol ServicingTransaction: SignatureRecording, ApprovalRecording {
 
     func repayment(paymentID: String) throws -> StoredRepayment?
     func insert(repayment: StoredRepayment) throws
+    /// Every payment applied to a loan, in the order it was posted (by its entry's sequence),
+    /// reversed ones included. Scans the repayments (a back-office step, not a hot path).
+    func repayments(loanID: String) throws -> [StoredRepayment]
     func draw(drawID: String) throws -> StoredDraw?
     func insert(draw: StoredDraw) throws
 

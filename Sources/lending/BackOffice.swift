@@ -109,8 +109,10 @@ struct Approvals: ParsableCommand {
             abstract: "Approve or reject a maker-checker request as its second person (never the one who asked).",
             discussion: """
                 REQUEST_ID is review:APPLICATION (approve: the review approval is decided; reject: the \
-                application is declined) or write_off:LOAN (approve: the loan is written off through \
-                the ledger, as of its last end of day; reject: nothing is written off).
+                application is declined), write_off:LOAN (approve: the loan is written off through \
+                the ledger, as of its last end of day; reject: nothing is written off) or \
+                reversal:PAYMENT (approve: the payment is reversed and the loan rebuilt without it; \
+                reject: nothing changes).
 
                 Examples:
                   lending approvals decide write_off:A7-0000123 approve --by "Wang Fang"
@@ -133,8 +135,8 @@ struct Approvals: ParsableCommand {
 
         func validate() throws {
             guard verdict == "approve" || verdict == "reject" else { throw ValidationError("the verdict must be approve or reject") }
-            guard requestID.hasPrefix("review:") || requestID.hasPrefix("write_off:") else {
-                throw ValidationError("the request id is review:APPLICATION or write_off:LOAN")
+            guard requestID.hasPrefix("review:") || requestID.hasPrefix("write_off:") || requestID.hasPrefix("reversal:") else {
+                throw ValidationError("the request id is review:APPLICATION, write_off:LOAN or reversal:PAYMENT")
             }
         }
 
@@ -149,6 +151,14 @@ struct Approvals: ParsableCommand {
                     }
                     CommandAudit.note(outcome.decision?.outcome.rawValue ?? "awaiting second approval")
                     print("\(requestID),\(outcome.decision.map { $0.outcome == .approve ? "approved" : "rejected" } ?? "pending")")
+                } else if requestID.hasPrefix("reversal:") {
+                    let desk = ReversalDesk(products: try products.load())
+                    let request = try store.withServicingTransaction { transaction in
+                        verdict == "approve" ? try desk.approve(paymentID: target, by: by, at: now(), in: transaction).request
+                            : try desk.reject(paymentID: target, by: by, at: now(), in: transaction)
+                    }
+                    CommandAudit.note(request.status.rawValue)
+                    print("\(requestID),\(request.status.rawValue)")
                 } else {
                     let desk = WriteOffDesk(products: try products.load())
                     let request = try store.withCollectionsTransaction { transaction in

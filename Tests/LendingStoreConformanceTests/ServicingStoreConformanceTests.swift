@@ -12,6 +12,26 @@ import Testing
     // MARK: Agreements, loans and lines
 
     @Test(arguments: StoreKind.allCases)
+    func aLoansPaymentsAreReadInTheOrderTheyWerePosted(_ kind: StoreKind) throws {
+        let store = try kind.open()
+        func posted(_ id: String, _ loan: String, sequence: Int64, on date: String) -> StoredRepayment {
+            var payment = repayment(id, loan: loan, fen: 100 + sequence, on: date)
+            payment.entrySequence = sequence
+            return payment
+        }
+        try store.withServicingTransaction { transaction throws in
+            try transaction.insert(repayment: posted("P9", "L1", sequence: 30, on: "2026-02-15"))
+            try transaction.insert(repayment: posted("P1", "L2", sequence: 31, on: "2026-02-10"))
+            try transaction.insert(repayment: posted("P5", "L1", sequence: 12, on: "2026-02-15"))
+        }
+        try store.withServicingTransaction { try $0.insert(repayment: posted("P7", "L1", sequence: 40, on: "2026-02-01")) }
+        #expect(try store.readServicing { try $0.repayments(loanID: "L1") }.map(\.paymentID) == ["P5", "P9", "P7"])
+        #expect(try store.readServicing { try $0.repayments(loanID: "L1") }.first == posted("P5", "L1", sequence: 12, on: "2026-02-15"))
+        #expect(try store.readServicing { try $0.repayments(loanID: "L2") }.map(\.paymentID) == ["P1"])
+        #expect(try store.readServicing { try $0.repayments(loanID: "L3") }.isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func anAgreementIsStoredWithTheLoanOrTheLineItMakes(_ kind: StoreKind) throws {
         let store = try kind.open()
         try store.withServicingTransaction { transaction throws in

@@ -256,6 +256,12 @@ extension MemoryServicingTransaction: ServicingTransaction {
 
     func repayment(paymentID: String) throws -> StoredRepayment? { state.servicing.repayments[paymentID] }
 
+    func repayments(loanID: String) throws -> [StoredRepayment] {
+        state.servicing.repaymentOrder.compactMap { state.servicing.repayments[$0] }.filter { $0.loanID == loanID }
+            .sorted { $0.entrySequence != $1.entrySequence ? $0.entrySequence < $1.entrySequence
+                : $0.paymentID.utf8.lexicographicallyPrecedes($1.paymentID.utf8) }
+    }
+
     func insert(repayment: StoredRepayment) throws {
         try requireWritable()
         guard state.servicing.repayments[repayment.paymentID] == nil else { throw InMemoryStoreError.duplicate("repayment \(repayment.paymentID)") }

@@ -1,0 +1,93 @@
+import Foundation
+import ArgumentParser
+import LendingLoanBook
+import LendingModel
+import LendingStorePorts
+
+struct Repayments: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A loan's payments, and reversals of wrong ones (maker-checker).",
+        subcommands: [List.self, Reverse.self]
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A loan's payments in the order they were posted, with their allocation as posted and whether they were reversed.",
+            discussion: """
+                Prints CSV: payment_id, paid_at, amount, penalty, interest, principal, overpayment, \
+                recovery, reversed (yes, pending or no). The allocation is the one posted; a later \
+                reversal of an earlier payment re-allocates the loan (see loans show).
+
+                Example:
+                  lending repayments list A7-0000123
+                """
+        )
+
+        @Argument(help: "The loan id.")
+        var loanID: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reporting {
+                let (store, _) = try openDatabase(database.location)
+                let rows = try store.readServicing { transaction in
+                    try transaction.repayments(loanID: loanID).map { payment -> String in
+                        let status = try transaction.approval(requestID: ReversalDesk.approvalID(paymentID: payment.paymentID))?.status
+                        let reversed = status == .approved ? "yes" : status == .pending ? "pending" : "no"
+                        return [payment.paymentID, payment.paidOn.description, payment.amount.description, payment.penalty.description,
+                                payment.interest.description, payment.principal.description, payment.overpayment.description,
+                                payment.recovery.description, reversed].map(csvField).joined(separator: ",")
+                    }
+                }
+                print("payment_id,paid_at,amount,penalty,interest,principal,overpayment,recovery,reversed")
+                for row in rows { print(row) }
+            }
+        }
+    }
+
+    struct Reverse: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ask for a payment's reversal; a second person approves it (lending approvals decide reversal:PAYMENT approve).",
+            discussion: """
+                Any payment of a loan that is not written off can be reversed, not only the last. \
+                Nothing changes until a different person approves: the request waits in lending \
+                approvals list. Approved, the loan is rebuilt from its disbursement with every other \
+                payment in the order posted, so interest, penalty, days past due and the later \
+                payments' allocation are as if this payment had never been made; the journal gets \
+                one entry reverse:PAYMENT with the difference, dated the loan's last end of day.
+
+                Example:
+                  lending repayments reverse P-20260315-0042 --reason "paid to the wrong loan" --by "Li Wei"
+                  lending approvals decide reversal:P-20260315-0042 approve --by "Wang Fang"
+                """
+        )
+
+        @Argument(help: "The payment id.")
+        var paymentID: String
+
+        @Option(name: .long, help: "Why (1 to 200 characters, no personal data).")
+        var reason: String
+
+        @Option(name: .long, help: "Who asks (recorded with the request and in the audit log).")
+        var by: String
+
+        @OptionGroup var products: ProductOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reporting {
+                let (store, _) = try database.open(writing: "repayments.reverse", target: paymentID, actor: by)
+                let desk = ReversalDesk(products: try products.load())
+                let request = try store.withServicingTransaction { try desk.request(paymentID: paymentID, reason: reason, by: by, at: now(), in: $0) }
+                print("\(request.requestID),\(request.status.rawValue)")
+            }
+        }
+    }
+}
+
+/// A CSV field, quoted when it needs to be.
+private func csvField(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
