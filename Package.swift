@@ -191,7 +191,7 @@ let package = Package(
             dependencies: [
                 "LendingApplications", "LendingBatchScoring", "LendingCSV", "LendingCollections", "LendingDemo",
                 "LendingDisbursement", "LendingFraud", "LendingHTTP", "LendingLoanBook", "LendingModel",
-                "LendingModelOps", "LendingPostLoan", "LendingPostgres", "LendingScoring", "LendingSimulation", "LendingStore",
+                "LendingModelOps", "LendingPostLoan", "LendingPostgres", "LendingScoring", "LendingServicing", "LendingSimulation", "LendingStore",
                 "LendingStorePorts", "LendingTraining", .product(name: "ArgumentParser",
                 package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),

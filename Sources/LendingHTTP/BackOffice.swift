@@ -5,6 +5,7 @@ import LendingDisbursement
 import LendingLoanBook
 import LendingModel
 import LendingPostLoan
+import LendingServicing
 import LendingStorePorts
 
 /// The back office of `lending serve`: the review queue and maker-checker approvals, signing,
@@ -75,11 +76,22 @@ public struct BackOffice: Sendable {
         }
     }
 
+    /// Asks for a loan's restructuring (a second person approves it).
+    public func requestRestructuring(loanID: String, change: Restructuring, reason: String, by maker: String, at time: Instant) async throws -> ApprovalRequest {
+        let database = database, products = products
+        return try await run {
+            try database.withServicingTransaction { transaction in
+                try RestructuringDesk(products: products).request(loanID: loanID, change: change, reason: reason, by: maker, at: time, in: transaction)
+            }
+        }
+    }
+
     /// What a checker's verdict on a maker-checker request did.
     public enum ApprovalOutcome: Sendable {
         case review(ReviewDesk.Outcome)
         case writeOff(ApprovalRequest)
         case reversal(ApprovalRequest)
+        case restructuring(ApprovalRequest)
     }
 
     /// A checker's verdict on a request: a review's (approve, or reject: decline the application),
@@ -111,8 +123,15 @@ public struct BackOffice: Sendable {
                     if approve { return try desk.approve(paymentID: target, by: checker, at: time, in: transaction).request }
                     return try desk.reject(paymentID: target, by: checker, at: time, in: transaction)
                 })
+            case "restructure":
+                return .restructuring(try database.withServicingTransaction { transaction in
+                    guard try transaction.approval(requestID: requestID) != nil else { throw HTTPServiceError.notFound("no request \(requestID)") }
+                    let desk = RestructuringDesk(products: products)
+                    if approve { return try desk.approve(requestID: requestID, by: checker, at: time, in: transaction).0 }
+                    return try desk.reject(requestID: requestID, by: checker, at: time, in: transaction)
+                })
             default:
-                throw HTTPServiceError.notFound("no request \(requestID); ids are review:APPLICATION, write_off:LOAN or reversal:PAYMENT")
+                throw HTTPServiceError.notFound("no request \(requestID); ids are review:APPLICATION, write_off:LOAN, reversal:PAYMENT or restructure:LOAN:N")
             }
         }
     }

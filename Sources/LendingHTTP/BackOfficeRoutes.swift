@@ -6,6 +6,7 @@ import LendingDecisioning
 import LendingLoanBook
 import LendingModel
 import LendingPostLoan
+import LendingServicing
 import LendingStorePorts
 
 /// The back office's routes: review queue and approvals, agreements and signatures, payouts,
@@ -29,6 +30,10 @@ extension LendingService {
         handlers["POST /v1/repayments/{id}/reversal"] = { request, context in
             let id = try pathParameter(context, "id")
             return try await idempotent(request, context) { body, _ in try await requestReversal(id, body, caller: context.caller) }
+        }
+        handlers["POST /v1/loans/{id}/restructurings"] = { request, context in
+            let id = try pathParameter(context, "id")
+            return try await idempotent(request, context) { body, _ in try await requestRestructuring(id, body, caller: context.caller) }
         }
         handlers["GET /v1/applications/{id}/agreement"] = { _, context in try await showAgreement(try pathParameter(context, "id")) }
         handlers["POST /v1/applications/{id}/signature"] = { request, context in
@@ -94,7 +99,7 @@ extension LendingService {
         switch requestID.prefix(while: { $0 != ":" }) {
         case "review": .review
         case "write_off": .collections
-        case "reversal": .servicing
+        case "reversal", "restructure": .servicing
         default: nil
         }
     }
@@ -103,7 +108,7 @@ extension LendingService {
         let office = try office()
         let parsed = try decodeBody(ApprovalVerdictBody.self, from: body)
         guard let role = LendingService.role(ofApproval: id) else {
-            throw HTTPServiceError.notFound("no request \(id); ids are review:APPLICATION, write_off:LOAN or reversal:PAYMENT")
+            throw HTTPServiceError.notFound("no request \(id); ids are review:APPLICATION, write_off:LOAN, reversal:PAYMENT or restructure:LOAN:N")
         }
         guard context.caller?.holds(role) == true else { throw HTTPServiceError.forbidden(role) }
         let outcome: BackOffice.ApprovalOutcome
@@ -119,7 +124,7 @@ extension LendingService {
             case .review(.decided(let record)):
                 (.ok, encodeJSON(ApprovalOutcomeBody(requestID: id, status: record.outcome == .approve ? "approved" : "rejected",
                                                      decision: OrNull(DecisionBody(record, replayed: nil)), approval: nil)))
-            case .review(.awaitingSecondApproval(let request)), .writeOff(let request), .reversal(let request):
+            case .review(.awaitingSecondApproval(let request)), .writeOff(let request), .reversal(let request), .restructuring(let request):
                 (.ok, encodeJSON(ApprovalOutcomeBody(requestID: id, status: request.status.rawValue, decision: nil, approval: OrNull(ApprovalBody(request)))))
             }
         }
@@ -136,9 +141,10 @@ extension LendingService {
 
     static func writeOffRefusal(_ error: ServicingRequestError) -> HTTPServiceError {
         let status: HTTPResponse.Status = switch error.code {
-        case "write_off.unknown", "write_off.no_request", "reverse.unknown_payment", "reverse.no_request": .notFound
-        case "write_off.pending", "reverse.conflict": .conflict
-        case "write_off.reason", "reverse.reason": .badRequest
+        case "write_off.unknown", "write_off.no_request", "reverse.unknown_payment", "reverse.no_request", "restructure.unknown_loan",
+             "restructure.no_request": .notFound
+        case "write_off.pending", "reverse.conflict", "restructure.conflict": .conflict
+        case "write_off.reason", "reverse.reason", "restructure.reason": .badRequest
         default: .unprocessableContent
         }
         return HTTPServiceError(status, code: error.code, message: error.message)
@@ -162,6 +168,22 @@ extension LendingService {
         let request: ApprovalRequest
         do {
             request = try await office.requestReversal(paymentID: id, reason: parsed.reason, by: caller?.name ?? "unknown", at: clock())
+        } catch let error as ServicingRequestError {
+            throw LendingService.writeOffRefusal(error)
+        }
+        return { (.accepted, encodeJSON(ApprovalBody(request))) }
+    }
+
+    func requestRestructuring(_ id: String, _ body: ByteBuffer, caller: Caller?) async throws -> RouteAnswer.Deferred {
+        let office = try office()
+        let parsed = try decodeBody(RestructuringBody.self, from: body)
+        let change: Restructuring = switch parsed.change {
+        case .reschedule: .reschedule(months: parsed.count)
+        case .holiday: .holiday(installments: parsed.count)
+        }
+        let request: ApprovalRequest
+        do {
+            request = try await office.requestRestructuring(loanID: id, change: change, reason: parsed.reason, by: caller?.name ?? "unknown", at: clock())
         } catch let error as ServicingRequestError {
             throw LendingService.writeOffRefusal(error)
         }
@@ -361,6 +383,14 @@ struct ApprovalVerdictBody: Decodable {
 }
 
 struct WriteOffBody: Decodable { var reason: String }
+
+struct RestructuringBody: Decodable {
+    enum Change: String, Decodable { case reschedule, holiday }
+    var change: Change
+    /// Installments in all from the current one (reschedule), or installments skipped (holiday).
+    var count: Int
+    var reason: String
+}
 
 struct ApprovalOutcomeBody: Encodable {
     var requestID: String

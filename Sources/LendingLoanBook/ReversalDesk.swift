@@ -12,6 +12,7 @@ import LendingStorePorts
 /// disbursement with every payment it received except the reversed ones, in the order they were
 /// posted (``Servicing/replay(_:events:through:terms:)``), so interest, penalty, days past due,
 /// the bucket and every later payment's allocation are as if the wrong payment never happened.
+/// Restructurings approved since (``RestructuringDesk``) are replayed in their place.
 /// Before that, the loan is rebuilt with the payment too, and that must give the state stored,
 /// or nothing is done (`reverse.history_mismatch`): the history read is the whole history.
 ///
@@ -88,24 +89,28 @@ public struct ReversalDesk: Sendable {
         let payment = try storedPayment(paymentID, in: transaction)
         let (loan, state) = try reversibleLoan(payment, in: transaction)
         let terms = try products.terms(for: loan.product)
-        let history = try transaction.repayments(loanID: loan.loanID)
-        var kept: [Servicing.HistoryEvent] = []
-        var without: [Servicing.HistoryEvent] = []
-        for earlier in history {
+        // The loan's payments and restructurings in the order they were posted: a restructuring
+        // came after every entry up to the journal sequence it recorded.
+        var history: [(key: (Int64, Int), event: Servicing.HistoryEvent, paymentID: String?)] = []
+        for earlier in try transaction.repayments(loanID: loan.loanID) {
             if earlier.paymentID != paymentID,
                try transaction.approval(requestID: ReversalDesk.approvalID(paymentID: earlier.paymentID))?.status == .approved {
                 continue
             }
-            let event = Servicing.HistoryEvent.repayment(Payment(id: earlier.paymentID, loanID: earlier.loanID, date: earlier.paidOn,
-                                                                 amount: earlier.amount))
-            kept.append(event)
-            if earlier.paymentID != paymentID { without.append(event) }
+            let payment = Payment(id: earlier.paymentID, loanID: earlier.loanID, date: earlier.paidOn, amount: earlier.amount)
+            history.append(((earlier.entrySequence, 0), .repayment(payment), earlier.paymentID))
         }
+        for restructuring in try RestructuringDesk.applied(loanID: loan.loanID, in: transaction) {
+            history.append(((restructuring.afterSequence, 1), .restructuring(restructuring.change, restructuring.on), nil))
+        }
+        history.sort { $0.key < $1.key }
+        let kept = history.map(\.event)
+        let without = history.filter { $0.paymentID != paymentID }.map(\.event)
         let posted: Servicing.Replay
         let corrected: Servicing.Replay
         do {
-            posted = try Servicing.replay(state, events: kept, through: state.processedThrough, terms: terms)
-            corrected = try Servicing.replay(state, events: without, through: state.processedThrough, terms: terms)
+            posted = try Servicing.replay(state, months: loan.termMonths, events: kept, through: state.processedThrough, terms: terms)
+            corrected = try Servicing.replay(state, months: loan.termMonths, events: without, through: state.processedThrough, terms: terms)
         } catch let error as ServicingError {
             throw ServicingRequestError(code: "reverse.history_mismatch", field: "payment_id",
                                         message: "loan \(loan.loanID)'s history cannot be replayed (\(error.code)); nothing was reversed")
@@ -170,10 +175,10 @@ public struct ReversalDesk: Sendable {
     static let blank = CharacterSet(charactersIn: "\t\n\u{0B}\u{0C}\r \u{A0}\u{1680}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}\u{FEFF}")
         .union(CharacterSet(charactersIn: "\u{2000}"..."\u{200A}"))
 
-    static func checkedReason(_ reason: String) throws -> String {
+    static func checkedReason(_ reason: String, code: String = "reverse.reason") throws -> String {
         let trimmed = reason.trimmingCharacters(in: ReversalDesk.blank)
         guard !trimmed.isEmpty, reason.unicodeScalars.count <= 200, !reason.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
-            throw ServicingRequestError(code: "reverse.reason", field: "reason",
+            throw ServicingRequestError(code: code, field: "reason",
                                         message: "the reason must be 1 to 200 characters (Unicode scalars) without control characters")
         }
         return trimmed

@@ -5,6 +5,7 @@ extension Servicing {
     /// One thing that happened to a loan after its disbursement, in the order it was posted.
     public enum HistoryEvent: Sendable, Hashable {
         case repayment(Payment)
+        case restructuring(Restructuring, CalendarDay)
         case writeOff(CalendarDay)
     }
 
@@ -18,20 +19,21 @@ extension Servicing {
     }
 
     /// Rebuilds a loan as servicing would have made it: the disbursement of `opening`'s principal,
-    /// term, rate, date and line, then each event in order (a payment catches end of day up
+    /// rate, date and line over `months` (the term it was disbursed with), then each event in order (a payment catches end of day up
     /// through its date, as ``repay(_:payment:terms:)`` does), then end of day through `through`.
     ///
     /// Servicing is deterministic (end of day over several days in one run equals it day by day),
     /// so replaying a loan's stored history gives its stored state; replaying it without a payment
     /// gives the loan as if that payment never happened. That is how a reversal is computed.
     /// - Parameters:
-    ///   - opening: the loan's state (its principal, installment count, rate, disbursement date
-    ///     and line are read; nothing else).
+    ///   - opening: the loan's state (its principal, rate, disbursement date and line are read;
+    ///     nothing else).
+    ///   - months: the term it was disbursed with (a restructuring changes the installments' count).
     /// - Throws: ``ServicingError`` as ``disburse(loanID:principal:months:on:terms:apr:lineID:)``,
     ///   ``repay(_:payment:terms:)`` and ``writeOff(_:on:terms:)`` throw for an event that could
     ///   not have been posted.
-    public static func replay(_ opening: LoanState, events: [HistoryEvent], through: CalendarDay, terms: ProductTerms) throws -> Replay {
-        let disbursement = try disburse(loanID: opening.loanID, principal: opening.principal, months: opening.installments.count,
+    public static func replay(_ opening: LoanState, months: Int, events: [HistoryEvent], through: CalendarDay, terms: ProductTerms) throws -> Replay {
+        let disbursement = try disburse(loanID: opening.loanID, principal: opening.principal, months: months,
                                         on: opening.disbursedOn, terms: terms, apr: opening.apr, lineID: opening.lineID)
         var state = disbursement.state
         var entries = [disbursement.entry]
@@ -43,6 +45,10 @@ extension Servicing {
                 state = result.state
                 entries += result.entries
                 principalRepaid += result.principalRepaid
+            case .restructuring(let change, let day):
+                let result = try restructure(state, change, on: day, terms: terms)
+                state = result.state
+                entries += result.entries
             case .writeOff(let day):
                 let result = try writeOff(state, on: day, terms: terms)
                 state = result.state

@@ -112,7 +112,8 @@ struct Approvals: ParsableCommand {
                 application is declined), write_off:LOAN (approve: the loan is written off through \
                 the ledger, as of its last end of day; reject: nothing is written off) or \
                 reversal:PAYMENT (approve: the payment is reversed and the loan rebuilt without it; \
-                reject: nothing changes).
+                reject: nothing changes) or restructure:LOAN:N (approve: the schedule is rebuilt \
+                from the loan's last end of day; reject: nothing changes).
 
                 Examples:
                   lending approvals decide write_off:A7-0000123 approve --by "Wang Fang"
@@ -135,8 +136,8 @@ struct Approvals: ParsableCommand {
 
         func validate() throws {
             guard verdict == "approve" || verdict == "reject" else { throw ValidationError("the verdict must be approve or reject") }
-            guard requestID.hasPrefix("review:") || requestID.hasPrefix("write_off:") || requestID.hasPrefix("reversal:") else {
-                throw ValidationError("the request id is review:APPLICATION, write_off:LOAN or reversal:PAYMENT")
+            guard ["review:", "write_off:", "reversal:", "restructure:"].contains(where: requestID.hasPrefix) else {
+                throw ValidationError("the request id is review:APPLICATION, write_off:LOAN, reversal:PAYMENT or restructure:LOAN:N")
             }
         }
 
@@ -151,6 +152,14 @@ struct Approvals: ParsableCommand {
                     }
                     CommandAudit.note(outcome.decision?.outcome.rawValue ?? "awaiting second approval")
                     print("\(requestID),\(outcome.decision.map { $0.outcome == .approve ? "approved" : "rejected" } ?? "pending")")
+                } else if requestID.hasPrefix("restructure:") {
+                    let desk = RestructuringDesk(products: try products.load())
+                    let request = try store.withServicingTransaction { transaction in
+                        verdict == "approve" ? try desk.approve(requestID: requestID, by: by, at: now(), in: transaction).0
+                            : try desk.reject(requestID: requestID, by: by, at: now(), in: transaction)
+                    }
+                    CommandAudit.note(request.status.rawValue)
+                    print("\(requestID),\(request.status.rawValue)")
                 } else if requestID.hasPrefix("reversal:") {
                     let desk = ReversalDesk(products: try products.load())
                     let request = try store.withServicingTransaction { transaction in

@@ -2,6 +2,7 @@ import Foundation
 import ArgumentParser
 import LendingLoanBook
 import LendingModel
+import LendingServicing
 import LendingStorePorts
 
 struct Repayments: ParsableCommand {
@@ -82,6 +83,59 @@ struct Repayments: ParsableCommand {
                 let request = try store.withServicingTransaction { try desk.request(paymentID: paymentID, reason: reason, by: by, at: now(), in: $0) }
                 print("\(request.requestID),\(request.status.rawValue)")
             }
+        }
+    }
+}
+
+struct Restructure: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ask for a loan's reschedule or payment holiday; a second person approves it (lending approvals decide restructure:LOAN:N approve).",
+        discussion: """
+            Nothing changes until a different person approves: the request waits in lending \
+            approvals list as restructure:LOAN:N. Approved, the installments not yet due are \
+            rebuilt from the loan's last end of day: --months N replaces them by N monthly \
+            installments (the current one keeps its due date); --holiday N moves every one of them \
+            N months later (interest accrues over the holiday and is due with the first installment \
+            after it). What has fallen due stays due. Worked examples: docs/servicing.md.
+
+            Examples:
+              lending restructure A7-0000123 --months 12 --reason "hardship: reduced income" --by "Li Wei"
+              lending restructure A7-0000124 --holiday 2 --reason "hospital stay" --by "Li Wei"
+              lending approvals decide restructure:A7-0000123:1 approve --by "Wang Fang"
+            """
+    )
+
+    @Argument(help: "The loan id.")
+    var loanID: String
+
+    @Option(name: .long, help: "Reschedule: the installments not yet due become this many monthly installments.")
+    var months: Int?
+
+    @Option(name: .long, help: "Payment holiday: skip this many installments (1 to 12); the term grows as many months.")
+    var holiday: Int?
+
+    @Option(name: .long, help: "Why (1 to 200 characters, no personal data).")
+    var reason: String
+
+    @Option(name: .long, help: "Who asks (recorded with the request and in the audit log).")
+    var by: String
+
+    @OptionGroup var products: ProductOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard (months == nil) != (holiday == nil) else { throw ValidationError("give one of --months N (reschedule) or --holiday N (payment holiday)") }
+    }
+
+    func run() throws {
+        try reporting {
+            let (store, _) = try database.open(writing: "restructure", target: loanID, actor: by)
+            let desk = RestructuringDesk(products: try products.load())
+            let change: Restructuring = months.map { .reschedule(months: $0) } ?? .holiday(installments: holiday ?? 0)
+            let request = try store.withServicingTransaction {
+                try desk.request(loanID: loanID, change: change, reason: reason, by: by, at: now(), in: $0)
+            }
+            print("\(request.requestID),\(request.status.rawValue)")
         }
     }
 }

@@ -53,3 +53,36 @@ import Testing
         #expect(try LedgerVerification.run(store: book.store).holds)
     }
 }
+
+@Suite struct RestructuringRouteTests {
+    @Test func aRestructuringIsAskedApprovedBySomeoneElseAndRebuildsTheSchedule() async throws {
+        let book = try await BackOfficeBook()
+        _ = try AgreementJob(products: .standard, protector: testProtector, utcOffsetSeconds: 8 * 3_600).run(.applications(["H-1"]), store: book.store)
+        let rail = try SimulatedRail(path: ":memory:", clock: { Instant(secondsSinceEpoch: 1_790_000_000) })
+        _ = try DisburseJob(asOf: CalendarDay(iso: "2026-10-02")!, products: .standard, protector: testProtector).run(store: book.store, rail: rail)
+        let opened = try #require(try book.store.readServicing { try $0.loans(["H-1"])["H-1"]?.state })
+        try await withService(book.service) { client in
+            let body = json(["change": "holiday", "count": 2, "reason": "hospital stay"])
+            #expect(try await client.call(.post, "/v1/loans/H-1/restructurings", key: Keys.collections, idempotencyKey: "s-1", body).status == 403)
+            let unknown = try await client.call(.post, "/v1/loans/H-9/restructurings", key: Keys.servicing, idempotencyKey: "s-2", body)
+            #expect(unknown.status == 404 && errorCode(unknown.body) == "restructure.unknown_loan")
+            let tooLong = try await client.call(.post, "/v1/loans/H-1/restructurings", key: Keys.servicing, idempotencyKey: "s-3",
+                                                json(["change": "holiday", "count": 13, "reason": "x"]))
+            #expect(tooLong.status == 422 && errorCode(tooLong.body) == "restructure.invalid")
+            let asked = try await client.call(.post, "/v1/loans/H-1/restructurings", key: Keys.servicing, idempotencyKey: "s-4", body)
+            #expect(asked.status == 202 && object(asked.body)["request_id"] as? String == "restructure:H-1:1", "\(String(buffer: asked.body))")
+            let twice = try await client.call(.post, "/v1/loans/H-1/restructurings", key: Keys.servicing, idempotencyKey: "s-5", body)
+            #expect(twice.status == 409 && errorCode(twice.body) == "restructure.conflict")
+            let approve = json(["verdict": "approve"])
+            let own = try await client.call(.post, "/v1/approvals/restructure:H-1:1/decision", key: Keys.servicing, idempotencyKey: "s-6", approve)
+            #expect(own.status == 422 && errorCode(own.body) == "restructure.same_person")
+            let approved = try await client.call(.post, "/v1/approvals/restructure:H-1:1/decision", key: Keys.admin, idempotencyKey: "s-7", approve)
+            #expect(approved.status == 200 && object(approved.body)["status"] as? String == "approved", "\(String(buffer: approved.body))")
+        }
+        let state = try #require(try book.store.readServicing { try $0.loans(["H-1"])["H-1"]?.state })
+        #expect(state.installments.count == opened.installments.count)
+        #expect(state.installments[0].dueDate > opened.installments[0].dueDate)
+        #expect(state.outstandingPrincipal == opened.outstandingPrincipal)
+        #expect(try LedgerVerification.run(store: book.store).holds)
+    }
+}

@@ -76,6 +76,12 @@ import LendingLoanBook
                             amount: Money(fen: Int64.random(in: 1...1_200_000, using: &random)))
         let wrongFirst = Bool.random(using: &random)
         let reverseDay = Int.random(in: wrongDay...days, using: &random)
+        // Half the trials restructure a loan in both books before the wrong payment (the books are
+        // the same until then), so the reversal replays around a restructuring.
+        let restructureDay = wrongDay > 1 && Bool.random(using: &random) ? Int.random(in: 1..<wrongDay, using: &random) : nil
+        let change: Restructuring = Bool.random(using: &random) ? .reschedule(months: Int.random(in: 1...12, using: &random))
+            : .holiday(installments: Int.random(in: 1...3, using: &random))
+        let restructured = "L\(Int.random(in: 0..<loanCount, using: &random))"
 
         let (withWrong, _) = try bookWithLoans(loanCount, months: months)
         let (without, _) = try bookWithLoans(loanCount, months: months)
@@ -90,6 +96,22 @@ import LendingLoanBook
             if timeline[index].endOfDay {
                 try ReversalTests.endOfDay(without, day, products)
                 try ReversalTests.endOfDay(withWrong, day, products)
+            }
+            if index == restructureDay {
+                let desk = RestructuringDesk(products: products)
+                var outcomes: [String] = []
+                for store in [without, withWrong] {
+                    do {
+                        try store.withServicingTransaction { transaction in
+                            let request = try desk.request(loanID: restructured, change: change, reason: "hardship", by: "maker", at: asked, in: transaction)
+                            _ = try desk.approve(requestID: request.requestID, by: "checker", at: asked, in: transaction)
+                        }
+                        outcomes.append("ok")
+                    } catch let error as ServicingRequestError {
+                        outcomes.append(error.code)
+                    }
+                }
+                #expect(outcomes[0] == outcomes[1], "the same restructuring in the same books, seed \(seed)")
             }
             if index == reverseDay {
                 try withWrong.withServicingTransaction { transaction in
