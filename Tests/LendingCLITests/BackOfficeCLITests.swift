@@ -121,6 +121,47 @@ import Testing
         #expect(ledger.status == 0 && ledger.stdout.hasSuffix("ok\n"), "\(ledger.stdout)\(ledger.stderr)")
     }
 
+    @Test func aRepaymentOfTheDemoIsReversedAndALoanRestructuredByTwoPeople() throws {
+        let loans = csv(try lending(["export", "loans"]).stdout)
+        let active = loans.filter { $0["status"] == "active" }.compactMap { $0["loan_id"] }
+        // The write-off test takes the first active loan; these take others.
+        let candidates = Set(active.dropFirst())
+        let loanID = try #require(candidates.sorted().first)
+        let processed = try #require(loans.first { $0["loan_id"] == loanID }?["processed_through"])
+        // Two payments of the loan, and the earlier one is the wrong one.
+        let file = try directory() + "/reversal-payments.csv"
+        try "payment_id,loan_id,paid_at,amount\nP-WRONG,\(loanID),\(processed),150.00\nP-RIGHT,\(loanID),\(processed),20.00\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let repaid = try lending(["repay", file])
+        #expect(repaid.status == 0, "\(repaid.stdout)\(repaid.stderr)")
+        let paymentID = "P-WRONG"
+        let asked = try lending(["repayments", "reverse", paymentID, "--reason", "paid to the wrong loan", "--by", "Li Wei"])
+        #expect(asked.status == 0 && asked.stdout == "reversal:\(paymentID),pending\n", "\(asked.stdout)\(asked.stderr)")
+        let own = try lending(["approvals", "decide", "reversal:\(paymentID)", "approve", "--by", "li wei"])
+        #expect(own.status == 1 && own.stderr.contains("a second person must approve"), "\(own.stderr)")
+        let approved = try lending(["approvals", "decide", "reversal:\(paymentID)", "approve", "--by", "Wang Fang"])
+        #expect(approved.status == 0 && approved.stdout == "reversal:\(paymentID),approved\n", "\(approved.stdout)\(approved.stderr)")
+        let listed = csv(try lending(["repayments", "list", loanID]).stdout)
+        #expect(listed.map { $0["payment_id"] ?? "" } == ["P-WRONG", "P-RIGHT"] && listed.map { $0["reversed"] ?? "" } == ["yes", "no"], "\(listed)")
+        // What the loan holds is what 20.00 alone would have left.
+        let after = try #require(csv(try lending(["export", "loans"]).stdout).first { $0["loan_id"] == loanID })
+        let before = try #require(loans.first { $0["loan_id"] == loanID })
+        let owedBefore = (Double(before["interest_receivable"] ?? "") ?? 0) + (Double(before["outstanding_principal"] ?? "") ?? 0)
+        let owedAfter = (Double(after["interest_receivable"] ?? "") ?? 0) + (Double(after["outstanding_principal"] ?? "") ?? 0)
+        #expect(abs(owedBefore - owedAfter - 20.00) < 0.005, "owed \(owedBefore) before, \(owedAfter) after")
+        #expect(csv(try lending(["export", "journal"]).stdout).contains { $0["entry_id"] == "reverse:\(paymentID)" })
+
+        let other = try #require(candidates.subtracting([loanID]).sorted().first)
+        let restructure = try lending(["restructure", other, "--holiday", "1", "--reason", "hospital stay", "--by", "Li Wei"])
+        #expect(restructure.status == 0 && restructure.stdout == "restructure:\(other):1,pending\n", "\(restructure.stdout)\(restructure.stderr)")
+        let decided = try lending(["approvals", "decide", "restructure:\(other):1", "approve", "--by", "Wang Fang"])
+        #expect(decided.status == 0 && decided.stdout == "restructure:\(other):1,approved\n", "\(decided.stdout)\(decided.stderr)")
+        let audit = try lending(["audit", "export"]).stdout
+        #expect(audit.contains("repayments.reverse") && audit.contains("restructure") && audit.contains("Wang Fang"))
+        let ledger = try lending(["ledger", "verify"])
+        #expect(ledger.status == 0 && ledger.stdout.hasSuffix("ok\n"), "\(ledger.stdout)\(ledger.stderr)")
+    }
+
     @Test func personalDataIsExportedOnlyToAnAdminOfTheOperatorsFile() throws {
         let directory = try directory()
         let plain = try lending(["export", "decisions"])
