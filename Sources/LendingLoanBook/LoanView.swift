@@ -39,6 +39,23 @@ public enum LoanView {
         }
     }
 
+    /// An approved reversal or restructuring of the loan.
+    struct Correction: Encodable {
+        var requestID: String
+        var kind: String
+        /// The change as asked (reversal: reason, amount; restructuring: change, count, reason, date).
+        var detail: String
+        var askedBy: String
+        var approvedBy: String?
+
+        enum CodingKeys: String, CodingKey {
+            case kind, detail
+            case requestID = "request_id"
+            case askedBy = "asked_by"
+            case approvedBy = "approved_by"
+        }
+    }
+
     struct Loan: Encodable {
         var loanID: String
         var lineID: String?
@@ -61,11 +78,12 @@ public enum LoanView {
         var closedOn: CalendarDay?
         var schedule: [Line]
         var payouts: [Payout]
+        var corrections: [Correction] = []
 
         enum CodingKeys: String, CodingKey {
             case loanID = "loan_id"
             case lineID = "line_id"
-            case product, status, principal, apr, terms, balances, bucket, schedule, payouts
+            case product, status, principal, apr, terms, balances, bucket, schedule, payouts, corrections
             case termMonths = "term_months"
             case signedOn = "signed_on"
             case disbursedOn = "disbursed_on"
@@ -105,7 +123,8 @@ public enum LoanView {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try store.readServicing { transaction -> String? in
             if let loan = try transaction.loans([id])[id] {
-                let view = try self.view(loan, payouts: try transaction.payouts(loanIDs: [id])[id] ?? [], products: products)
+                var view = try self.view(loan, payouts: try transaction.payouts(loanIDs: [id])[id] ?? [], products: products)
+                view.corrections = try corrections(loanID: id, in: transaction)
                 return String(decoding: try encoder.encode(view), as: UTF8.self) + "\n"
             }
             if let stored = try transaction.line(id) {
@@ -117,6 +136,23 @@ public enum LoanView {
             }
             return nil
         }
+    }
+
+    /// The loan's approved reversals (in the order its payments were posted), then its approved
+    /// restructurings (in the order asked).
+    static func corrections(loanID: String, in transaction: any ServicingTransaction) throws -> [Correction] {
+        var found: [Correction] = []
+        for payment in try transaction.repayments(loanID: loanID) {
+            guard let request = try transaction.approval(requestID: ReversalDesk.approvalID(paymentID: payment.paymentID)),
+                  request.status == .approved else { continue }
+            found.append(Correction(requestID: request.requestID, kind: request.kind, detail: request.payload, askedBy: request.requestedBy,
+                                    approvedBy: request.decidedBy))
+        }
+        for request in try RestructuringDesk.requests(loanID: loanID, in: transaction) where request.status == .approved {
+            found.append(Correction(requestID: request.requestID, kind: request.kind, detail: request.payload, askedBy: request.requestedBy,
+                                    approvedBy: request.decidedBy))
+        }
+        return found
     }
 
     static func view(_ loan: StoredLoan, payouts: [Payout], products: ProductCatalog) throws -> Loan {

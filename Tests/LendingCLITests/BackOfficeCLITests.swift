@@ -156,6 +156,9 @@ import Testing
         #expect(restructure.status == 0 && restructure.stdout == "restructure:\(other):1,pending\n", "\(restructure.stdout)\(restructure.stderr)")
         let decided = try lending(["approvals", "decide", "restructure:\(other):1", "approve", "--by", "Wang Fang"])
         #expect(decided.status == 0 && decided.stdout == "restructure:\(other):1,approved\n", "\(decided.stdout)\(decided.stderr)")
+        let shown = try lending(["loans", "show", other]).stdout
+        #expect(shown.contains("\"request_id\" : \"restructure:\(other):1\"") && shown.contains("hospital stay"), "\(shown)")
+        #expect(try lending(["loans", "show", loanID]).stdout.contains("\"request_id\" : \"reversal:P-WRONG\""))
         let audit = try lending(["audit", "export"]).stdout
         #expect(audit.contains("repayments.reverse") && audit.contains("restructure") && audit.contains("Wang Fang"))
         let ledger = try lending(["ledger", "verify"])
