@@ -84,7 +84,7 @@ public struct RestructuringDesk: Sendable {
     ///   to fall due); the store's errors.
     public func request(loanID: String, change: Restructuring, reason: String, by maker: String, at time: Instant,
                         in transaction: any ServicingTransaction) throws -> ApprovalRequest {
-        let trimmed = try ReversalDesk.checkedReason(reason, code: "restructure.reason")
+        let trimmed = try MakerChecker.reason(reason, code: "restructure.reason")
         let (loan, state) = try activeLoan(loanID, in: transaction)
         let earlier = try RestructuringDesk.requests(loanID: loanID, in: transaction)
         if let waiting = earlier.first(where: { $0.status == .pending }) {
@@ -112,7 +112,7 @@ public struct RestructuringDesk: Sendable {
     public func approve(requestID: String, by checker: String, at time: Instant,
                         in transaction: any ServicingTransaction) throws -> (ApprovalRequest, LoanState) {
         var request = try pending(requestID, in: transaction)
-        guard ReversalDesk.person(request.requestedBy) != ReversalDesk.person(checker) else {
+        guard !MakerChecker.samePerson(request.requestedBy, checker) else {
             throw ServicingRequestError(code: "restructure.same_person", field: "by",
                                         message: "restructuring \(clippedForMessage(requestID)) was asked by this person; a second person must approve it")
         }
@@ -132,19 +132,14 @@ public struct RestructuringDesk: Sendable {
         payload.afterSequence = try transaction.journalHead().sequence
         try transaction.save(states: [result.state])
         request.payload = payload.encoded
-        request.status = .approved
-        request.decidedBy = checker
-        request.decidedAt = time
+        request = MakerChecker.decided(request, .approved, by: checker, at: time)
         try transaction.save(approval: request)
         return (request, result.state)
     }
 
     /// Rejects a pending restructuring (anyone may, the one who asked included).
     public func reject(requestID: String, by checker: String, at time: Instant, in transaction: any ServicingTransaction) throws -> ApprovalRequest {
-        var request = try pending(requestID, in: transaction)
-        request.status = .rejected
-        request.decidedBy = checker
-        request.decidedAt = time
+        let request = MakerChecker.decided(try pending(requestID, in: transaction), .rejected, by: checker, at: time)
         try transaction.save(approval: request)
         return request
     }

@@ -53,7 +53,7 @@ public struct ReversalDesk: Sendable {
     ///   reversed, or a reversal already waiting); the store's errors.
     public func request(paymentID: String, reason: String, by maker: String, at time: Instant,
                         in transaction: any ServicingTransaction) throws -> ApprovalRequest {
-        let trimmed = try ReversalDesk.checkedReason(reason)
+        let trimmed = try MakerChecker.reason(reason, code: "reverse.reason")
         let payment = try storedPayment(paymentID, in: transaction)
         _ = try reversibleLoan(payment, in: transaction)
         let id = ReversalDesk.approvalID(paymentID: paymentID)
@@ -82,7 +82,7 @@ public struct ReversalDesk: Sendable {
     public func approve(paymentID: String, by checker: String, at time: Instant,
                         in transaction: any ServicingTransaction) throws -> Reversal {
         var request = try pending(paymentID, in: transaction)
-        guard ReversalDesk.person(request.requestedBy) != ReversalDesk.person(checker) else {
+        guard !MakerChecker.samePerson(request.requestedBy, checker) else {
             throw ServicingRequestError(code: "reverse.same_person", field: "by",
                                         message: "the reversal of payment \(clippedForMessage(paymentID)) was asked by this person; a second person must approve it")
         }
@@ -141,9 +141,7 @@ public struct ReversalDesk: Sendable {
             line.reinstate(principal: drawnAgain)
             try transaction.save(line: line)
         }
-        request.status = .approved
-        request.decidedBy = checker
-        request.decidedAt = time
+        request = MakerChecker.decided(request, .approved, by: checker, at: time)
         try transaction.save(approval: request)
         return Reversal(request: request, payment: payment, before: state, after: after, entry: sealed)
     }
@@ -151,10 +149,7 @@ public struct ReversalDesk: Sendable {
     /// Rejects a pending reversal (anyone may, the one who asked included).
     /// - Throws: ``ServicingRequestError`` `reverse.no_request`; the store's errors.
     public func reject(paymentID: String, by checker: String, at time: Instant, in transaction: any ServicingTransaction) throws -> ApprovalRequest {
-        var request = try pending(paymentID, in: transaction)
-        request.status = .rejected
-        request.decidedBy = checker
-        request.decidedAt = time
+        let request = MakerChecker.decided(try pending(paymentID, in: transaction), .rejected, by: checker, at: time)
         try transaction.save(approval: request)
         return request
     }
@@ -166,22 +161,6 @@ public struct ReversalDesk: Sendable {
         var rebuilt = rebuilt
         rebuilt.processedThrough = stored.processedThrough
         return rebuilt == stored
-    }
-
-    /// Names compared as people: trimmed, case folded.
-    static func person(_ name: String) -> String { name.trimmingCharacters(in: .whitespaces).lowercased() }
-
-    /// White space a reason may not consist of alone: JSON Schema's `\s` (ECMAScript's).
-    static let blank = CharacterSet(charactersIn: "\t\n\u{0B}\u{0C}\r \u{A0}\u{1680}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}\u{FEFF}")
-        .union(CharacterSet(charactersIn: "\u{2000}"..."\u{200A}"))
-
-    static func checkedReason(_ reason: String, code: String = "reverse.reason") throws -> String {
-        let trimmed = reason.trimmingCharacters(in: ReversalDesk.blank)
-        guard !trimmed.isEmpty, reason.unicodeScalars.count <= 200, !reason.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
-            throw ServicingRequestError(code: code, field: "reason",
-                                        message: "the reason must be 1 to 200 characters (Unicode scalars) without control characters")
-        }
-        return trimmed
     }
 
     private func pending(_ paymentID: String, in transaction: any ServicingTransaction) throws -> ApprovalRequest {
@@ -214,18 +193,6 @@ public struct ReversalDesk: Sendable {
 
     /// `{"reason":"...","loan_id":"...","amount":"..."}`, escaped as JSON.
     static func payload(reason: String, loanID: String, amount: Money) -> String {
-        #"{"reason":"\#(escaped(reason))","loan_id":"\#(escaped(loanID))","amount":"\#(amount)"}"#
-    }
-
-    static func escaped(_ text: String) -> String {
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
+        #"{"reason":"\#(MakerChecker.jsonEscaped(reason))","loan_id":"\#(MakerChecker.jsonEscaped(loanID))","amount":"\#(amount)"}"#
     }
 }

@@ -14,10 +14,6 @@ public struct WriteOffDesk: Sendable {
 
     public init(products: ProductCatalog) { self.products = products }
 
-    /// What a reason may not be made of alone: the white space of JSON Schema's `\s` (ECMAScript's).
-    static let blank = CharacterSet(charactersIn: "\t\n\u{0B}\u{0C}\r \u{A0}\u{1680}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}\u{FEFF}")
-        .union(CharacterSet(charactersIn: "\u{2000}"..."\u{200A}"))
-
     /// The maker-checker request id of a loan's write-off.
     public static func approvalID(loanID: String) -> String { "write_off:\(loanID)" }
 
@@ -27,11 +23,7 @@ public struct WriteOffDesk: Sendable {
     ///   (1 to 200 characters); the store's errors.
     public func request(loanID: String, reason: String, by maker: String, at time: Instant,
                         in transaction: any CollectionsTransaction) throws -> ApprovalRequest {
-        let trimmed = reason.trimmingCharacters(in: WriteOffDesk.blank)
-        // Counted in Unicode scalars, as JSON Schema's maxLength counts (not grapheme clusters).
-        guard !trimmed.isEmpty, reason.unicodeScalars.count <= 200, !reason.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
-            throw ServicingRequestError(code: "write_off.reason", field: "reason", message: "the reason must be 1 to 200 characters (Unicode scalars) without control characters")
-        }
+        let trimmed = try MakerChecker.reason(reason, code: "write_off.reason")
         _ = try activeState(loanID, in: transaction)
         let id = WriteOffDesk.approvalID(loanID: loanID)
         if let existing = try transaction.approval(requestID: id), existing.status == .pending {
@@ -50,7 +42,7 @@ public struct WriteOffDesk: Sendable {
     public func approve(loanID: String, by checker: String, at time: Instant,
                         in transaction: any CollectionsTransaction) throws -> (ApprovalRequest, LoanState) {
         var request = try pending(loanID, in: transaction)
-        guard request.requestedBy.trimmingCharacters(in: .whitespaces).lowercased() != checker.trimmingCharacters(in: .whitespaces).lowercased() else {
+        guard !MakerChecker.samePerson(request.requestedBy, checker) else {
             throw ServicingRequestError(code: "write_off.same_person", field: "by",
                                         message: "the write-off of loan \(clippedForMessage(loanID)) was asked by this person; a second person must approve it")
         }
@@ -68,9 +60,7 @@ public struct WriteOffDesk: Sendable {
             events.append(PostLoanEvent(day: day, subject: lineID, kind: "line_frozen", detail: "draw \(loanID) was written off"))
         }
         try transaction.insert(events: events)
-        request.status = .approved
-        request.decidedBy = checker
-        request.decidedAt = time
+        request = MakerChecker.decided(request, .approved, by: checker, at: time)
         try transaction.save(approval: request)
         return (request, result.state)
     }
@@ -78,10 +68,7 @@ public struct WriteOffDesk: Sendable {
     /// Rejects a pending write-off (anyone may, the one who asked included).
     /// - Throws: ``ServicingRequestError`` `write_off.no_request`; the store's errors.
     public func reject(loanID: String, by checker: String, at time: Instant, in transaction: any CollectionsTransaction) throws -> ApprovalRequest {
-        var request = try pending(loanID, in: transaction)
-        request.status = .rejected
-        request.decidedBy = checker
-        request.decidedAt = time
+        let request = MakerChecker.decided(try pending(loanID, in: transaction), .rejected, by: checker, at: time)
         try transaction.save(approval: request)
         return request
     }
@@ -106,15 +93,5 @@ public struct WriteOffDesk: Sendable {
     }
 
     /// `{"reason":"..."}` with the reason escaped as JSON.
-    static func payload(reason: String) -> String {
-        var escaped = ""
-        for scalar in reason.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return #"{"reason":"\#(escaped)"}"#
-    }
+    static func payload(reason: String) -> String { #"{"reason":"\#(MakerChecker.jsonEscaped(reason))"}"# }
 }
