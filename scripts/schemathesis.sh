@@ -58,6 +58,7 @@ trap 'exit 130' INT TERM
 db=$work/book/lending.sqlite
 "$lending" export loans --db "$db" -o "$work/loans.csv"
 "$lending" export decisions --db "$db" -o "$work/decisions.csv"
+"$lending" export journal --db "$db" -o "$work/journal.csv"
 
 key=st-$(python3 -c 'import secrets; print(secrets.token_hex(16))')
 echo "$key admin schemathesis" >"$work/keys"
@@ -84,6 +85,7 @@ import csv, datetime, re, sys, urllib.request
 work, base, key = sys.argv[1:]
 loans = list(csv.DictReader(open(f"{work}/loans.csv")))
 decisions = list(csv.DictReader(open(f"{work}/decisions.csv")))
+payments = {r["entry_id"][len("repay:"):] for r in csv.DictReader(open(f"{work}/journal.csv")) if r["entry_id"].startswith("repay:")}
 
 def write(name, values):
     values = sorted(set(v for v in values if v))
@@ -104,6 +106,7 @@ counts = {
     "applications": write("application-ids.dict", latest),
     "reviews": write("review-ids.dict", (a for a, o in latest.items() if o == "review")),
     "dates": write("business-dates.dict", dates),
+    "payments": write("payment-ids.dict", payments),
 }
 print("dictionaries: " + ", ".join(f"{n} {c}" for n, c in counts.items()) + f" (dates {dates[0]}..{dates[-1]})")
 
