@@ -160,6 +160,7 @@ let package = Package(
                 .embedInCode("Resources/migrations/v3-idempotency.sql"),
                 .embedInCode("Resources/migrations/v4-collections.sql"),
                 .embedInCode("Resources/migrations/v5-back-office.sql"),
+                .embedInCode("Resources/migrations/v6-contacts.sql"),
             ]
         ),
         // Adapters: HTTP (Hummingbird) over the application and loan-book jobs: scoring, not training.
@@ -266,7 +267,7 @@ let package = Package(
             dependencies: [
                 "LendingCollections", "LendingModel", "LendingPostLoan", "LendingScoring", "LendingTestSupport", "LendingMemoryStore",
                 "LendingStorePorts", "LendingLoanBook", "LendingServicing", "LendingLedger", "LendingDecisioning", "LendingDemo",
-                "LendingDisbursement", "LendingFraud",
+                "LendingDisbursement", "LendingFraud", "LendingSimulation",
             ]
         ),
         .testTarget(

@@ -49,10 +49,13 @@ extension CollectionEngine {
         var capacity = tables.settings.map(\.dailyCapacity)
         var planned = [[PlannedAction]](repeating: [], count: cases.count)
         var skipped: [SkippedAction] = []
+        // This run's planned calls by person: every loan and draw of one person shares the cap,
+        // the quiet period and the spacing of attempts.
+        var personCalls: [String: [Instant]] = [:]
         let riskOrder = cases.indices.sorted(by: riskierFirst)
         for index in riskOrder {
             planned[index] = planLoan(cases[index], history: history, businessDate: businessDate, asOf: asOf,
-                                      capacity: &capacity, skipped: &skipped)
+                                      capacity: &capacity, personCalls: &personCalls, skipped: &skipped)
         }
         // By bucket, riskiest first within each: one pass over the risk order per bucket.
         var byBucket = [[Int]](repeating: [], count: tables.bucketNames.count + 1)
@@ -68,7 +71,7 @@ extension CollectionEngine {
     }
 
     private func planLoan(_ loan: CollectionCase, history: ContactHistory, businessDate: CalendarDay, asOf: Instant,
-                          capacity: inout [Int?], skipped: inout [SkippedAction]) -> [PlannedAction] {
+                          capacity: inout [Int?], personCalls: inout [String: [Instant]], skipped: inout [SkippedAction]) -> [PlannedAction] {
         let snapshot = loan.snapshot, state = loan.state
         let offset = snapshot.utcOffsetSeconds
         var out: [PlannedAction] = []
@@ -134,8 +137,10 @@ extension CollectionEngine {
             }
             var attempts = actionSettings.isCall ? stage.attemptsPerDay : 1
             if let left = capacity[action.ordinal] { attempts = min(attempts, left) }
+            let person = history.contactKey(of: state.loanId)
             let scheduled = scheduleAttempts(attempts, isCall: actionSettings.isCall, localTime: stage.localTime,
-                                             loanId: state.loanId, offset: offset, history: history, asOf: asOf)
+                                             loanId: state.loanId, offset: offset, history: history,
+                                             otherCalls: personCalls[person] ?? [], asOf: asOf)
             if scheduled.times.isEmpty {
                 notes.append(contentsOf: scheduled.notes)
                 if scheduled.limited, tables.callLimits.fallBackWhenLimited, let fallback = actionSettings.fallback {
@@ -146,6 +151,7 @@ extension CollectionEngine {
                 return out
             }
             if let left = capacity[action.ordinal] { capacity[action.ordinal] = left - scheduled.times.count }
+            if actionSettings.isCall { personCalls[person, default: []].append(contentsOf: scheduled.times) }
             let reason = ([label] + notes + scheduled.notes).joined(separator: "; ")
             for time in scheduled.times {
                 out.append(PlannedAction(loanId: state.loanId, action: action, channel: actionSettings.channel, scheduledAt: time,
@@ -156,12 +162,14 @@ extension CollectionEngine {
     }
 
     /// Times for up to `attempts` attempts in [asOf, asOf + 24 h), inside contact hours, and for
-    /// calls outside the quiet period and under the cap. `limited`: a call limit cut attempts.
+    /// calls outside the person's quiet period, under the person's cap (history and this run's
+    /// calls of the person's other loans, `otherCalls`, counted) and `minutesBetweenAttempts`
+    /// away from those other calls. `limited`: a call limit cut attempts.
     private func scheduleAttempts(_ attempts: Int, isCall: Bool, localTime: LocalTimeOfDay?, loanId: String, offset: Int,
-                                  history: ContactHistory, asOf: Instant) -> (times: [Instant], notes: [String], limited: Bool) {
+                                  history: ContactHistory, otherCalls: [Instant], asOf: Instant) -> (times: [Instant], notes: [String], limited: Bool) {
         let horizonEnd = asOf.adding(seconds: 86_400)
         let spacing = Int64(tables.callLimits.minutesBetweenAttempts) * 60
-        let past = isCall ? history.loan(loanId) : nil
+        let past = isCall ? history.person(of: loanId) : nil
         var times: [Instant] = []
         var notes: [String] = []
         var limited = false
@@ -174,12 +182,19 @@ extension CollectionEngine {
         for attempt in 1...max(attempts, 1) where attempts > 0 {
             var time = proposed
             var movedForHours = false
+            var movedForPerson = false
             var limit: CallBlock?
             while true {
                 let open = nextContactTime(time, offset: offset)
                 if open != time { movedForHours = true; time = open }
-                if isCall, let block = history.callBlock(calls: past?.calls ?? [], extra: times,
-                                                        lastConversation: past?.lastConversation, at: time) {
+                if time >= horizonEnd { break }
+                if isCall, let clash = otherCalls.first(where: { $0 > time.adding(seconds: -spacing) && $0 < time.adding(seconds: spacing) }) {
+                    movedForPerson = true
+                    time = clash.adding(seconds: spacing)
+                    continue
+                }
+                if isCall, let block = history.callBlock(calls: past?.calls ?? [], extra: otherCalls + times,
+                                                        conversations: past?.conversations ?? [], at: time) {
                     limit = block
                     switch block {
                     case .attemptCap(let until), .quietPeriod(let until): time = until
@@ -207,6 +222,8 @@ extension CollectionEngine {
             switch limit {
             case .attemptCap?: notes.append("\(which)moved to \(local) local: call cap")
             case .quietPeriod?: notes.append("\(which)moved to \(local) local: quiet period after a conversation")
+            case nil where movedForPerson:
+                notes.append("\(which)moved to \(local) local: another call to the same person")
             case nil:
                 if movedForHours {
                     notes.append("\(which)moved to \(local) local: outside contact hours \(strategy.contactHours.start)-\(strategy.contactHours.end)")

@@ -224,8 +224,11 @@ public struct DemoJob {
                     simulator.addBorrower(loan.borrowerID, risk: .init(creditBad: truth.creditBad, fraud: truth.label.isFraud))
                 }
             }
-            let (contacts, lines) = try store.readCollections { transaction -> ([RepaymentSimulator.Contact], [RepaymentSimulator.LineView]) in
-                let contacts = try transaction.actions(plannedOn: day.adding(days: -1)).compactMap { action -> RepaymentSimulator.Contact? in
+            let (contacts, lines, contactKeys) = try store.readCollections { transaction -> ([RepaymentSimulator.Contact], [RepaymentSimulator.LineView], [String: String]) in
+                // In time order: a conversation forbids the person's later calls, on every loan.
+                let planned = try transaction.actions(plannedOn: day.adding(days: -1)).enumerated()
+                    .sorted { ($0.element.scheduledAt, $0.offset) < ($1.element.scheduledAt, $1.offset) }.map(\.element)
+                let contacts = planned.compactMap { action -> RepaymentSimulator.Contact? in
                     let kind: RepaymentSimulator.Contact.Kind
                     switch action.action {
                     case .reminder, .sms: kind = .message
@@ -241,7 +244,7 @@ public struct DemoJob {
                     RepaymentSimulator.LineView(lineID: stored.line.lineID, borrowerID: stored.applicationID, limit: stored.line.limit,
                                                 available: stored.line.available, frozen: stored.line.frozen)
                 }
-                return (contacts, lines)
+                return (contacts, lines, try transaction.contactKeys(sharingPersonWith: Array(Set(planned.map(\.loanId)))))
             }
             for line in lines where known.insert(line.borrowerID).inserted {
                 if let truth = truthByID[line.borrowerID] {
@@ -249,8 +252,9 @@ public struct DemoJob {
                 }
             }
             // The executor asks again before each call: a conversation earlier the same day forbids
-            // the day's later attempts (the planner could not know of it), which are cancelled.
-            var sameDay = ContactHistory(strategy: engine.strategy)
+            // the day's later attempts of the person, on all their loans (the planner could not know
+            // of it), which are cancelled.
+            var sameDay = ContactHistory(strategy: engine.strategy, contactKeys: contactKeys)
             let today = simulator.simulate(day: day, loans: loans, contacts: contacts, lines: lines, dial: { contact in
                 guard let action = CollectionAction(rawValue: contact.action), sameDay.isCall(action) else { return true }
                 return sameDay.callBlock(loanId: contact.loanID, at: contact.at) == nil
@@ -287,7 +291,7 @@ public struct DemoJob {
                         if overdueLoans.contains(payment.loanID) { summary.recoveredOverdue += payment.amount }
                     }
                 }
-                let recorder = OutcomeRecorder()
+                let recorder = OutcomeRecorder(strategy: engine.strategy, utcOffsetSeconds: offset)
                 for outcome in today.outcomes {
                     guard let action = CollectionAction(rawValue: outcome.action), let result = ContactResult(rawValue: outcome.result) else { continue }
                     _ = try recorder.record(ContactOutcome(loanId: outcome.loanID, action: action, happenedAt: outcome.at, result: result,

@@ -6,9 +6,11 @@ import LendingStorePorts
 /// What `lending collections check` does: an audit of the book against the collections rules,
 /// written apart from the code that plans and advances.
 ///
-/// - Replays the executed action log with the outcomes through ``ContactLimitChecker``: contact
-///   hours, the rolling call cap, the quiet period after a conversation, opt-outs, milestones
-///   booked twice.
+/// - Replays the executed action log with the outcomes through ``ContactLimitChecker``, per
+///   person (every loan and draw of one borrower together, by the keyed hash of the ID number):
+///   contact hours, the rolling call cap, the quiet period after a conversation, opt-outs (from
+///   the time they were recorded), milestones booked twice. An outcome of a contact the log does
+///   not have (made off the plan, or after it was cancelled) is checked as a contact too.
 /// - Every active loan past due has exactly one ladder state, in the bucket of its days past due,
 ///   on a stage of that bucket's ladder, paused exactly when a promise (or a kept promise's
 ///   pause) holds it, as of the last post-loan run.
@@ -43,14 +45,17 @@ public struct CollectionsCheck: Sendable {
             result.lastRun = try transaction.lastPostLoanRun()
             let actions = try transaction.allActions()
             let outcomes = try transaction.allOutcomes()
-            let optOuts = try transaction.optOuts()
+            let optOuts = try transaction.optOutRecords(loanIDs: nil)
             result.actions = actions.count
             result.outcomes = outcomes.count
+            // Per person: every loan and draw of one borrower shares the limits and opt-outs.
+            let loans = Set(actions.map(\.loanId)).union(outcomes.map(\.loanId)).union(optOuts.map(\.loanId))
+            let contactKeys = try transaction.contactKeys(sharingPersonWith: Array(loans))
             var borrowers: [String: BorrowerContactRules] = [:]
-            for action in actions where borrowers[action.loanId] == nil {
-                borrowers[action.loanId] = BorrowerContactRules(utcOffsetSeconds: utcOffsetSeconds, optOuts: optOuts[action.loanId] ?? .none)
-            }
-            result.violations = ContactLimitChecker(strategy: strategy).violations(actions: actions, outcomes: outcomes, borrowers: borrowers)
+            for loan in loans { borrowers[loan] = BorrowerContactRules(utcOffsetSeconds: utcOffsetSeconds) }
+            result.violations = ContactLimitChecker(strategy: strategy).violations(actions: actions, outcomes: outcomes, borrowers: borrowers,
+                                                                                   optOuts: optOuts, contactKeys: contactKeys,
+                                                                                   defaultUtcOffsetSeconds: utcOffsetSeconds)
 
             let ladders = try transaction.openLadders()
             let writeOffDay = strategy.milestones.writeOffDay

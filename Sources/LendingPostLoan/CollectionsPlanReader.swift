@@ -7,13 +7,18 @@ import LendingStorePorts
 /// What `lending collections plan --as-of DATE` reads: the actions planned for DATE's contact
 /// hours, which the post-loan run of the day before (`eod --as-of DATE-1`) stored.
 public enum CollectionsPlanReader {
-    /// The actions for `day`'s contact hours, in plan order (bucket, riskiest first, time), or
-    /// `nil` when the post-loan run of the day before has not run.
+    /// The actions for `day`'s contact hours that are not cancelled, in plan order (bucket,
+    /// riskiest first, time), or `nil` when the post-loan run of the day before has not run.
+    /// It reads only: ``CollectionsPlanJob`` also checks the plan against the outcomes recorded
+    /// since and cancels what the contact rules now forbid (what a dialer should ask for).
     public static func actions(for day: CalendarDay, store: any CollectionsStore) throws -> [PlannedAction]? {
         try store.readCollections { transaction in
             let previous = day.adding(days: -1)
             guard try transaction.postLoanRun(on: previous) != nil else { return nil }
-            return try transaction.actions(plannedOn: previous)
+            let cancelled = Set(try transaction.cancelledActions(plannedOn: previous).map { "\($0.loanID)\u{1F}\($0.action.rawValue)\u{1F}\($0.scheduledAt.secondsSinceEpoch)" })
+            return try transaction.actions(plannedOn: previous).filter {
+                !cancelled.contains("\($0.loanId)\u{1F}\($0.action.rawValue)\u{1F}\($0.scheduledAt.secondsSinceEpoch)")
+            }
         }
     }
 

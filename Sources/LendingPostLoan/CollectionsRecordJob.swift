@@ -12,13 +12,25 @@ import LendingStorePorts
 /// A bad row (unknown action or result, a time without offset, a promise date before the
 /// contact, an amount that is not positive, an unknown loan, a conflicting repeat) stops the run
 /// with nothing stored, or with a rejects file goes there (`line,column,reason,raw`; exit 3).
+///
+/// A row whose contact broke a contact rule, per person (``OutcomeRecorder``: outside contact
+/// hours, an opted-out channel, inside the quiet period, over the call cap) is a bad row with the
+/// rule's code (`outcome.outside_hours`, `outcome.opted_out`, `outcome.quiet_period`,
+/// `outcome.call_cap`). Rows are checked in file order, each against the rows before it: record
+/// a day's outcomes in time order.
 public struct CollectionsRecordJob {
     public var inputPath: String
     public var rejectsPath: String?
+    /// The contact rules the outcomes are checked against.
+    public var strategy: CollectionStrategy
+    /// The borrowers' UTC offset (contact hours are local time).
+    public var utcOffsetSeconds: Int
 
-    public init(inputPath: String, rejectsPath: String? = nil) {
+    public init(inputPath: String, rejectsPath: String? = nil, strategy: CollectionStrategy = .standard, utcOffsetSeconds: Int = 8 * 3600) {
         self.inputPath = inputPath
         self.rejectsPath = rejectsPath
+        self.strategy = strategy
+        self.utcOffsetSeconds = utcOffsetSeconds
     }
 
     public struct Summary: Sendable, Equatable {
@@ -39,7 +51,7 @@ public struct CollectionsRecordJob {
         var summary = Summary()
         let counts = try ServicingRows.withRejects(rejectsPath) { rejects in
             try store.withCollectionsTransaction { transaction in
-                let recorder = OutcomeRecorder()
+                let recorder = OutcomeRecorder(strategy: strategy, utcOffsetSeconds: utcOffsetSeconds)
                 return try ServicingRows(path: inputPath, required: CollectionsRecordJob.columns, rejects: rejects).run { row in
                     let (outcome, optOut) = try CollectionsRecordJob.read(row)
                     switch try recorder.record(outcome, optOut: optOut, in: transaction) {

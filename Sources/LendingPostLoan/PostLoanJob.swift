@@ -196,13 +196,28 @@ public struct PostLoanJob: Sendable {
         try transaction.save(ladders: savedLadders)
         summary.loansInCollections = ladders.count
 
-        // 3. The next day's plan.
+        // 3. The next day's plan. The contact limits and opt-outs are per person: every loan and
+        // draw of one person (one keyed hash of the ID number) shares them.
         let limits = strategy.callLimits
         let callsFrom = planStart.adding(seconds: -Int64(limits.windowDays) * 86_400)
         let conversationsFrom = planStart.adding(seconds: -Int64(limits.quietDaysAfterConversation + 1) * 86_400)
+        let contactKeys = try transaction.contactKeys(sharingPersonWith: cases.map(\.snapshot.loanId))
+        if !optOuts.isEmpty {
+            var byPerson: [String: OptOuts] = [:]
+            for (loanID, loanOptOuts) in optOuts {
+                let key = contactKeys[loanID] ?? loanID
+                var merged = byPerson[key] ?? OptOuts()
+                merged.all = merged.all || loanOptOuts.all
+                merged.channels.formUnion(loanOptOuts.channels)
+                byPerson[key] = merged
+            }
+            for index in cases.indices {
+                cases[index].snapshot.optOuts = byPerson[contactKeys[cases[index].snapshot.loanId] ?? cases[index].snapshot.loanId] ?? .none
+            }
+        }
         let history = ContactHistory(strategy: strategy,
                                      actions: try transaction.actions(scheduledFrom: callsFrom, to: planStart) + (try transaction.milestoneActions()),
-                                     outcomes: try transaction.outcomes(from: conversationsFrom, to: planStart))
+                                     outcomes: try transaction.outcomes(from: conversationsFrom, to: planStart), contactKeys: contactKeys)
         let plan = engine.plan(cases, history: history, businessDate: day, asOf: planStart)
         summary.actionsPlanned = try transaction.insert(actions: plan.actions, plannedOn: day)
         summary.actionsSkipped = plan.skipped.count

@@ -203,6 +203,33 @@ extension PostgresServicingTransaction: CollectionsTransaction {
         try session.query("SELECT \(Self.actionColumns) FROM collection_actions a WHERE \(Self.executed) ORDER BY a.scheduled_at, a.id").map(Self.action)
     }
 
+    func actions(loanIDs: [String], scheduledFrom from: Instant, to: Instant) throws -> [PlannedAction] {
+        var found: [PlannedAction] = []
+        let chunks = Set(loanIDs).sorted().chunked(by: 10_000)
+        for chunk in chunks {
+            found += try session.query("""
+                SELECT \(Self.actionColumns) FROM collection_actions a WHERE a.loan_id = ANY($1) AND a.scheduled_at >= $2 AND a.scheduled_at < $3
+                AND \(Self.executed) ORDER BY a.scheduled_at, a.id
+                """, [List(Array(chunk)), from.secondsSinceEpoch, to.secondsSinceEpoch]).map(Self.action)
+        }
+        guard chunks.count > 1 else { return found }
+        return found.enumerated().sorted { ($0.element.scheduledAt, $0.offset) < ($1.element.scheduledAt, $1.offset) }.map(\.element)
+    }
+
+    func cancelledActions(plannedOn day: CalendarDay) throws -> [CancelledAction] {
+        try session.query("""
+            SELECT a.loan_id, a.action, a.scheduled_at, c.reason FROM collection_actions a
+            JOIN collection_cancellations c ON c.loan_id = a.loan_id AND c.action = a.action AND c.scheduled_at = a.scheduled_at
+            WHERE a.planned_on = $1 ORDER BY a.id
+            """, [Int64(day.daysSinceEpoch)]).map { row in
+            guard let action = CollectionAction(rawValue: try row.text(1)) else {
+                throw PostgresStoreError(code: "store.action", message: "a stored collection action is not one this program knows; restore the database from a backup",
+                                         location: nil)
+            }
+            return CancelledAction(loanID: try row.text(0), action: action, scheduledAt: try row.instant(2), reason: try row.text(3))
+        }
+    }
+
     // MARK: Outcomes
 
     static let outcomeColumns = "loan_id, action, happened_at, result, promise_date, promise_amount, opt_out, request_hash"
@@ -263,6 +290,57 @@ extension PostgresServicingTransaction: CollectionsTransaction {
             var optOuts = found[loanID] ?? OptOuts()
             if channel == "all" { optOuts.all = true } else if let known = ContactChannel(rawValue: channel) { optOuts.channels.insert(known) }
             found[loanID] = optOuts
+        }
+        return found
+    }
+
+    func outcomes(loanIDs: [String], from: Instant, to: Instant) throws -> [ContactOutcome] {
+        var found: [ContactOutcome] = []
+        let chunks = Set(loanIDs).sorted().chunked(by: 10_000)
+        for chunk in chunks {
+            found += try session.query("""
+                SELECT \(Self.outcomeColumns) FROM collection_outcomes WHERE loan_id = ANY($1) AND happened_at >= $2 AND happened_at < $3
+                ORDER BY happened_at, id
+                """, [List(Array(chunk)), from.secondsSinceEpoch, to.secondsSinceEpoch]).map(Self.outcome)
+        }
+        guard chunks.count > 1 else { return found }
+        return found.enumerated().sorted { ($0.element.happenedAt, $0.offset) < ($1.element.happenedAt, $1.offset) }.map(\.element)
+    }
+
+    func optOutRecords(loanIDs: [String]?) throws -> [OptOutRecord] {
+        func record(_ row: StoredRow) throws -> OptOutRecord? {
+            let channel = try row.text(1)
+            if channel == "all" { return OptOutRecord(loanId: try row.text(0), channel: nil, since: try row.instant(2)) }
+            guard let known = ContactChannel(rawValue: channel) else { return nil }
+            return OptOutRecord(loanId: try row.text(0), channel: known, since: try row.instant(2))
+        }
+        guard let loanIDs else {
+            return try session.query("SELECT loan_id, channel, since FROM collection_opt_outs ORDER BY since, loan_id, channel").compactMap(record)
+        }
+        var found: [OptOutRecord] = []
+        for chunk in Set(loanIDs).sorted().chunked(by: 10_000) {
+            found += try session.query("SELECT loan_id, channel, since FROM collection_opt_outs WHERE loan_id = ANY($1)", [List(Array(chunk))]).compactMap(record)
+        }
+        return found.sorted { ($0.since, $0.loanId) < ($1.since, $1.loanId) }
+    }
+
+    // MARK: Persons
+
+    func contactKeys(sharingPersonWith loanIDs: [String]) throws -> [String: String] {
+        var found: [String: String] = [:]
+        for chunk in Set(loanIDs).sorted().chunked(by: 10_000) {
+            for row in try session.query("""
+                WITH given AS (
+                    SELECT l.application_id, p.person_key FROM loans l LEFT JOIN applications p ON p.application_id = l.application_id
+                    WHERE l.loan_id = ANY($1)
+                )
+                SELECT l.loan_id, encode(p.person_key, 'hex'), l.application_id FROM loans l LEFT JOIN applications p ON p.application_id = l.application_id
+                WHERE p.person_key IN (SELECT person_key FROM given WHERE person_key IS NOT NULL)
+                   OR (p.person_key IS NULL AND l.application_id IN (SELECT application_id FROM given WHERE person_key IS NULL))
+                """, [List(Array(chunk))]) {
+                let person = try row.optionalText(1)
+                found[try row.text(0)] = try person.map { "p:" + $0 } ?? "a:" + row.text(2)
+            }
         }
         return found
     }

@@ -163,6 +163,7 @@ public final class PostgresStore: @unchecked Sendable { // the idle pool is guar
         ("v3-idempotency", PackageResources.v3_idempotency_sql),
         ("v4-collections", PackageResources.v4_collections_sql),
         ("v5-back-office", PackageResources.v5_back_office_sql),
+        ("v6-contacts", PackageResources.v6_contacts_sql),
     ]
 
     private func migrate() throws {

@@ -133,6 +133,15 @@ extension SQLiteStore: CollectionsStore {
             """)
     }
 
+    /// Migration `v7-contacts`: the indexes that find every loan and draw of one person (the
+    /// contact limits are per person, across applications).
+    static func migrateContacts(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE INDEX applications_by_person ON applications (person_key);
+            CREATE INDEX loans_by_application ON loans (application_id);
+            """)
+    }
+
     public func withCollectionsTransaction<T>(_ body: (any CollectionsTransaction) throws -> T) throws -> T {
         try write("store the post-loan changes") { db in try body(SQLiteServicingTransaction(db)) }
     }
@@ -332,6 +341,30 @@ extension SQLiteServicingTransaction: CollectionsTransaction {
         try Row.fetchAll(db, sql: "SELECT a.* FROM collection_actions a WHERE \(Self.executed) ORDER BY a.scheduled_at, a.id").map(Self.action)
     }
 
+    func actions(loanIDs: [String], scheduledFrom from: Instant, to: Instant) throws -> [PlannedAction] {
+        var found: [PlannedAction] = []
+        for chunk in Set(loanIDs).sorted().chunked(by: 500) {
+            found += try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT a.* FROM collection_actions a WHERE a.loan_id IN (\(placeholders(chunk.count))) AND a.scheduled_at >= ? AND a.scheduled_at < ?
+                AND \(Self.executed) ORDER BY a.scheduled_at, a.id
+                """), arguments: StatementArguments(Array(chunk)) + [from.secondsSinceEpoch, to.secondsSinceEpoch]).map(Self.action)
+        }
+        return chunkedInTimeOrder(found, chunks: loanIDs.count) { $0.scheduledAt }
+    }
+
+    func cancelledActions(plannedOn day: CalendarDay) throws -> [CancelledAction] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT a.loan_id, a.action, a.scheduled_at, c.reason FROM collection_actions a
+            JOIN collection_cancellations c ON c.loan_id = a.loan_id AND c.action = a.action AND c.scheduled_at = a.scheduled_at
+            WHERE a.planned_on = ? ORDER BY a.id
+            """), arguments: [Int64(day.daysSinceEpoch)]).map { row in
+            guard let action = CollectionAction(rawValue: row[1]) else {
+                throw StoreError(code: "store.action", message: "a stored collection action is not one this program knows; restore the database from a backup", file: nil)
+            }
+            return CancelledAction(loanID: row[0], action: action, scheduledAt: Instant(secondsSinceEpoch: row[2]), reason: row[3])
+        }
+    }
+
     // MARK: Outcomes
 
     static func outcome(_ row: Row) throws -> ContactOutcome {
@@ -390,6 +423,71 @@ extension SQLiteServicingTransaction: CollectionsTransaction {
             var optOuts = found[loanID] ?? OptOuts()
             if channel == "all" { optOuts.all = true } else if let known = ContactChannel(rawValue: channel) { optOuts.channels.insert(known) }
             found[loanID] = optOuts
+        }
+        return found
+    }
+
+    func outcomes(loanIDs: [String], from: Instant, to: Instant) throws -> [ContactOutcome] {
+        var found: [ContactOutcome] = []
+        for chunk in Set(loanIDs).sorted().chunked(by: 500) {
+            found += try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT * FROM collection_outcomes WHERE loan_id IN (\(placeholders(chunk.count))) AND happened_at >= ? AND happened_at < ?
+                ORDER BY happened_at, id
+                """), arguments: StatementArguments(Array(chunk)) + [from.secondsSinceEpoch, to.secondsSinceEpoch]).map(Self.outcome)
+        }
+        return chunkedInTimeOrder(found, chunks: loanIDs.count) { $0.happenedAt }
+    }
+
+    func optOutRecords(loanIDs: [String]?) throws -> [OptOutRecord] {
+        func record(_ row: Row) -> OptOutRecord? {
+            let channel: String = row[1]
+            if channel == "all" { return OptOutRecord(loanId: row[0], channel: nil, since: Instant(secondsSinceEpoch: row[2])) }
+            return ContactChannel(rawValue: channel).map { OptOutRecord(loanId: row[0], channel: $0, since: Instant(secondsSinceEpoch: row[2])) }
+        }
+        guard let loanIDs else {
+            return try Row.fetchAll(db, sql: "SELECT loan_id, channel, since FROM collection_opt_outs ORDER BY since, loan_id, channel").compactMap(record)
+        }
+        var found: [OptOutRecord] = []
+        for chunk in Set(loanIDs).sorted().chunked(by: 500) {
+            found += try Row.fetchAll(db.cachedStatement(sql: "SELECT loan_id, channel, since FROM collection_opt_outs WHERE loan_id IN (\(placeholders(chunk.count)))"),
+                                      arguments: StatementArguments(Array(chunk))).compactMap(record)
+        }
+        return found.sorted { ($0.since, $0.loanId) < ($1.since, $1.loanId) }
+    }
+
+    // MARK: Persons
+
+    func contactKeys(sharingPersonWith loanIDs: [String]) throws -> [String: String] {
+        var found: [String: String] = [:]
+        var persons = Set<Data>()
+        var applications = Set<String>()
+        for chunk in Set(loanIDs).sorted().chunked(by: 500) {
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT l.loan_id, l.application_id, p.person_key FROM loans l LEFT JOIN applications p ON p.application_id = l.application_id
+                WHERE l.loan_id IN (\(placeholders(chunk.count)))
+                """), arguments: StatementArguments(Array(chunk)))
+            while let row = try rows.next() {
+                if let person = row[2] as Data? {
+                    persons.insert(person)
+                    found[row[0]] = "p:" + hexString(person)
+                } else {
+                    let application: String = row[1]
+                    applications.insert(application)
+                    found[row[0]] = "a:" + application
+                }
+            }
+        }
+        for chunk in persons.sorted(by: { $0.lexicographicallyPrecedes($1) }).chunked(by: 500) {
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT l.loan_id, p.person_key FROM applications p JOIN loans l ON l.application_id = p.application_id
+                WHERE p.person_key IN (\(placeholders(chunk.count)))
+                """), arguments: StatementArguments(chunk.map { $0 as DatabaseValueConvertible }))
+            while let row = try rows.next() { found[row[0]] = "p:" + hexString(row[1] as Data) }
+        }
+        for chunk in applications.sorted().chunked(by: 500) {
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT loan_id, application_id FROM loans WHERE application_id IN (\(placeholders(chunk.count)))"),
+                                           arguments: StatementArguments(Array(chunk)))
+            while let row = try rows.next() { found[row[0]] = "a:" + (row[1] as String) }
         }
         return found
     }
@@ -521,4 +619,10 @@ extension SQLiteServicingTransaction: CollectionsTransaction {
             PaymentRecord(loanId: row[0], paidOn: CalendarDay(daysSinceEpoch: Int(row[1] as Int64)), amount: Money(fen: row[2]))
         }
     }
+}
+
+/// Rows fetched chunk by chunk, put back in time order (one chunk is in order already).
+func chunkedInTimeOrder<T>(_ rows: [T], chunks count: Int, _ time: (T) -> Instant) -> [T] {
+    guard count > 500 else { return rows }
+    return rows.enumerated().sorted { (time($0.element), $0.offset) < (time($1.element), $1.offset) }.map(\.element)
 }

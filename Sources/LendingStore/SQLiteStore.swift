@@ -295,6 +295,7 @@ public final class SQLiteStore: Sendable {
                 """)
         }
         migrator.registerMigration("v6-back-office", migrate: SQLiteStore.migrateBackOffice)
+        migrator.registerMigration("v7-contacts", migrate: SQLiteStore.migrateContacts)
         return migrator
     }
 

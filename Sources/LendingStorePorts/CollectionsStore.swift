@@ -59,6 +59,10 @@ public protocol CollectionsTransaction: ServicingTransaction {
     func contactCounts(from: Instant, to: Instant) throws -> [String: Int]
     /// Every executed action (not cancelled), in time order (the report, the replay checker).
     func allActions() throws -> [PlannedAction]
+    /// Executed actions (not cancelled) of `loanIDs` scheduled in [from, to), in time order.
+    func actions(loanIDs: [String], scheduledFrom from: Instant, to: Instant) throws -> [PlannedAction]
+    /// The cancelled actions among those planned on a business date, with the reason given.
+    func cancelledActions(plannedOn day: CalendarDay) throws -> [CancelledAction]
 
     // MARK: Outcomes
 
@@ -75,6 +79,19 @@ public protocol CollectionsTransaction: ServicingTransaction {
     func allOutcomes() throws -> [ContactOutcome]
     /// Opt-outs by loan.
     func optOuts() throws -> [String: OptOuts]
+    /// Outcomes of `loanIDs` that happened in [from, to), in time order.
+    func outcomes(loanIDs: [String], from: Instant, to: Instant) throws -> [ContactOutcome]
+    /// Opt-outs with the time each was recorded: of `loanIDs`, or every one when `nil`.
+    func optOutRecords(loanIDs: [String]?) throws -> [OptOutRecord]
+
+    // MARK: Persons
+
+    /// The contact key of every stored loan that shares a person with one of `loanIDs` (those
+    /// included): the same key for every loan and draw of one person, across applications. It
+    /// is `p:` and the hex of the person key of the loan's application (the keyed hash of the ID
+    /// number), or `a:` and the application id when the application is not stored. It is for
+    /// grouping only: never log it or show it.
+    func contactKeys(sharingPersonWith loanIDs: [String]) throws -> [String: String]
 
     // MARK: Logs
 
@@ -101,4 +118,19 @@ public protocol CollectionsTransaction: ServicingTransaction {
     func latestDecisions() throws -> [FunnelDecision]
     /// Every repayment, as collections results read them.
     func allPayments() throws -> [PaymentRecord]
+}
+
+/// A planned action that was not carried out, and why (`CollectionsTransaction.cancel`).
+public struct CancelledAction: Sendable, Hashable {
+    public var loanID: String
+    public var action: CollectionAction
+    public var scheduledAt: Instant
+    public var reason: String
+
+    public init(loanID: String, action: CollectionAction, scheduledAt: Instant, reason: String) {
+        self.loanID = loanID
+        self.action = action
+        self.scheduledAt = scheduledAt
+        self.reason = reason
+    }
 }

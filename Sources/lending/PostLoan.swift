@@ -25,16 +25,22 @@ struct CollectionsOptions: ParsableArguments {
     }
 }
 
+/// The borrowers' UTC offset of `--policy` (the lender's policy, docs/policy.md: its `utcOffset`):
+/// contact hours are local time.
+extension PolicyOptions {
+    func utcOffsetSeconds() throws -> Int { Int(try load().utcOffsetSeconds) }
+}
+
 /// Runs `eod` (servicing then post-loan) for one date, with a progress line and a summary.
 func runEndOfDay(day: CalendarDay, store: any LendingDatabase, products: ProductCatalog, collections: CollectionsOptions?, batchSize: Int = 10_000,
-                 threads: Int? = nil, partition: LoanPartition = .all, workers: Int = 1, quiet: Bool) throws {
+                 threads: Int? = nil, partition: LoanPartition = .all, workers: Int = 1,
+                 utcOffsetSeconds: Int = Int(LendingPolicy.standard.utcOffsetSeconds), quiet: Bool) throws {
     var endOfDay = EndOfDayJob(asOf: day, products: products, batchSize: batchSize, partition: partition, workers: workers)
     if let threads { endOfDay.threads = max(1, threads) }
     var job = CloseOfDayJob(endOfDay: endOfDay)
     if let collections {
         let (engine, scorer) = try collections.load()
-        job.postLoan = PostLoanJob(asOf: day, products: products, engine: engine, scorer: scorer,
-                                   utcOffsetSeconds: Int(LendingPolicy.standard.utcOffsetSeconds))
+        job.postLoan = PostLoanJob(asOf: day, products: products, engine: engine, scorer: scorer, utcOffsetSeconds: utcOffsetSeconds)
     }
     let showProgress = !quiet && standardErrorIsTerminal
     let report: @Sendable (EndOfDayJob.Progress) -> Void = { progress in
@@ -77,27 +83,29 @@ struct Collections: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Audit the book against the collections rules; exit 0 only if they hold.",
             discussion: """
-                Replays the executed action log with the recorded outcomes (contact hours, the \
-                rolling call cap, the quiet period after a conversation, opt-outs, milestones \
-                booked once), checks that every overdue loan has exactly one ladder stage \
+                Replays the executed action log with the recorded outcomes, per person (every \
+                loan and draw of one borrower together): contact hours, the rolling call cap, the \
+                quiet period after a conversation, opt-outs from when they were recorded, \
+                milestones booked once; an outcome of a contact the log lacks counts too. Checks that every overdue loan has exactly one ladder stage \
                 consistent with its bucket and promises as of the last end of day (run it before \
                 posting the next day's payments), and that write-offs happened at the strategy's \
                 day. Prints the counts.
 
                 Examples:
                   lending collections check
-                  lending collections check --strategy my-strategy.json
+                  lending collections check --strategy my-strategy.json --policy my-policy.json
                 """
         )
 
         @OptionGroup var collections: CollectionsOptions
+        @OptionGroup var policyOptions: PolicyOptions
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             try reporting {
                 let (store, _) = try database.open()
                 let strategy = try CollectionsSetup.strategy(path: collections.strategy)
-                let result = try CollectionsCheck(strategy: strategy, utcOffsetSeconds: Int(LendingPolicy.standard.utcOffsetSeconds)).run(store: store)
+                let result = try CollectionsCheck(strategy: strategy, utcOffsetSeconds: try policyOptions.utcOffsetSeconds()).run(store: store)
                 for violation in result.violations.prefix(20) { printToStandardError("\(LendingDatabaseURL(database.location).displayName): contact rule broken: \(violation)") }
                 for problem in result.ladderProblems.prefix(20) { printToStandardError("\(LendingDatabaseURL(database.location).displayName): \(problem)") }
                 var line = "as of \(result.lastRun?.description ?? "no post-loan run"): \(result.actions) actions, \(result.outcomes) outcomes, "
@@ -115,19 +123,28 @@ struct Collections: ParsableCommand {
             discussion: """
                 The actions are planned by the post-loan run of the day before (lending eod --as-of \
                 DATE-1), which advances every overdue or nearly due loan on its ladder and plans \
-                the 24 hours from DATE 00:00 local time within the contact limits. If that run has \
-                not happened, this runs it first (end of day for DATE-1, servicing included).
+                the 24 hours from DATE 00:00 local time within the contact limits, per person \
+                (every loan and draw of one borrower shares them). If that run has not happened, \
+                this runs it first (end of day for DATE-1, servicing included).
+
+                Every run checks the plan again against the outcomes recorded since (lending \
+                collections record): a call inside the quiet period of a conversation recorded \
+                earlier (the same day included, on any of the borrower's loans), over the \
+                borrower's call cap, a contact on a channel opted out of since, is cancelled with \
+                its reason and left out. Run it again before each hour of calls.
 
                 ACTIONS.csv: loan_id, action, channel, scheduled_at, bucket, reason; ordered by \
                 bucket, riskiest loan first (lowest collection score), then time.
 
                 Examples:
                   lending collections plan --as-of 2026-11-21 -o actions.csv
+                  lending collections plan --as-of 2026-11-21 --policy my-policy.json --strategy my-strategy.json
                 """
         )
 
         @OptionGroup var asOf: AsOfOption
         @OptionGroup var collections: CollectionsOptions
+        @OptionGroup var policyOptions: PolicyOptions
         @OptionGroup var products: ProductOptions
         @OptionGroup var database: DatabaseOptions
 
@@ -141,19 +158,30 @@ struct Collections: ParsableCommand {
             try reporting {
                 let (store, _) = try database.open(writing: "collections.plan")
                 let day = asOf.day
-                var actions = try CollectionsPlanReader.actions(for: day, store: store)
-                if actions == nil {
+                let strategy = try CollectionsSetup.strategy(path: collections.strategy)
+                let offset = try policyOptions.utcOffsetSeconds()
+                let job = CollectionsPlanJob(day: day, strategy: strategy)
+                var result = try job.run(store: store)
+                if result == nil {
                     if !quiet { printToStandardError("post-loan has not run for \(day.adding(days: -1)); running end of day for it first") }
-                    try runEndOfDay(day: day.adding(days: -1), store: store, products: try products.load(), collections: collections, quiet: quiet)
-                    actions = try CollectionsPlanReader.actions(for: day, store: store)
+                    try runEndOfDay(day: day.adding(days: -1), store: store, products: try products.load(), collections: collections,
+                                    utcOffsetSeconds: offset, quiet: quiet)
+                    result = try job.run(store: store)
                 }
-                let planned = actions ?? []
+                let planned = result?.actions ?? []
                 try CollectionsPlanReader.write(planned, to: output)
                 if !quiet {
                     var byAction: [String: Int] = [:]
                     for action in planned { byAction[action.action.rawValue, default: 0] += 1 }
                     let counts = CollectionAction.allCases.compactMap { action in byAction[action.rawValue].map { "\(action.rawValue) \($0)" } }
-                    printToStandardError("\(planned.count) actions planned for \(day)\(counts.isEmpty ? "" : ": " + counts.joined(separator: ", "))")
+                    var line = "\(planned.count) actions planned for \(day)\(counts.isEmpty ? "" : ": " + counts.joined(separator: ", "))"
+                    if let result, !result.cancelled.isEmpty || result.cancelledBefore > 0 {
+                        var byCode: [String: Int] = [:]
+                        for item in result.cancelled { byCode[String(item.reason.split(separator: ":").dropFirst().first ?? "").trimmingCharacters(in: .whitespaces), default: 0] += 1 }
+                        let codes = byCode.keys.sorted().map { "\($0) \(byCode[$0]!)" }.joined(separator: ", ")
+                        line += "; cancelled by the contact rules now: \(result.cancelled.count)\(codes.isEmpty ? "" : " (" + codes + ")"), before: \(result.cancelledBefore)"
+                    }
+                    printToStandardError(line)
                 }
             }
         }
@@ -170,6 +198,14 @@ struct Collections: ParsableCommand {
                 the grace days, a conversation on a call starts the quiet period, an opt-out stops \
                 contacts on the channel.
 
+                A contact that broke a contact rule, per person (every loan and draw of one \
+                borrower together), is a bad row with the rule's code: outcome.outside_hours \
+                (outside contact hours), outcome.opted_out (a channel opted out of before), \
+                outcome.quiet_period (a call inside the quiet period after a conversation), \
+                outcome.call_cap (over the call cap). Rows are checked in file order: record a \
+                day's outcomes in time order, with happened_at the planned scheduled_at (a call \
+                at another time counts as another attempt).
+
                 The file is one transaction. The same row again changes nothing; another result \
                 for the same loan, action and time is an error. A bad row stops the run (nothing \
                 stored) unless --rejects FILE is given (line,column,reason,raw; exit 3).
@@ -177,6 +213,7 @@ struct Collections: ParsableCommand {
                 Examples:
                   lending collections record outcomes.csv
                   lending collections record outcomes.csv --rejects bad-outcomes.csv
+                  lending collections record outcomes.csv --policy my-policy.json --strategy my-strategy.json
                 """
         )
 
@@ -186,6 +223,8 @@ struct Collections: ParsableCommand {
         @Option(name: .long, help: "Set rows that cannot be recorded aside in this CSV and go on.")
         var rejects: String?
 
+        @OptionGroup var collections: CollectionsOptions
+        @OptionGroup var policyOptions: PolicyOptions
         @OptionGroup var database: DatabaseOptions
 
         @Flag(name: .long, help: "No summary.")
@@ -194,7 +233,8 @@ struct Collections: ParsableCommand {
         func run() throws {
             try reporting {
                 let (store, _) = try database.open(writing: "collections.record")
-                let summary = try CollectionsRecordJob(inputPath: outcomes, rejectsPath: rejects).run(store: store)
+                let summary = try CollectionsRecordJob(inputPath: outcomes, rejectsPath: rejects, strategy: try CollectionsSetup.strategy(path: collections.strategy),
+                                                       utcOffsetSeconds: try policyOptions.utcOffsetSeconds()).run(store: store)
                 if !quiet {
                     var line = "recorded \(summary.recorded) outcomes (\(summary.promises) promises to pay)"
                     if summary.repeated > 0 { line += "; \(summary.repeated) already recorded (nothing changed)" }

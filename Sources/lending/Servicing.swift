@@ -313,7 +313,10 @@ struct Eod: ParsableCommand {
             collections record are taken), writes off at the strategy's day through the ledger, \
             plans the next day's contacts (lending collections plan), applies early warning to \
             credit lines (freeze, reduce the limit; logged with reasons) and, on a month's last \
-            day, snapshots every loan for lending report portfolio. A date runs once.
+            day, snapshots every loan for lending report portfolio. A date runs once. The contact \
+            limits and opt-outs are per person, across all the borrower's loans and draws; \
+            --strategy gives the collections strategy, --policy the lender's policy, whose \
+            utcOffset is the borrowers' time zone for contact hours (default +08:00).
 
             Scale out: --workers N runs N shares of the book at once in this process, each in \
             its own transactions (on PostgreSQL each on its own connection); --partition I/N runs \
@@ -323,7 +326,7 @@ struct Eod: ParsableCommand {
 
             Examples:
               lending eod --as-of 2026-11-30
-              lending eod --as-of 2026-11-30 --strategy my-strategy.json
+              lending eod --as-of 2026-11-30 --strategy my-strategy.json --policy my-policy.json
               lending eod --as-of 2026-11-30 --db postgres://lending@db:5432/book --workers 4
               lending eod --as-of 2026-11-30 --db postgres://lending@db:5432/book --partition 2/3
             """
@@ -332,6 +335,8 @@ struct Eod: ParsableCommand {
     @OptionGroup var asOf: AsOfOption
     @OptionGroup var products: ProductOptions
     @OptionGroup var collections: CollectionsOptions
+    /// The lender's policy: its `utcOffset` is the borrowers' time zone (contact hours, the plan's day).
+    @OptionGroup var policyOptions: PolicyOptions
     @OptionGroup var database: DatabaseOptions
 
     @Option(name: .customLong("batch-size"), help: "Loans per transaction.")
@@ -373,7 +378,7 @@ struct Eod: ParsableCommand {
             let (store, _) = try database.open(writing: "eod", target: asOf.day.description)
             try runEndOfDay(day: asOf.day, store: store, products: try products.load(), collections: noPostLoan ? nil : collections,
                             batchSize: batchSize, threads: threads, partition: partition.flatMap { LoanPartition(text: $0) } ?? .all,
-                            workers: workers, quiet: quiet)
+                            workers: workers, utcOffsetSeconds: try policyOptions.utcOffsetSeconds(), quiet: quiet)
         }
     }
 }

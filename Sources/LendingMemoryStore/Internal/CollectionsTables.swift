@@ -43,6 +43,9 @@ struct CollectionsTables: Sendable {
     /// The action log, in the order stored.
     var actions: [LoggedAction] = []
     var actionKeys: Set<ActionKey> = []
+    /// Positions in ``actions`` of each loan's actions, and in ``outcomes`` of its outcomes.
+    var actionsByLoan: [String: [Int]] = [:]
+    var outcomesByLoan: [String: [Int]] = [:]
     /// Cancelled actions and why (the first reason given).
     var cancellations: [ActionKey: String] = [:]
     /// Outcomes, in the order stored.
@@ -64,6 +67,25 @@ struct CollectionsTables: Sendable {
             .filter { cancellations[$0.element.key] == nil && include($0.element.action) }
             .sorted { ($0.element.action.scheduledAt, $0.offset) < ($1.element.action.scheduledAt, $1.offset) }
             .map(\.element.action)
+    }
+
+    /// Executed actions of `loans` scheduled in [from, to), in time order (ties in the order stored).
+    func executed(of loans: [String], from: Instant, to: Instant) -> [PlannedAction] {
+        Set(loans).flatMap { actionsByLoan[$0] ?? [] }
+            .filter { index in
+                let logged = actions[index]
+                return logged.action.scheduledAt >= from && logged.action.scheduledAt < to && cancellations[logged.key] == nil
+            }
+            .sorted { (actions[$0].action.scheduledAt, $0) < (actions[$1].action.scheduledAt, $1) }
+            .map { actions[$0].action }
+    }
+
+    /// Outcomes of `loans` that happened in [from, to), by time (ties in the order stored).
+    func outcomes(of loans: [String], from: Instant, to: Instant) -> [ContactOutcome] {
+        Set(loans).flatMap { outcomesByLoan[$0] ?? [] }
+            .filter { outcomes[$0].stored.outcome.happenedAt >= from && outcomes[$0].stored.outcome.happenedAt < to }
+            .sorted { (outcomes[$0].stored.outcome.happenedAt, $0) < (outcomes[$1].stored.outcome.happenedAt, $1) }
+            .map { outcomes[$0].stored.outcome }
     }
 
     /// Outcomes that pass `include`, by the time they happened (ties in the order stored).

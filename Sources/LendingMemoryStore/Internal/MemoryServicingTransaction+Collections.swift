@@ -67,6 +67,7 @@ extension MemoryServicingTransaction: CollectionsTransaction {
             let logged = CollectionsTables.LoggedAction(action: action, plannedOn: day)
             // An action already stored (same loan, action and time) keeps its first record.
             guard state.collections.actionKeys.insert(logged.key).inserted else { continue }
+            state.collections.actionsByLoan[action.loanId, default: []].append(state.collections.actions.count)
             state.collections.actions.append(logged)
             inserted += 1
         }
@@ -103,6 +104,18 @@ extension MemoryServicingTransaction: CollectionsTransaction {
 
     func allActions() throws -> [PlannedAction] { state.collections.executed { _ in true } }
 
+    func actions(loanIDs: [String], scheduledFrom from: Instant, to: Instant) throws -> [PlannedAction] {
+        state.collections.executed(of: loanIDs, from: from, to: to)
+    }
+
+    func cancelledActions(plannedOn day: CalendarDay) throws -> [CancelledAction] {
+        state.collections.actions.filter { $0.plannedOn == day }.compactMap { logged in
+            state.collections.cancellations[logged.key].map { reason in
+                CancelledAction(loanID: logged.action.loanId, action: logged.action.action, scheduledAt: logged.action.scheduledAt, reason: reason)
+            }
+        }
+    }
+
     // MARK: Outcomes
 
     func outcome(loanID: String, action: CollectionAction, happenedAt: Instant) throws -> StoredOutcome? {
@@ -117,6 +130,7 @@ extension MemoryServicingTransaction: CollectionsTransaction {
             throw InMemoryStoreError.duplicate("an outcome of \(outcome.action.rawValue) on loan \(outcome.loanId) at \(outcome.happenedAt)")
         }
         state.collections.outcomeIndex[key] = state.collections.outcomes.count
+        state.collections.outcomesByLoan[outcome.loanId, default: []].append(state.collections.outcomes.count)
         state.collections.outcomes.append(CollectionsTables.RecordedOutcome(stored: stored, appliedOn: nil))
         if let channel = stored.optOut, state.collections.optOuts[outcome.loanId]?[channel] == nil {
             state.collections.optOuts[outcome.loanId, default: [:]][channel] = outcome.happenedAt
@@ -149,6 +163,44 @@ extension MemoryServicingTransaction: CollectionsTransaction {
                 if channel == "all" { optOuts.all = true } else if let known = ContactChannel(rawValue: channel) { optOuts.channels.insert(known) }
             }
             found[loanID] = optOuts
+        }
+        return found
+    }
+
+    func outcomes(loanIDs: [String], from: Instant, to: Instant) throws -> [ContactOutcome] {
+        state.collections.outcomes(of: loanIDs, from: from, to: to)
+    }
+
+    func optOutRecords(loanIDs: [String]?) throws -> [OptOutRecord] {
+        let loans = loanIDs.map(Set.init)
+        var found: [OptOutRecord] = []
+        for (loanID, channels) in state.collections.optOuts where loans?.contains(loanID) ?? true {
+            for (channel, since) in channels {
+                if channel == "all" {
+                    found.append(OptOutRecord(loanId: loanID, channel: nil, since: since))
+                } else if let known = ContactChannel(rawValue: channel) {
+                    found.append(OptOutRecord(loanId: loanID, channel: known, since: since))
+                }
+            }
+        }
+        return found.sorted { ($0.since, $0.loanId, $0.channel?.rawValue ?? "all") < ($1.since, $1.loanId, $1.channel?.rawValue ?? "all") }
+    }
+
+    // MARK: Persons
+
+    func contactKeys(sharingPersonWith loanIDs: [String]) throws -> [String: String] {
+        func key(_ row: LoanRow) -> String {
+            state.decisions.applications[row.loan.applicationID].map { "p:" + $0.personKey } ?? "a:" + row.loan.applicationID
+        }
+        var wanted = Set<String>()
+        for id in loanIDs {
+            if let index = state.servicing.loanIndex[id] { wanted.insert(key(state.servicing.loans[index])) }
+        }
+        guard !wanted.isEmpty else { return [:] }
+        var found: [String: String] = [:]
+        for row in state.servicing.loans {
+            let person = key(row)
+            if wanted.contains(person) { found[row.loan.loanID] = person }
         }
         return found
     }
