@@ -19,12 +19,16 @@ public struct BackOffice: Sendable {
     public let policy: LendingPolicy
     public let products: ProductCatalog
     public let protector: PersonalDataProtector
+    /// The collections strategy whose contact rules recorded outcomes must keep.
+    public let strategy: CollectionStrategy
 
-    public init(database: any LendingDatabase, policy: LendingPolicy, products: ProductCatalog, protector: PersonalDataProtector) {
+    public init(database: any LendingDatabase, policy: LendingPolicy, products: ProductCatalog, protector: PersonalDataProtector,
+                strategy: CollectionStrategy = .standard) {
         self.database = database
         self.policy = policy
         self.products = products
         self.protector = protector
+        self.strategy = strategy
     }
 
     /// Runs blocking store work off the cooperative threads.
@@ -188,8 +192,10 @@ public struct BackOffice: Sendable {
     /// Records a contact's outcome (idempotent per loan, action and time).
     public func record(outcome: ContactOutcome, optOut: String?) async throws -> OutcomeRecorder.Outcome {
         let database = database
+        // Contact hours are the borrowers' local time: the policy's offset, as `collections record` takes it.
+        let recorder = OutcomeRecorder(strategy: strategy, utcOffsetSeconds: Int(policy.utcOffsetSeconds))
         return try await run {
-            try database.withCollectionsTransaction { transaction in try OutcomeRecorder().record(outcome, optOut: optOut, in: transaction) }
+            try database.withCollectionsTransaction { transaction in try recorder.record(outcome, optOut: optOut, in: transaction) }
         }
     }
 

@@ -310,7 +310,13 @@ extension LendingService {
         do {
             recorded = try await office.record(outcome: outcome, optOut: optOut)
         } catch let error as ServicingRequestError {
-            throw HTTPServiceError(error.code == "outcome.unknown_loan" ? .notFound : .conflict, code: error.code, message: error.message)
+            // A contact the rules forbid (quiet period, call cap, opt-out, contact hours: per person) is 422.
+            let status: HTTPResponse.Status = switch error.code {
+            case "outcome.unknown_loan": .notFound
+            case "outcome.conflict": .conflict
+            default: .unprocessableContent
+            }
+            throw HTTPServiceError(status, code: error.code, message: error.message)
         }
         return { (recorded == .recorded ? .created : .ok, encodeJSON(OutcomeRecordedBody(loanID: outcome.loanId, recorded: recorded == .recorded))) }
     }

@@ -54,6 +54,7 @@ struct Serve: ParsableCommand {
 
     @OptionGroup var policyOptions: PolicyOptions
     @OptionGroup var products: ProductOptions
+    @OptionGroup var collections: CollectionsOptions
     @OptionGroup var database: DatabaseOptions
 
     @Option(name: .customLong("api-key-file"), help: "A file of API keys, one per line as KEY [ROLES [NAME]] (roles scoring,applications,review,servicing,collections,admin or *; all when absent; # starts a comment).")
@@ -93,7 +94,8 @@ struct Serve: ParsableCommand {
                                            logger: logger)
             let offset = policy.utcOffsetSeconds
             let loans = LoanDesk(store: store, products: catalog, today: { now().day(atOffsetSeconds: offset) }, logger: logger)
-            let backOffice = BackOffice(database: store, policy: policy, products: catalog, protector: protector)
+            let backOffice = BackOffice(database: store, policy: policy, products: catalog, protector: protector,
+                                        strategy: try collections.load().0.strategy)
             service = LendingService(scorer: scorer, keys: keys, desk: desk, loans: loans, backOffice: backOffice,
                                      audit: AuditTrail(log: store, logger: logger),
                                      // Completed keys are all in the database: memory keeps the recent ones.

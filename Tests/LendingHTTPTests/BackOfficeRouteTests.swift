@@ -182,6 +182,13 @@ extension TestClientProtocol {
             let rule = try await client.call(.post, "/v1/collections/outcomes", key: Keys.collections, idempotencyKey: "o-5",
                                              outcome("H-1", "contacted", promise: "2026-10-09"))
             #expect(rule.status == 422)
+            // A conversation at 10:00 starts the quiet period: a call at 11:00 is refused, with its reason.
+            let quiet = try await client.call(.post, "/v1/collections/outcomes", key: Keys.collections, idempotencyKey: "o-6",
+                                              json(["loan_id": "H-1", "action": "agent_call", "happened_at": "2026-10-02T11:00:00+08:00", "result": "no_answer"]))
+            #expect(quiet.status == 422 && errorCode(quiet.body) == "outcome.quiet_period", "\(String(buffer: quiet.body))")
+            let night = try await client.call(.post, "/v1/collections/outcomes", key: Keys.collections, idempotencyKey: "o-7",
+                                              json(["loan_id": "H-1", "action": "sms", "happened_at": "2026-10-02T23:30:00+08:00", "result": "no_answer"]))
+            #expect(night.status == 422 && errorCode(night.body) == "outcome.outside_hours", "\(String(buffer: night.body))")
             let eod = object(try await client.call(.get, "/v1/eod?date=2026-10-02", key: Keys.servicing).body)
             #expect(eod["post_loan_ran"] as? Bool == false && eod["done"] as? Bool == false)
         }
