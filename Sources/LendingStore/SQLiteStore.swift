@@ -296,6 +296,10 @@ public final class SQLiteStore: Sendable {
         }
         migrator.registerMigration("v6-back-office", migrate: SQLiteStore.migrateBackOffice)
         migrator.registerMigration("v7-contacts", migrate: SQLiteStore.migrateContacts)
+        // A loan's payments in posted order, for reversals (`repayments(loanID:)`).
+        migrator.registerMigration("v8-repayments-by-loan") { db in
+            try db.execute(sql: "CREATE INDEX repayments_by_loan ON repayments (loan_id, entry_sequence)")
+        }
         return migrator
     }
 
