@@ -474,7 +474,11 @@ extension PostgresServicingTransaction: CollectionsTransaction {
     }
 
     func allPayments() throws -> [PaymentRecord] {
-        try session.query("SELECT loan_id, paid_on, amount FROM repayments ORDER BY id").map { row in
+        try session.query("""
+            SELECT r.loan_id, r.paid_on, r.amount FROM repayments r
+            WHERE NOT EXISTS (SELECT 1 FROM approvals a WHERE a.request_id = 'reversal:' || r.payment_id AND a.status = 'approved')
+            ORDER BY r.id
+            """).map { row in
             PaymentRecord(loanId: try row.text(0), paidOn: try row.day(1), amount: try row.money(2))
         }
     }

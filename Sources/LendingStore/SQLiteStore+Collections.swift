@@ -615,7 +615,11 @@ extension SQLiteServicingTransaction: CollectionsTransaction {
     }
 
     func allPayments() throws -> [PaymentRecord] {
-        try Row.fetchAll(db, sql: "SELECT loan_id, paid_on, amount FROM repayments ORDER BY rowid").map { row in
+        try Row.fetchAll(db, sql: """
+            SELECT r.loan_id, r.paid_on, r.amount FROM repayments r
+            WHERE NOT EXISTS (SELECT 1 FROM approvals a WHERE a.request_id = 'reversal:' || r.payment_id AND a.status = 'approved')
+            ORDER BY r.rowid
+            """).map { row in
             PaymentRecord(loanId: row[0], paidOn: CalendarDay(daysSinceEpoch: Int(row[1] as Int64)), amount: Money(fen: row[2]))
         }
     }

@@ -116,7 +116,8 @@ public protocol CollectionsTransaction: ServicingTransaction {
     func snapshots(through month: YearMonth) throws -> [MonthlyLoanSnapshot]
     /// The latest decision of every application, in decision order.
     func latestDecisions() throws -> [FunnelDecision]
-    /// Every repayment, as collections results read them.
+    /// Every repayment, as collections results read them, in the order stored: the money received,
+    /// so a payment reversed since (its request `reversal:PAYMENT` approved) is left out.
     func allPayments() throws -> [PaymentRecord]
 }
 

@@ -245,6 +245,20 @@ import Testing
             PaymentRecord(loanId: "L2", paidOn: day("2026-02-10"), amount: Money(fen: 200)),
             PaymentRecord(loanId: "L1", paidOn: day("2026-02-20"), amount: Money(fen: 300)),
         ])
+        // A reversed payment is no longer money received; one whose reversal waits or was rejected still is.
+        let time = Instant(iso: "2026-02-21T09:00:00+08:00")!
+        try store.withServicingTransaction { transaction in
+            try transaction.save(approval: ApprovalRequest(requestID: "reversal:P9", kind: "reversal", target: "P9", payload: "{}", requestedBy: "a",
+                                                           requestedAt: time, status: .approved, decidedBy: "b", decidedAt: time))
+            try transaction.save(approval: ApprovalRequest(requestID: "reversal:P1", kind: "reversal", target: "P1", payload: "{}", requestedBy: "a",
+                                                           requestedAt: time))
+            try transaction.save(approval: ApprovalRequest(requestID: "reversal:P5", kind: "reversal", target: "P5", payload: "{}", requestedBy: "a",
+                                                           requestedAt: time, status: .rejected, decidedBy: "b", decidedAt: time))
+        }
+        #expect(try store.readCollections { try $0.allPayments() } == [
+            PaymentRecord(loanId: "L2", paidOn: day("2026-02-10"), amount: Money(fen: 200)),
+            PaymentRecord(loanId: "L1", paidOn: day("2026-02-20"), amount: Money(fen: 300)),
+        ])
     }
 
     // MARK: Report

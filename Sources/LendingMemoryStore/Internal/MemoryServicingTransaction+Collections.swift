@@ -279,7 +279,9 @@ extension MemoryServicingTransaction: CollectionsTransaction {
     }
 
     func allPayments() throws -> [PaymentRecord] {
-        state.servicing.repaymentOrder.compactMap { state.servicing.repayments[$0] }.map { repayment in
+        state.servicing.repaymentOrder.compactMap { state.servicing.repayments[$0] }.filter { repayment in
+            state.backOffice.approvals["reversal:\(repayment.paymentID)"]?.status != .approved
+        }.map { repayment in
             PaymentRecord(loanId: repayment.loanID, paidOn: repayment.paidOn, amount: repayment.amount)
         }
     }
