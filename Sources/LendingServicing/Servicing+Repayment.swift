@@ -81,19 +81,8 @@ extension Servicing {
     /// - Throws: ``ServicingError`` `servicing.not_active` for a loan paid off or already written
     ///   off, `servicing.backdated` for a date before the last end of day run.
     public static func writeOff(_ state: LoanState, on date: CalendarDay, terms: ProductTerms) throws -> WriteOffResult {
-        guard state.status == .active else {
-            throw ServicingError(code: "servicing.not_active", message: "loan \(state.loanID) is \(state.status.rawValue); only an active loan can be written off")
-        }
-        guard date >= state.processedThrough else {
-            throw ServicingError(code: "servicing.backdated",
-                                 message: "write-off of loan \(state.loanID) is dated \(date) but the loan has been through end of day \(state.processedThrough)")
-        }
-        var state = state
-        var output = Output()
-        state.catchUp(through: date, terms: terms, output: &output)
-        guard state.status == .active else {
-            throw ServicingError(code: "servicing.not_active", message: "loan \(state.loanID) was paid off by \(date); nothing to write off")
-        }
+        var (state, output) = try caughtUpActive(state, through: date, terms: terms,
+                                                 step: (can: "be written off", named: "write-off", verb: "write off"))
         let loanID = state.loanID
         let written = LoanBalances(principal: state.outstandingPrincipal, interest: state.interestReceivable,
                                    penalty: state.penaltyReceivable, overpayment: .zero)
@@ -114,5 +103,29 @@ extension Servicing {
         state.writtenOff = written
         output.events.append(.writtenOff(date: date))
         return WriteOffResult(state: state, entries: output.entries, events: output.events)
+    }
+
+    /// An active loan caught up through `date`, for a step that changes an active loan as of a
+    /// day (a write-off, a restructuring): with its catch-up entries and events.
+    /// - Throws: ``ServicingError`` `servicing.not_active` for a loan paid off or written off (also
+    ///   one the catch-up pays off), `servicing.backdated` for a date before the last end of day run;
+    ///   the messages name the step (`step.can`: "be written off", `step.named`: "write-off",
+    ///   `step.verb`: "write off").
+    static func caughtUpActive(_ state: LoanState, through date: CalendarDay, terms: ProductTerms,
+                               step: (can: String, named: String, verb: String)) throws -> (LoanState, Output) {
+        guard state.status == .active else {
+            throw ServicingError(code: "servicing.not_active", message: "loan \(state.loanID) is \(state.status.rawValue); only an active loan can \(step.can)")
+        }
+        guard date >= state.processedThrough else {
+            throw ServicingError(code: "servicing.backdated",
+                                 message: "\(step.named) of loan \(state.loanID) is dated \(date) but the loan has been through end of day \(state.processedThrough)")
+        }
+        var state = state
+        var output = Output()
+        state.catchUp(through: date, terms: terms, output: &output)
+        guard state.status == .active else {
+            throw ServicingError(code: "servicing.not_active", message: "loan \(state.loanID) was paid off by \(date); nothing to \(step.verb)")
+        }
+        return (state, output)
     }
 }

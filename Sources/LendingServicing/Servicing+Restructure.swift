@@ -43,19 +43,8 @@ extension Servicing {
     ///   more than ``Schedule/maxMonths`` installments in all, or a holiday outside
     ///   1...``Restructuring/maximumHoliday``).
     public static func restructure(_ state: LoanState, _ change: Restructuring, on date: CalendarDay, terms: ProductTerms) throws -> RestructureResult {
-        guard state.status == .active else {
-            throw ServicingError(code: "servicing.not_active", message: "loan \(state.loanID) is \(state.status.rawValue); only an active loan can be restructured")
-        }
-        guard date >= state.processedThrough else {
-            throw ServicingError(code: "servicing.backdated",
-                                 message: "the restructuring of loan \(state.loanID) is dated \(date) but the loan has been through end of day \(state.processedThrough)")
-        }
-        var state = state
-        var output = Output()
-        state.catchUp(through: date, terms: terms, output: &output)
-        guard state.status == .active else {
-            throw ServicingError(code: "servicing.not_active", message: "loan \(state.loanID) was paid off by \(date); nothing to restructure")
-        }
+        var (state, output) = try caughtUpActive(state, through: date, terms: terms,
+                                                 step: (can: "be restructured", named: "the restructuring", verb: "restructure"))
         let current = state.nextDueIndex
         guard current < state.installments.count else {
             throw ServicingError(code: "servicing.matured", message: "every installment of loan \(state.loanID) has fallen due; nothing is left to restructure")
