@@ -68,25 +68,8 @@ public enum Disbursement {
     /// The rail answered a pay call for a payout that was `sent`.
     /// - Throws: ``DisbursementError`` `disbursement.not_sent` if the payout is not `sent`.
     public static func answered(_ payout: Payout, with answer: RailAnswer, on day: CalendarDay) throws(DisbursementError) -> Transition {
-        guard payout.status == .sent else {
-            throw DisbursementError(code: "disbursement.not_sent",
-                                    message: "payout \(payout.key) is \(payout.status.rawValue), not sent; only a sent payout takes the rail's answer")
-        }
-        var next = payout
-        switch answer {
-        case .paid:
-            next.status = .paid
-            next.settledOn = day
-            return Transition(payout: next, action: .activateLoan)
-        case .failed(let reason):
-            next.status = .failed
-            next.settledOn = day
-            next.reason = reason
-            return Transition(payout: next, action: .recordFailure)
-        case .noAnswer:
-            next.status = .unknown
-            return Transition(payout: next, action: .askLater)
-        }
+        let (next, step) = try RailSteps.answered(payout, with: answer, on: day)
+        return Transition(payout: next, action: action(step))
     }
 
     /// The rail was asked about a payout in flight; `record` is its record of the key (`nil`:
@@ -95,29 +78,16 @@ public enum Disbursement {
     ///   `disbursement.rail_mismatch` when the rail holds the key for another amount (a person
     ///   must look: nothing is changed).
     public static func reconciled(_ payout: Payout, with record: RailRecord?, on day: CalendarDay) throws(DisbursementError) -> Transition {
-        guard !payout.status.isFinal else {
-            throw DisbursementError(code: "disbursement.not_in_flight",
-                                    message: "payout \(payout.key) is already \(payout.status.rawValue); only a payout in flight is reconciled")
-        }
-        guard let record else {
-            var next = payout
-            next.status = .sent
-            return Transition(payout: next, action: .resend)
-        }
-        guard record.key == payout.key, record.amount == payout.amount else {
-            throw DisbursementError(code: "disbursement.rail_mismatch",
-                                    message: "the rail holds key \(record.key) for \(record.amount) but payout \(payout.key) is for \(payout.amount); stop and ask the bank")
-        }
-        var next = payout
-        next.settledOn = day
-        switch record.status {
-        case .paid:
-            next.status = .paid
-            return Transition(payout: next, action: .activateLoan)
-        case .failed:
-            next.status = .failed
-            next.reason = record.reason ?? "refused"
-            return Transition(payout: next, action: .recordFailure)
+        let (next, step) = try RailSteps.reconciled(payout, with: record, on: day)
+        return Transition(payout: next, action: action(step))
+    }
+
+    static func action(_ step: RailSteps.Step) -> Action {
+        switch step {
+        case .paid: .activateLoan
+        case .failed: .recordFailure
+        case .noAnswer: .askLater
+        case .notReceived: .resend
         }
     }
 

@@ -27,7 +27,7 @@ public enum PayoutStatus: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// One attempt to pay a loan out: the loan, the attempt number (the idempotency key is derived
 /// from both), the amount and where it stands.
-public struct Payout: Sendable, Hashable, Codable {
+public struct Payout: Sendable, Hashable, Codable, RailInstruction {
     public var loanID: String
     /// 1 for the first attempt; a retry after a definite failure is the next number.
     public var attempt: Int

@@ -7,6 +7,10 @@ extension Servicing {
         case repayment(Payment)
         case restructuring(Restructuring, CalendarDay)
         case writeOff(CalendarDay)
+        /// Money taken out of the overpayment account for a refund (``Servicing/refund(_:id:amount:on:terms:)``).
+        case refund(id: String, amount: Money, on: CalendarDay)
+        /// A refused refund given back (``Servicing/refundReturned(_:id:amount:on:terms:)``).
+        case refundReturned(id: String, amount: Money, on: CalendarDay)
     }
 
     /// A loan rebuilt from its disbursement and its history.
@@ -51,6 +55,14 @@ extension Servicing {
                 entries += result.entries
             case .writeOff(let day):
                 let result = try writeOff(state, on: day, terms: terms)
+                state = result.state
+                entries += result.entries
+            case .refund(let id, let amount, let day):
+                let result = try refund(state, id: id, amount: amount, on: day, terms: terms)
+                state = result.state
+                entries += result.entries
+            case .refundReturned(let id, let amount, let day):
+                let result = try refundReturned(state, id: id, amount: amount, on: day, terms: terms)
                 state = result.state
                 entries += result.entries
             }

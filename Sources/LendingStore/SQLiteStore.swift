@@ -300,6 +300,7 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration("v8-repayments-by-loan") { db in
             try db.execute(sql: "CREATE INDEX repayments_by_loan ON repayments (loan_id, entry_sequence)")
         }
+        migrator.registerMigration("v9-refunds", migrate: SQLiteStore.migrateRefunds)
         return migrator
     }
 

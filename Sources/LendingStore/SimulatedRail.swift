@@ -12,20 +12,24 @@ import LendingModel
 /// `failRate`; an executed key has its answer lost (a timeout: ``RailAnswer/noAnswer``) with
 /// probability `timeoutRate`; it is then recorded as paid, and asking the rail later tells so.
 /// A request without an account is refused. A batch is executed in one transaction: all of it
-/// or, after a crash, none of it.
+/// or, after a crash, none of it. `latencyMilliseconds` makes it a slow bank: each batch is
+/// answered that long after it was executed (the window in which a crash leaves a payout made
+/// and its answer unheard).
 public final class SimulatedRail: PaymentRail, Sendable {
     let queue: DatabaseQueue
     public let path: String
     public let failRate: Double
     public let timeoutRate: Double
     public let seed: UInt64
+    public let latencyMilliseconds: Int
     let clock: @Sendable () -> Instant
 
     /// Opens (creating if needed) a simulated rail.
     /// - Throws: ``StoreError`` when the file cannot be opened.
-    public init(path: String, failRate: Double = 0, timeoutRate: Double = 0, seed: UInt64 = 1,
+    public init(path: String, failRate: Double = 0, timeoutRate: Double = 0, seed: UInt64 = 1, latencyMilliseconds: Int = 0,
                 clock: @escaping @Sendable () -> Instant) throws(StoreError) {
         self.path = path
+        self.latencyMilliseconds = max(0, latencyMilliseconds)
         self.failRate = failRate
         self.timeoutRate = timeoutRate
         self.seed = seed
@@ -64,6 +68,7 @@ public final class SimulatedRail: PaymentRail, Sendable {
     }
 
     public func pay(_ requests: [PayoutRequest]) throws -> [RailAnswer] {
+        defer { if latencyMilliseconds > 0 { usleep(UInt32(min(latencyMilliseconds, 60_000)) * 1_000) } }
         do {
             return try queue.write { db in
                 let now = clock().secondsSinceEpoch

@@ -83,6 +83,22 @@ public protocol ServicingTransaction: SignatureRecording, ApprovalRecording {
     /// The sealed personal data of each application (for the payee's card).
     func sealedPersonalData(applicationIDs: [String]) throws -> [String: [UInt8]]
 
+    // MARK: Refunds
+
+    /// The refunds of a loan, by number.
+    func refunds(loanID: String) throws -> [StoredRefund]
+    /// Refunds in flight (`sent`, `unknown`) with keys after `key`, in key order (bytes).
+    func refundsInFlight(after key: String, limit: Int) throws -> [StoredRefund]
+    /// Every refund, in key order (bytes), handed over one by one.
+    func forEachRefund(_ body: (StoredRefund) throws -> Void) throws
+    /// Records a new refund (status `sent`: the intent). The store refuses a key or a (loan,
+    /// number) already stored, an amount that is not positive, and a status other than `sent`.
+    func insert(refund: StoredRefund) throws
+    /// Records a refund's new status, settled date, reason and return entry. The store refuses a
+    /// change to a refund already `paid` or `failed`, to its key, loan, number, amount, request
+    /// date or entry sequence, and a return sequence on a refund that is not `failed` (or none on one that is).
+    func update(refund: StoredRefund) throws
+
     // MARK: Journal
 
     /// The chain head: the last sequence and hash written (genesis for an empty journal).

@@ -241,6 +241,189 @@ import Testing
         #expect(try store.readServicing { try $0.sealedPersonalData(applicationIDs: ["B", "X"]) } == ["B": Array("sealed B".utf8)])
     }
 
+    // MARK: Refunds
+
+    @Test(arguments: StoreKind.allCases)
+    func refundsAreReadByLoanInNumberOrderAndScannedInKeyOrder(_ kind: StoreKind) throws {
+        let store = try kind.open()
+        try store.withServicingTransaction { transaction throws in
+            for stored in [refund("L2", number: 2), refund("l3"), refund("L10"), refund("L2"), refund("L_9")] {
+                try transaction.insert(refund: stored)
+            }
+        }
+        try store.withServicingTransaction { try $0.insert(refund: refund("L1", fen: 1)) }
+        let failed = refund("L2", number: 2, status: .failed, settledOn: "2026-03-03", reason: "card closed", returned: 9)
+        try store.withServicingTransaction { try $0.update(refund: failed) }
+        try store.readServicing { transaction throws in
+            #expect(try transaction.refunds(loanID: "L2") == [refund("L2"), failed])
+            #expect(try transaction.refunds(loanID: "L1") == [refund("L1", fen: 1)])
+            #expect(try transaction.refunds(loanID: "L3").isEmpty)
+            var scanned: [StoredRefund] = []
+            try transaction.forEachRefund { scanned.append($0) }
+            // Bytes, not a locale: "L1#" before "L10#", upper case before "_" before lower case.
+            #expect(scanned.map(\.refund.key) == ["L1#R1", "L10#R1", "L2#R1", "L2#R2", "L_9#R1", "l3#R1"])
+            #expect(scanned[3] == failed)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func refundsInFlightAreInKeyOrderAfterAKey(_ kind: StoreKind) throws {
+        let store = try kind.open()
+        try store.withServicingTransaction { transaction throws in
+            for loanID in ["E", "b", "A", "D", "C", "B10", "B"] { try transaction.insert(refund: refund(loanID)) }
+        }
+        try store.withServicingTransaction { transaction throws in
+            try transaction.update(refund: refund("A", status: .paid, settledOn: "2026-03-02"))
+            try transaction.update(refund: refund("D", status: .failed, settledOn: "2026-03-02", reason: "refused", returned: 11))
+            try transaction.update(refund: refund("C", status: .unknown))
+        }
+        try store.readServicing { transaction throws in
+            #expect(try transaction.refundsInFlight(after: "", limit: 10).map(\.refund.key) == ["B#R1", "B10#R1", "C#R1", "E#R1", "b#R1"])
+            #expect(try transaction.refundsInFlight(after: "", limit: 10).map(\.refund.status) == [.sent, .sent, .unknown, .sent, .sent])
+            // Strictly after the key, at most `limit`.
+            #expect(try transaction.refundsInFlight(after: "B#R1", limit: 2).map(\.refund.key) == ["B10#R1", "C#R1"])
+            #expect(try transaction.refundsInFlight(after: "C#R1", limit: 10).map(\.refund.key) == ["E#R1", "b#R1"])
+            #expect(try transaction.refundsInFlight(after: "b#R1", limit: 10).isEmpty)
+            #expect(try transaction.refundsInFlight(after: "", limit: 0).isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aRefundIsStoredOncePerKeyAndARefusedInsertStoresNothing(_ kind: StoreKind) throws {
+        let store = try kind.open()
+        // A duplicate in the transaction that stored the first: all of it rolls back.
+        #expect(throws: (any Error).self) {
+            try store.withServicingTransaction { transaction throws in
+                try transaction.insert(refund: refund("L1"))
+                try transaction.insert(refund: refund("L2"))
+                try transaction.insert(refund: refund("L1", fen: 999, entry: 8))
+            }
+        }
+        #expect(try store.readServicing { try $0.refunds(loanID: "L1") + $0.refunds(loanID: "L2") }.isEmpty)
+        try store.withServicingTransaction { try $0.insert(refund: refund("L1")) }
+        // The same loan and number again (the same key), with another new refund beside it.
+        #expect(throws: (any Error).self) {
+            try store.withServicingTransaction { transaction throws in
+                try transaction.insert(refund: refund("L3"))
+                try transaction.insert(refund: refund("L1", fen: 500, entry: 20))
+            }
+        }
+        #expect(try store.readServicing { try $0.refunds(loanID: "L1") } == [refund("L1")])
+        #expect(try store.readServicing { try $0.refunds(loanID: "L3") }.isEmpty)
+        #expect(throws: (any Error).self) { try store.readServicing { try $0.insert(refund: refund("L4")) } }
+        #expect(try store.readServicing { try $0.refunds(loanID: "L4") }.isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aNewRefundIsSentWithAPositiveAmount(_ kind: StoreKind) throws {
+        let store = try kind.open()
+        let refused = [
+            refund("L1", status: .paid, settledOn: "2026-03-02"), refund("L2", status: .unknown),
+            refund("L3", status: .failed, settledOn: "2026-03-02", reason: "refused", returned: 9),
+            refund("L4", fen: 0), refund("L5", fen: -100),
+        ]
+        for stored in refused {
+            #expect(throws: (any Error).self, "\(stored.refund.key)") { try store.withServicingTransaction { try $0.insert(refund: stored) } }
+        }
+        var count = 0
+        try store.readServicing { try $0.forEachRefund { _ in count += 1 } }
+        #expect(count == 0)
+        // Refused too: a sent refund with a return entry.
+        #expect(throws: (any Error).self) { try store.withServicingTransaction { try $0.insert(refund: refund("L6", returned: 9)) } }
+        #expect(try store.readServicing { try $0.refunds(loanID: "L6") }.isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aRefundGoesFromSentToUnknownToPaid(_ kind: StoreKind) throws {
+        let store = try kind.open()
+        try store.withServicingTransaction { try $0.insert(refund: refund("L1")) }
+        let unknown = refund("L1", status: .unknown)
+        try store.withServicingTransaction { try $0.update(refund: unknown) }
+        #expect(try store.readServicing { try $0.refunds(loanID: "L1") } == [unknown])
+        let paid = refund("L1", status: .paid, settledOn: "2026-03-04")
+        try store.withServicingTransaction { try $0.update(refund: paid) }
+        #expect(try store.readServicing { try $0.refunds(loanID: "L1") } == [paid])
+        // The same answer recorded again changes nothing and is not an error.
+        try store.withServicingTransaction { try $0.update(refund: paid) }
+        #expect(try store.readServicing { try $0.refunds(loanID: "L1") } == [paid])
+        #expect(try store.readServicing { try $0.refundsInFlight(after: "", limit: 10) }.isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aPaidOrFailedRefundIsFinal(_ kind: StoreKind) throws {
+        let store = try kind.open()
+        try store.withServicingTransaction { transaction throws in
+            try transaction.insert(refund: refund("L1"))
+            try transaction.insert(refund: refund("L2"))
+        }
+        let paid = refund("L1", status: .paid, settledOn: "2026-03-02")
+        let failed = refund("L2", status: .failed, settledOn: "2026-03-02", reason: "card closed", returned: 9)
+        try store.withServicingTransaction { transaction throws in
+            try transaction.update(refund: paid)
+            try transaction.update(refund: failed)
+        }
+        let changes = [
+            refund("L1", status: .failed, settledOn: "2026-03-03", reason: "late refusal", returned: 10),
+            refund("L1", status: .paid, settledOn: "2026-03-05"), refund("L1", status: .unknown), refund("L1"),
+            refund("L2", status: .paid, settledOn: "2026-03-03"), refund("L2", status: .failed, settledOn: "2026-03-02", reason: "other", returned: 9),
+            refund("L2", status: .sent),
+        ]
+        for change in changes {
+            #expect(throws: (any Error).self, "\(change)") { try store.withServicingTransaction { try $0.update(refund: change) } }
+        }
+        // Recording a final answer again as it is stored is not a change.
+        try store.withServicingTransaction { transaction throws in
+            try transaction.update(refund: paid)
+            try transaction.update(refund: failed)
+        }
+        #expect(try store.readServicing { try $0.refunds(loanID: "L1") + $0.refunds(loanID: "L2") } == [paid, failed])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aReturnEntryGoesWithAFailedRefundOnly(_ kind: StoreKind) throws {
+        let store = try kind.open()
+        try store.withServicingTransaction { try $0.insert(refund: refund("L1")) }
+        let refused = [
+            refund("L1", status: .failed, settledOn: "2026-03-02", reason: "card closed"),
+            refund("L1", status: .paid, settledOn: "2026-03-02", returned: 9), refund("L1", status: .unknown, returned: 9),
+            refund("L1", returned: 9),
+        ]
+        for change in refused {
+            #expect(throws: (any Error).self, "\(change)") { try store.withServicingTransaction { try $0.update(refund: change) } }
+        }
+        #expect(try store.readServicing { try $0.refunds(loanID: "L1") } == [refund("L1")])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aRefundKeepsItsAmountDateAndEntry(_ kind: StoreKind) throws {
+        let store = try kind.open()
+        try store.withServicingTransaction { try $0.insert(refund: refund("L1")) }
+        var later = refund("L1", status: .unknown)
+        later.refund.requestedOn = day("2026-03-09")
+        let changes = [refund("L1", fen: 12_346, status: .unknown), refund("L1", fen: 12_346), refund("L1", status: .unknown, entry: 8), later]
+        for change in changes {
+            #expect(throws: (any Error).self, "\(change)") { try store.withServicingTransaction { try $0.update(refund: change) } }
+        }
+        #expect(try store.readServicing { try $0.refunds(loanID: "L1") } == [refund("L1")])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aRefundNeverStoredCannotBeUpdated(_ kind: StoreKind) throws {
+        let store = try kind.open()
+        try store.withServicingTransaction { try $0.insert(refund: refund("L1")) }
+        #expect(throws: (any Error).self) { try store.withServicingTransaction { try $0.update(refund: refund("L9", status: .paid, settledOn: "2026-03-02")) } }
+        #expect(throws: (any Error).self) { try store.withServicingTransaction { try $0.update(refund: refund("L1", number: 2, status: .unknown)) } }
+        // Refused with a change beside it: the change rolls back.
+        #expect(throws: (any Error).self) {
+            try store.withServicingTransaction { transaction throws in
+                try transaction.update(refund: refund("L1", status: .unknown))
+                try transaction.update(refund: refund("L9"))
+            }
+        }
+        #expect(try store.readServicing { try $0.refunds(loanID: "L1") } == [refund("L1")])
+        #expect(try store.readServicing { try $0.refunds(loanID: "L9") }.isEmpty)
+    }
+
     // MARK: Journal
 
     @Test(arguments: StoreKind.allCases)
@@ -520,4 +703,13 @@ import Testing
         #expect(try loan(store, "L1") == nil)
         #expect(try store.readServicing { try $0.journalHead() } == .genesis)
     }
+}
+
+/// Refund `number` of `loanID` as stored: approved on 2026-03-02 with its entry at sequence
+/// `entry`, and once refused the return entry at `returned`.
+private func refund(_ loanID: String, number: Int = 1, fen: Int64 = 12_345, status: PayoutStatus = .sent, settledOn: String? = nil,
+                    reason: String? = nil, entry: Int64 = 7, returned: Int64? = nil) -> StoredRefund {
+    StoredRefund(refund: Refund(loanID: loanID, number: number, amount: Money(fen: fen), status: status, requestedOn: day("2026-03-02"),
+                                settledOn: settledOn.map(day), reason: reason),
+                 entrySequence: entry, returnSequence: returned)
 }

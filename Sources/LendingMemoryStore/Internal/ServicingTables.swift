@@ -14,7 +14,7 @@ struct LoanRow: Sendable {
 }
 
 /// The servicing tables: agreements, lines, loans (in the store's order: a loan's position is its
-/// index + 1), payouts, the journal with its head, repayments and draws.
+/// index + 1), payouts, refunds, the journal with its head, repayments and draws.
 struct ServicingTables: Sendable {
     var agreements: [String: AgreementRecord] = [:]
     var lines: [String: StoredLine] = [:]
@@ -25,6 +25,9 @@ struct ServicingTables: Sendable {
     var payouts: [String: Payout] = [:]
     /// Payout keys of each loan, in the order inserted.
     var payoutKeysByLoan: [String: [String]] = [:]
+    var refunds: [String: StoredRefund] = [:]
+    /// Refund keys of each loan, in the order inserted.
+    var refundKeysByLoan: [String: [String]] = [:]
     var journal: [SealedEntry] = []
     var journalIDs: Set<String> = []
     var postingCount = 0
