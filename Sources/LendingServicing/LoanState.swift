@@ -62,13 +62,16 @@ public struct LoanState: Sendable, Hashable, Codable {
     public var writtenOff: LoanBalances?
     /// Cash received after the write-off.
     public var recovered: Money
+    /// Hardship pauses of delinquency ageing, in date order, none overlapping another: days inside
+    /// one do not count in ``daysPastDue`` (``Restructuring/pause(days:)``).
+    public var agingPauses: [AgingPause]
 
     /// A state restored from storage, field by field (new loans come from ``Servicing/disburse(loanID:principal:months:on:terms:apr:lineID:)``).
     public init(loanID: String, lineID: String?, apr: AnnualRate, principal: Money, disbursedOn: CalendarDay, processedThrough: CalendarDay,
                 status: LoanStatus, installments: [Installment], outstandingPrincipal: Money, interestReceivable: Money,
                 penaltyReceivable: Money, overpayment: Money, memoInterest: Money, memoPenalty: Money, daysPastDue: Int, bucket: String,
                 nonAccrual: Bool, nextDueIndex: Int, firstUnsettledIndex: Int, closedOn: CalendarDay?, writtenOff: LoanBalances?,
-                recovered: Money) {
+                recovered: Money, agingPauses: [AgingPause] = []) {
         self.loanID = loanID
         self.lineID = lineID
         self.apr = apr
@@ -91,6 +94,7 @@ public struct LoanState: Sendable, Hashable, Codable {
         self.closedOn = closedOn
         self.writtenOff = writtenOff
         self.recovered = recovered
+        self.agingPauses = agingPauses
     }
 
     /// The balances the ledger must hold for this loan.
@@ -140,6 +144,25 @@ public struct LoanState: Sendable, Hashable, Codable {
         case closedOn = "closed_on"
         case writtenOff = "written_off"
         case recovered
+        case agingPauses = "aging_pauses"
+    }
+}
+
+/// A hardship pause of delinquency ageing, `from` through `through` (both included): while it
+/// lasts, days past due stand still; after it, they go on from where they stood.
+public struct AgingPause: Sendable, Hashable, Codable {
+    public var from: CalendarDay
+    public var through: CalendarDay
+
+    public init(from: CalendarDay, through: CalendarDay) {
+        self.from = from
+        self.through = through
+    }
+
+    /// Days of `first...last` inside the pause.
+    func overlap(_ first: CalendarDay, _ last: CalendarDay) -> Int {
+        let start = max(first, from), end = min(last, through)
+        return start <= end ? start.days(to: end) + 1 : 0
     }
 }
 

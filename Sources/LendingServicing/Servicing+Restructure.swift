@@ -11,9 +11,16 @@ public enum Restructuring: Sendable, Hashable {
     /// Interest keeps accruing over the holiday on the principal not yet due and is due with the
     /// first installment after it (the current period runs to its new due date).
     case holiday(installments: Int)
+    /// A hardship pause of delinquency ageing for `days` days from the day after the
+    /// restructuring: the schedule and what is owed stay as they are, interest and penalty keep
+    /// accruing, but days inside the pause do not count as days past due, so the bucket, non-accrual
+    /// and the collections ladder do not move on while it lasts (``AgingPause``).
+    case pause(days: Int)
 
     /// The largest holiday accepted, in installments.
     public static let maximumHoliday = 12
+    /// The longest hardship pause accepted, in days.
+    public static let maximumPauseDays = 180
 }
 
 extension Servicing {
@@ -45,6 +52,18 @@ extension Servicing {
     public static func restructure(_ state: LoanState, _ change: Restructuring, on date: CalendarDay, terms: ProductTerms) throws -> RestructureResult {
         var (state, output) = try caughtUpActive(state, through: date, terms: terms,
                                                  step: (can: "be restructured", named: "the restructuring", verb: "restructure"))
+        if case .pause(let days) = change {
+            guard (1...Restructuring.maximumPauseDays).contains(days) else {
+                throw ServicingError(code: "servicing.invalid_term", message: "a hardship pause of \(days) day(s) is outside 1...\(Restructuring.maximumPauseDays)")
+            }
+            let from = date.adding(days: 1)
+            if let running = state.agingPauses.last, running.through >= from {
+                throw ServicingError(code: "servicing.invalid_term",
+                                     message: "loan \(state.loanID) is in a hardship pause through \(running.through); a new one can start after it")
+            }
+            state.agingPauses.append(AgingPause(from: from, through: date.adding(days: days)))
+            return RestructureResult(state: state, entries: output.entries, events: output.events)
+        }
         let current = state.nextDueIndex
         guard current < state.installments.count else {
             throw ServicingError(code: "servicing.matured", message: "every installment of loan \(state.loanID) has fallen due; nothing is left to restructure")
@@ -66,6 +85,8 @@ extension Servicing {
                 kept.append(Installment(number: first.number + offset, dueDate: due, principalDue: .zero, interestDue: .zero, accrualStart: start))
                 start = due
             }
+        case .pause:
+            preconditionFailure("a pause changes no schedule; handled above")
         case .holiday(let skipped):
             guard (1...Restructuring.maximumHoliday).contains(skipped), state.installments.count + skipped <= Schedule.maxMonths else {
                 throw ServicingError(code: "servicing.invalid_term",

@@ -15,15 +15,20 @@ import LendingServicing
 /// recovered, installment count, then per installment its number less its position, due date,
 /// principal due, interest due, accrual start, accrual base, interest accrued (zero for the
 /// current installment: it is a daily field), penalty accrued, principal, interest and penalty paid.
+///
+/// Version 2 is version 1 followed by the hardship pauses of delinquency ageing (count, then per
+/// pause its first day relative to the disbursement and its length in days). It is written only
+/// for a loan with a pause, so every other loan's record stays version 1, byte for byte.
 public enum LoanStateCoding {
     static let version: UInt8 = 1
+    static let versionWithPauses: UInt8 = 2
 
     /// Writes the record of `state` into `record` (replacing its content, keeping its capacity)
     /// and returns the daily fields.
     public static func split(_ state: LoanState, record: inout [UInt8]) -> LoanDailyFields {
         var writer = ByteWriter(reusing: &record)
         let base = state.disbursedOn.daysSinceEpoch
-        writer.byte(version)
+        writer.byte(state.agingPauses.isEmpty ? version : versionWithPauses)
         writer.text(state.loanID)
         if let line = state.lineID {
             writer.byte(1)
@@ -77,6 +82,13 @@ public enum LoanStateCoding {
             writer.signed(installment.interestPaid.fen)
             writer.signed(installment.penaltyPaid.fen)
         }
+        if !state.agingPauses.isEmpty {
+            writer.int(state.agingPauses.count)
+            for pause in state.agingPauses {
+                writer.int(pause.from.daysSinceEpoch - base)
+                writer.int(pause.from.days(to: pause.through))
+            }
+        }
         record = writer.bytes
         return LoanDailyFields(processedThrough: state.processedThrough, daysPastDue: state.daysPastDue,
                                interestReceivable: state.interestReceivable, penaltyReceivable: state.penaltyReceivable,
@@ -95,7 +107,8 @@ public enum LoanStateCoding {
     public static func join(record: UnsafeRawBufferPointer, daily: LoanDailyFields) throws(LendingError) -> LoanState {
         var reader = ByteReader(record)
         do {
-            guard try reader.byte() == version else { throw ByteReader.Truncated() }
+            let recordVersion = try reader.byte()
+            guard recordVersion == version || recordVersion == versionWithPauses else { throw ByteReader.Truncated() }
             let loanID = try reader.text()
             let lineID: String? = try reader.byte() == 1 ? try reader.text() : nil
             let apr = AnnualRate(partsPerMillion: try reader.signed())
@@ -136,6 +149,17 @@ public enum LoanStateCoding {
                     principalPaid: Money(fen: try reader.signed()), interestPaid: Money(fen: try reader.signed()),
                     penaltyPaid: Money(fen: try reader.signed())))
             }
+            var pauses: [AgingPause] = []
+            if recordVersion == versionWithPauses {
+                let pauseCount = try reader.int()
+                guard (1...10_000).contains(pauseCount) else { throw ByteReader.Truncated() }
+                for _ in 0..<pauseCount {
+                    let from = CalendarDay(daysSinceEpoch: base + (try reader.int()))
+                    let length = try reader.int()
+                    guard length >= 0 else { throw ByteReader.Truncated() }
+                    pauses.append(AgingPause(from: from, through: from.adding(days: length)))
+                }
+            }
             guard reader.atEnd else { throw ByteReader.Truncated() }
             return LoanState(
                 loanID: loanID, lineID: lineID, apr: apr, principal: principal, disbursedOn: CalendarDay(daysSinceEpoch: base),
@@ -143,7 +167,7 @@ public enum LoanStateCoding {
                 interestReceivable: daily.interestReceivable, penaltyReceivable: daily.penaltyReceivable, overpayment: overpayment,
                 memoInterest: daily.memoInterest, memoPenalty: daily.memoPenalty, daysPastDue: daily.daysPastDue, bucket: bucket,
                 nonAccrual: nonAccrual, nextDueIndex: nextDue, firstUnsettledIndex: firstUnsettled, closedOn: closedOn,
-                writtenOff: writtenOff, recovered: recovered)
+                writtenOff: writtenOff, recovered: recovered, agingPauses: pauses)
         } catch {
             throw LendingError(code: "store.corrupt_loan",
                                message: "a stored loan record cannot be read (damaged, or written by another version); restore the database from a backup")

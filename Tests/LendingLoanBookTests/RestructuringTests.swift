@@ -50,6 +50,36 @@ import LendingLoanBook
         #expect(try verify(store).holds)
     }
 
+    /// docs/servicing.md's pause example: installment 2 (due 2026-03-15) unpaid, 10 days past due
+    /// on 2026-03-25, paused for 30 days (2026-03-26 through 2026-04-24).
+    @Test func aHardshipPauseStopsAgeingAndAgeingGoesOnAfterIt() throws {
+        let store = try workedLoan()
+        _ = try endOfDay(store, "2026-03-25")
+        let before = try #require(try loan(store, "L0")?.state)
+        #expect(before.daysPastDue == 10 && before.bucket == "4-15")
+        let paused = try restructure(store, .pause(days: 30))
+        #expect(paused.agingPauses == [AgingPause(from: CalendarDay(iso: "2026-03-26")!, through: CalendarDay(iso: "2026-04-24")!)])
+        #expect(paused.installments == before.installments, "a pause changes no schedule")
+        _ = try endOfDay(store, "2026-04-24")
+        let during = try #require(try loan(store, "L0")?.state)
+        #expect(during.daysPastDue == 10 && during.bucket == "4-15", "ageing stands still through the pause")
+        #expect(during.interestReceivable > before.interestReceivable && during.penaltyReceivable > before.penaltyReceivable,
+                "interest and penalty accrue")
+        _ = try endOfDay(store, "2026-04-30")
+        let after = try #require(try loan(store, "L0")?.state)
+        // 46 days after 2026-03-15, less the 30 of the pause.
+        #expect(after.daysPastDue == 16 && after.bucket == "16-30", "31-60 without the pause")
+        // A pause cannot start inside another one; one after it can.
+        do {
+            _ = try restructure(store, .pause(days: 10))
+        } catch let error as ServicingRequestError {
+            Issue.record("a pause after the first one was refused: \(error.message)")
+        }
+        #expect(throws: ServicingRequestError.self) { _ = try restructure(store, .pause(days: 5)) }
+        #expect(throws: ServicingRequestError.self) { _ = try restructure(store, .pause(days: 181)) }
+        #expect(try verify(store).holds)
+    }
+
     @Test func aTwoInstallmentHolidayMatchesTheWorkedExample() throws {
         let store = try workedLoan()
         let state = try restructure(store, .holiday(installments: 2))

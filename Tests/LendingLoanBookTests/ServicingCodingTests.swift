@@ -59,6 +59,19 @@ func randomLoanStates(seed: UInt64, count: Int) throws -> [LoanState] {
         #expect(LoanStateCoding.split(dueDay).record != before)
     }
 
+    @Test func hardshipPausesRoundTripAndOnlyAPausedLoanWritesVersionTwo() throws {
+        for (index, var state) in try randomLoanStates(seed: 7, count: 30).enumerated() {
+            #expect(LoanStateCoding.split(state).record.first == 1, "a loan without a pause keeps the version 1 record")
+            let from = state.disbursedOn.adding(days: index * 3 - 10)
+            state.agingPauses = [AgingPause(from: from, through: from.adding(days: index)),
+                                 AgingPause(from: from.adding(days: index + 40), through: from.adding(days: index + 100))]
+            let (record, daily) = LoanStateCoding.split(state)
+            #expect(record.first == 2)
+            #expect(try LoanStateCoding.join(record: record, daily: daily) == state)
+            #expect(throws: LendingError.self) { try LoanStateCoding.join(record: Array(record.dropLast()), daily: daily) }
+        }
+    }
+
     @Test func aDamagedRecordIsAClearError() throws {
         let state = try randomLoanStates(seed: 3, count: 1)[0]
         let (record, daily) = LoanStateCoding.split(state)

@@ -208,7 +208,13 @@ extension LoanState {
 
     /// Days past due, bucket and non-accrual as of the end of `day`.
     mutating func updateDelinquency(on day: CalendarDay, terms: ProductTerms, events: inout [LoanEvent]) {
-        let days = firstUnsettledIndex < nextDueIndex ? installments[firstUnsettledIndex].dueDate.days(to: day) : 0
+        var days = 0
+        if firstUnsettledIndex < nextDueIndex {
+            let due = installments[firstUnsettledIndex].dueDate
+            days = due.days(to: day)
+            // Days past due are the days after the due date through `day` outside hardship pauses.
+            if days > 0 { for pause in agingPauses { days -= pause.overlap(due.adding(days: 1), day) } }
+        }
         daysPastDue = days
         let name = terms.bucket(forDaysPastDue: days).name
         if name != bucket {
