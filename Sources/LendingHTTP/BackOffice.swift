@@ -90,17 +90,30 @@ public struct BackOffice: Sendable {
         }
     }
 
+    /// Asks for a refund of what a loan holds for its borrower (all of it when `amount` is `nil`;
+    /// a second person approves it).
+    public func requestRefund(loanID: String, amount: Money?, reason: String, by maker: String, at time: Instant) async throws -> ApprovalRequest {
+        let database = database, products = products
+        return try await run {
+            try database.withServicingTransaction { transaction in
+                try RefundDesk(products: products).request(loanID: loanID, amount: amount, reason: reason, by: maker, at: time, in: transaction)
+            }
+        }
+    }
+
     /// What a checker's verdict on a maker-checker request did.
     public enum ApprovalOutcome: Sendable {
         case review(ReviewDesk.Outcome)
         case writeOff(ApprovalRequest)
         case reversal(ApprovalRequest)
         case restructuring(ApprovalRequest)
+        case refund(ApprovalRequest)
     }
 
     /// A checker's verdict on a request: a review's (approve, or reject: decline the application),
-    /// a write-off's (approve: the loan is written off; reject) or a reversal's (approve: the
-    /// payment is reversed, the loan rebuilt without it; reject).
+    /// a write-off's (approve: the loan is written off; reject), a reversal's (approve: the
+    /// payment is reversed, the loan rebuilt without it; reject), a restructuring's or a refund's
+    /// (approve: the money leaves the loan, to be paid by `lending refunds pay`; reject).
     /// - Throws: ``HTTPServiceError`` 404 for an unknown request; the desks' refusals; the store's errors.
     public func decideApproval(requestID: String, approve: Bool, by checker: String, at time: Instant) async throws -> ApprovalOutcome {
         let database = database, products = products, policy = policy
@@ -134,8 +147,17 @@ public struct BackOffice: Sendable {
                     if approve { return try desk.approve(requestID: requestID, by: checker, at: time, in: transaction).0 }
                     return try desk.reject(requestID: requestID, by: checker, at: time, in: transaction)
                 })
+            case "refund":
+                // The refund's business date: the day of the verdict in the policy's time zone.
+                let day = time.day(atOffsetSeconds: Int64(policy.utcOffsetSeconds))
+                return .refund(try database.withServicingTransaction { transaction in
+                    guard try transaction.approval(requestID: requestID) != nil else { throw HTTPServiceError.notFound("no request \(requestID)") }
+                    let desk = RefundDesk(products: products)
+                    if approve { return try desk.approve(requestID: requestID, by: checker, at: time, on: day, in: transaction).0 }
+                    return try desk.reject(requestID: requestID, by: checker, at: time, in: transaction)
+                })
             default:
-                throw HTTPServiceError.notFound("no request \(requestID); ids are review:APPLICATION, write_off:LOAN, reversal:PAYMENT or restructure:LOAN:N")
+                throw HTTPServiceError.notFound("no request \(requestID); ids are review:APPLICATION, write_off:LOAN, reversal:PAYMENT, restructure:LOAN:N or refund:LOAN:N")
             }
         }
     }

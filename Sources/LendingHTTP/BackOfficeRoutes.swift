@@ -35,6 +35,10 @@ extension LendingService {
             let id = try pathParameter(context, "id")
             return try await idempotent(request, context) { body, _ in try await requestRestructuring(id, body, caller: context.caller) }
         }
+        handlers["POST /v1/loans/{id}/refunds"] = { request, context in
+            let id = try pathParameter(context, "id")
+            return try await idempotent(request, context) { body, _ in try await requestRefund(id, body, caller: context.caller) }
+        }
         handlers["GET /v1/applications/{id}/agreement"] = { _, context in try await showAgreement(try pathParameter(context, "id")) }
         handlers["POST /v1/applications/{id}/signature"] = { request, context in
             let id = try pathParameter(context, "id")
@@ -99,7 +103,7 @@ extension LendingService {
         switch requestID.prefix(while: { $0 != ":" }) {
         case "review": .review
         case "write_off": .collections
-        case "reversal", "restructure": .servicing
+        case "reversal", "restructure", "refund": .servicing
         default: nil
         }
     }
@@ -108,7 +112,7 @@ extension LendingService {
         let office = try office()
         let parsed = try decodeBody(ApprovalVerdictBody.self, from: body)
         guard let role = LendingService.role(ofApproval: id) else {
-            throw HTTPServiceError.notFound("no request \(id); ids are review:APPLICATION, write_off:LOAN, reversal:PAYMENT or restructure:LOAN:N")
+            throw HTTPServiceError.notFound("no request \(id); ids are review:APPLICATION, write_off:LOAN, reversal:PAYMENT, restructure:LOAN:N or refund:LOAN:N")
         }
         guard context.caller?.holds(role) == true else { throw HTTPServiceError.forbidden(role) }
         let outcome: BackOffice.ApprovalOutcome
@@ -124,7 +128,8 @@ extension LendingService {
             case .review(.decided(let record)):
                 (.ok, encodeJSON(ApprovalOutcomeBody(requestID: id, status: record.outcome == .approve ? "approved" : "rejected",
                                                      decision: OrNull(DecisionBody(record, replayed: nil)), approval: nil)))
-            case .review(.awaitingSecondApproval(let request)), .writeOff(let request), .reversal(let request), .restructuring(let request):
+            case .review(.awaitingSecondApproval(let request)), .writeOff(let request), .reversal(let request), .restructuring(let request),
+                 .refund(let request):
                 (.ok, encodeJSON(ApprovalOutcomeBody(requestID: id, status: request.status.rawValue, decision: nil, approval: OrNull(ApprovalBody(request)))))
             }
         }
@@ -142,9 +147,9 @@ extension LendingService {
     static func writeOffRefusal(_ error: ServicingRequestError) -> HTTPServiceError {
         let status: HTTPResponse.Status = switch error.code {
         case "write_off.unknown", "write_off.no_request", "reverse.unknown_payment", "reverse.no_request", "restructure.unknown_loan",
-             "restructure.no_request": .notFound
-        case "write_off.pending", "reverse.conflict", "restructure.conflict": .conflict
-        case "write_off.reason", "reverse.reason", "restructure.reason": .badRequest
+             "restructure.no_request", "refund.unknown_loan", "refund.no_request": .notFound
+        case "write_off.pending", "reverse.conflict", "restructure.conflict", "refund.conflict": .conflict
+        case "write_off.reason", "reverse.reason", "restructure.reason", "refund.reason": .badRequest
         default: .unprocessableContent
         }
         return HTTPServiceError(status, code: error.code, message: error.message)
@@ -180,10 +185,24 @@ extension LendingService {
         let change: Restructuring = switch parsed.change {
         case .reschedule: .reschedule(months: parsed.count)
         case .holiday: .holiday(installments: parsed.count)
+        case .pause: .pause(days: parsed.count)
         }
         let request: ApprovalRequest
         do {
             request = try await office.requestRestructuring(loanID: id, change: change, reason: parsed.reason, by: caller?.name ?? "unknown", at: clock())
+        } catch let error as ServicingRequestError {
+            throw LendingService.writeOffRefusal(error)
+        }
+        return { (.accepted, encodeJSON(ApprovalBody(request))) }
+    }
+
+    func requestRefund(_ id: String, _ body: ByteBuffer, caller: Caller?) async throws -> RouteAnswer.Deferred {
+        let office = try office()
+        let parsed = try decodeBody(RefundBody.self, from: body)
+        let amount = try parsed.amount.map { text in try money(text, "amount") }
+        let request: ApprovalRequest
+        do {
+            request = try await office.requestRefund(loanID: id, amount: amount, reason: parsed.reason, by: caller?.name ?? "unknown", at: clock())
         } catch let error as ServicingRequestError {
             throw LendingService.writeOffRefusal(error)
         }
@@ -390,10 +409,16 @@ struct ApprovalVerdictBody: Decodable {
 
 struct WriteOffBody: Decodable { var reason: String }
 
+struct RefundBody: Decodable {
+    /// In yuan, such as "150.00"; absent: all the loan holds for its borrower.
+    var amount: String?
+    var reason: String
+}
+
 struct RestructuringBody: Decodable {
-    enum Change: String, Decodable { case reschedule, holiday }
+    enum Change: String, Decodable { case reschedule, holiday, pause }
     var change: Change
-    /// Installments in all from the current one (reschedule), or installments skipped (holiday).
+    /// Installments in all from the current one (reschedule), installments skipped (holiday), or days (pause).
     var count: Int
     var reason: String
 }

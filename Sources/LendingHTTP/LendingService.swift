@@ -382,7 +382,7 @@ public struct LendingService: Sendable {
         }
     }
 
-    private func money(_ text: String, _ field: String) throws(HTTPServiceError) -> Money {
+    func money(_ text: String, _ field: String) throws(HTTPServiceError) -> Money {
         guard let amount = Money(yuan: text), amount.fen > 0 else {
             throw .badRequest("http.field_value", "\"\(field)\" must be a positive amount in yuan with at most 2 decimals, as a string such as \"500.00\"")
         }

@@ -8,12 +8,14 @@ import LendingStorePorts
 /// the first row to the recorded head, no posting without its entry, the trial balance is
 /// zero), every loan's balances equal its ledger accounts, and no loan was paid out twice (at
 /// most one paid payout per loan, and exactly one disbursement entry, of the payout's amount,
-/// for each paid payout).
+/// for each paid payout), and every refund has its entry of its amount (and, refused, the entry
+/// that returned it), with no refund entry left over.
 public struct LedgerVerification: Sendable, Equatable {
     public var entries = 0
     public var postings = 0
     public var loans = 0
     public var payouts = 0
+    public var refunds = 0
     /// The chain head found (give it to `--expect-head` later to detect rows cut off the end
     /// together with the head record).
     public var head = ChainHead.genesis
@@ -37,6 +39,7 @@ public struct LedgerVerification: Sendable, Equatable {
         var chainBroken = false
         var unbalanced = 0
         var disbursements: [String: [Money]] = [:]
+        var refundEntries: [String: [Money]] = [:]
         let stored = try store.forEachJournalRow { row in
             result.entries += 1
             result.postings += row.entry.postings.count
@@ -46,6 +49,9 @@ public struct LedgerVerification: Sendable, Equatable {
             }
             if row.entry.postings.reduce(Int64(0), { $0 &+ $1.signedAmount.fen }) != 0 { unbalanced += 1 }
             balances.post(row.entry)
+            if row.entry.kind == .adjustment, row.entry.id.hasPrefix("refund:") || row.entry.id.hasPrefix("refund-return:") {
+                refundEntries[row.entry.id, default: []].append(row.entry.postings.filter { $0.account == .fundingCash }.reduce(.zero) { $0 + $1.amount })
+            }
             if row.entry.kind == .disbursement, let loan = row.entry.loanID {
                 var amount = Money.zero
                 for posting in row.entry.postings where posting.account.kind == .principalReceivable && posting.side == .debit { amount += posting.amount }
@@ -103,6 +109,28 @@ public struct LedgerVerification: Sendable, Equatable {
             payoutProblems.append("loan \(loanID) has \(entries.count) disbursement entr\(entries.count == 1 ? "y" : "ies") but no paid payout")
         }
         result.problems += limited(payoutProblems.sorted(), what: "payout problems")
+
+        var refundProblems: [String] = []
+        try store.forEachRefund { stored in
+            result.refunds += 1
+            let refund = stored.refund
+            switch refundEntries.removeValue(forKey: refund.entryID) {
+            case nil: refundProblems.append("refund \(refund.key) is stored but the journal has no \(refund.entryID)")
+            case let taken? where taken != [refund.amount]:
+                refundProblems.append("refund \(refund.key) is for \(refund.amount) but the journal refunds \(taken.map(\.description).joined(separator: " and "))")
+            default: break
+            }
+            let returned = refundEntries.removeValue(forKey: refund.returnEntryID)
+            switch (refund.status == .failed, returned) {
+            case (true, nil): refundProblems.append("refund \(refund.key) was refused but its money was never returned (no \(refund.returnEntryID))")
+            case (false, _?): refundProblems.append("refund \(refund.key) is \(refund.status.rawValue) but the journal returned its money")
+            case (true, let amounts?) where amounts != [refund.amount]:
+                refundProblems.append("refund \(refund.key) is for \(refund.amount) but the journal returned \(amounts.map(\.description).joined(separator: " and "))")
+            default: break
+            }
+        }
+        for id in refundEntries.keys { refundProblems.append("the journal has \(id) but no such refund is stored") }
+        result.problems += limited(refundProblems.sorted(), what: "refund problems")
         return result
     }
 

@@ -39,11 +39,11 @@ public enum LoanView {
         }
     }
 
-    /// An approved reversal or restructuring of the loan.
+    /// An approved reversal, restructuring or refund of the loan.
     struct Correction: Encodable {
         var requestID: String
         var kind: String
-        /// The change as asked (reversal: reason, amount; restructuring: change, count, reason, date).
+        /// The change as asked (reversal: reason, amount; restructuring: change, count, reason, date; refund: amount, reason).
         var detail: String
         var askedBy: String
         var approvedBy: String?
@@ -139,7 +139,7 @@ public enum LoanView {
     }
 
     /// The loan's approved reversals (in the order its payments were posted), then its approved
-    /// restructurings (in the order asked).
+    /// restructurings and refunds (each in the order asked; `lending refunds list` shows where a refund stands).
     static func corrections(loanID: String, in transaction: any ServicingTransaction) throws -> [Correction] {
         var found: [Correction] = []
         for payment in try transaction.repayments(loanID: loanID) {
@@ -148,7 +148,8 @@ public enum LoanView {
             found.append(Correction(requestID: request.requestID, kind: request.kind, detail: request.payload, askedBy: request.requestedBy,
                                     approvedBy: request.decidedBy))
         }
-        for request in try RestructuringDesk.requests(loanID: loanID, in: transaction) where request.status == .approved {
+        for request in try RestructuringDesk.requests(loanID: loanID, in: transaction) + RefundDesk.requests(loanID: loanID, in: transaction)
+        where request.status == .approved {
             found.append(Correction(requestID: request.requestID, kind: request.kind, detail: request.payload, askedBy: request.requestedBy,
                                     approvedBy: request.decidedBy))
         }

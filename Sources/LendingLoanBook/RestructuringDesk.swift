@@ -4,7 +4,7 @@ import LendingModel
 import LendingServicing
 import LendingStorePorts
 
-/// Restructurings (reschedules and payment holidays), with maker-checker: one person asks
+/// Restructurings (reschedules, payment holidays and hardship pauses of delinquency ageing), with maker-checker: one person asks
 /// (``request(loanID:change:reason:by:at:in:)``), a different person approves
 /// (``approve(requestID:by:at:in:)``), and only then is the schedule rebuilt
 /// (``Servicing/restructure(_:_:on:terms:)``), from the loan's last end of day.
@@ -20,9 +20,9 @@ public struct RestructuringDesk: Sendable {
 
     /// What is stored in a restructuring request's payload (JSON).
     struct Payload: Codable, Equatable {
-        /// `reschedule` or `holiday`.
+        /// `reschedule`, `holiday` or `pause`.
         var change: String
-        /// Installments in all from the current one (reschedule), or installments skipped (holiday).
+        /// Installments in all from the current one (reschedule), installments skipped (holiday), or days (pause).
         var count: Int
         var reason: String
         /// Once approved: the day it applied from and the journal sequence it came after.
@@ -38,6 +38,7 @@ public struct RestructuringDesk: Sendable {
             switch change {
             case "reschedule": .reschedule(months: count)
             case "holiday": .holiday(installments: count)
+            case "pause": .pause(days: count)
             default: nil
             }
         }
@@ -60,6 +61,14 @@ public struct RestructuringDesk: Sendable {
     }
 
     static func requestID(loanID: String, number: Int) -> String { "restructure:\(loanID):\(number)" }
+
+    /// An approved restructuring request's change (`reschedule`, `holiday` or `pause`) and the day
+    /// it applied from; `nil` for a request that is not an approved restructuring.
+    public static func applied(_ request: ApprovalRequest) -> (change: String, on: CalendarDay)? {
+        guard request.kind == "restructure", request.status == .approved, let payload = Payload.decode(request.payload),
+              let text = payload.on, let day = CalendarDay(iso: text) else { return nil }
+        return (payload.change, day)
+    }
 
     /// Every restructuring request of a loan, in the order asked.
     static func requests(loanID: String, in transaction: any ServicingTransaction) throws -> [ApprovalRequest] {
@@ -99,6 +108,7 @@ public struct RestructuringDesk: Sendable {
         let payload: Payload = switch change {
         case .reschedule(let months): Payload(change: "reschedule", count: months, reason: trimmed)
         case .holiday(let skipped): Payload(change: "holiday", count: skipped, reason: trimmed)
+        case .pause(let days): Payload(change: "pause", count: days, reason: trimmed)
         }
         let request = ApprovalRequest(requestID: RestructuringDesk.requestID(loanID: loanID, number: earlier.count + 1), kind: "restructure",
                                       target: loanID, payload: payload.encoded, requestedBy: maker, requestedAt: time)

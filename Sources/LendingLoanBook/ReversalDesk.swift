@@ -12,7 +12,8 @@ import LendingStorePorts
 /// disbursement with every payment it received except the reversed ones, in the order they were
 /// posted (``Servicing/replay(_:events:through:terms:)``), so interest, penalty, days past due,
 /// the bucket and every later payment's allocation are as if the wrong payment never happened.
-/// Restructurings approved since (``RestructuringDesk``) are replayed in their place.
+/// Restructurings approved since (``RestructuringDesk``) and refunds (``RefundDesk``) are replayed
+/// in their place; a payment whose money was refunded since cannot be reversed (`reverse.refunded`).
 /// Before that, the loan is rebuilt with the payment too, and that must give the state stored,
 /// or nothing is done (`reverse.history_mismatch`): the history read is the whole history.
 ///
@@ -103,6 +104,9 @@ public struct ReversalDesk: Sendable {
         for restructuring in try RestructuringDesk.applied(loanID: loan.loanID, in: transaction) {
             history.append(((restructuring.afterSequence, 1), .restructuring(restructuring.change, restructuring.on), nil))
         }
+        for (sequence, event) in try RefundDesk.history(loanID: loan.loanID, in: transaction) {
+            history.append(((sequence, 0), event, nil))
+        }
         history.sort { $0.key < $1.key }
         let kept = history.map(\.event)
         let without = history.filter { $0.paymentID != paymentID }.map(\.event)
@@ -111,6 +115,9 @@ public struct ReversalDesk: Sendable {
         do {
             posted = try Servicing.replay(state, months: loan.termMonths, events: kept, through: state.processedThrough, terms: terms)
             corrected = try Servicing.replay(state, months: loan.termMonths, events: without, through: state.processedThrough, terms: terms)
+        } catch let error as ServicingError where error.code == "servicing.refund_exceeds_held" {
+            throw ServicingRequestError(code: "reverse.refunded", field: "payment_id",
+                                        message: "without payment \(clippedForMessage(paymentID)), loan \(loan.loanID) would not have held what was refunded since (\(error.message)); nothing was reversed")
         } catch let error as ServicingError {
             throw ServicingRequestError(code: "reverse.history_mismatch", field: "payment_id",
                                         message: "loan \(loan.loanID)'s history cannot be replayed (\(error.code)); nothing was reversed")

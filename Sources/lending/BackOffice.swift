@@ -113,7 +113,9 @@ struct Approvals: ParsableCommand {
                 the ledger, as of its last end of day; reject: nothing is written off) or \
                 reversal:PAYMENT (approve: the payment is reversed and the loan rebuilt without it; \
                 reject: nothing changes) or restructure:LOAN:N (approve: the schedule is rebuilt \
-                from the loan's last end of day; reject: nothing changes).
+                from the loan's last end of day; reject: nothing changes) or refund:LOAN:N (approve: \
+                the money leaves the loan, dated --as-of, and waits for lending refunds pay; reject: \
+                nothing changes).
 
                 Examples:
                   lending approvals decide write_off:A7-0000123 approve --by "Wang Fang"
@@ -132,12 +134,13 @@ struct Approvals: ParsableCommand {
 
         @OptionGroup var policyOptions: PolicyOptions
         @OptionGroup var products: ProductOptions
+        @OptionGroup var asOf: AsOfOption
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
             guard verdict == "approve" || verdict == "reject" else { throw ValidationError("the verdict must be approve or reject") }
-            guard ["review:", "write_off:", "reversal:", "restructure:"].contains(where: requestID.hasPrefix) else {
-                throw ValidationError("the request id is review:APPLICATION, write_off:LOAN, reversal:PAYMENT or restructure:LOAN:N")
+            guard ["review:", "write_off:", "reversal:", "restructure:", "refund:"].contains(where: requestID.hasPrefix) else {
+                throw ValidationError("the request id is review:APPLICATION, write_off:LOAN, reversal:PAYMENT, restructure:LOAN:N or refund:LOAN:N")
             }
         }
 
@@ -156,6 +159,14 @@ struct Approvals: ParsableCommand {
                     let desk = RestructuringDesk(products: try products.load())
                     let request = try store.withServicingTransaction { transaction in
                         verdict == "approve" ? try desk.approve(requestID: requestID, by: by, at: now(), in: transaction).0
+                            : try desk.reject(requestID: requestID, by: by, at: now(), in: transaction)
+                    }
+                    CommandAudit.note(request.status.rawValue)
+                    print("\(requestID),\(request.status.rawValue)")
+                } else if requestID.hasPrefix("refund:") {
+                    let desk = RefundDesk(products: try products.load())
+                    let request = try store.withServicingTransaction { transaction in
+                        verdict == "approve" ? try desk.approve(requestID: requestID, by: by, at: now(), on: asOf.day, in: transaction).0
                             : try desk.reject(requestID: requestID, by: by, at: now(), in: transaction)
                     }
                     CommandAudit.note(request.status.rawValue)

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import LendingCSV
 import LendingLoanBook
 import LendingModel
 import LendingServicing
@@ -89,18 +90,22 @@ struct Repayments: ParsableCommand {
 
 struct Restructure: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Ask for a loan's reschedule or payment holiday; a second person approves it (lending approvals decide restructure:LOAN:N approve).",
+        abstract: "Ask for a loan's reschedule, payment holiday or hardship pause; a second person approves it (lending approvals decide restructure:LOAN:N approve).",
         discussion: """
             Nothing changes until a different person approves: the request waits in lending \
             approvals list as restructure:LOAN:N. Approved, the installments not yet due are \
             rebuilt from the loan's last end of day: --months N replaces them by N monthly \
             installments (the current one keeps its due date); --holiday N moves every one of them \
             N months later (interest accrues over the holiday and is due with the first installment \
-            after it). What has fallen due stays due. Worked examples: docs/servicing.md.
+            after it); --pause-days N keeps the schedule but stops delinquency ageing for N days \
+            from the next day (days past due, the bucket and the collections ladder stand still; \
+            interest and penalty accrue). What has fallen due stays due. Worked examples: \
+            docs/servicing.md.
 
             Examples:
               lending restructure A7-0000123 --months 12 --reason "hardship: reduced income" --by "Li Wei"
               lending restructure A7-0000124 --holiday 2 --reason "hospital stay" --by "Li Wei"
+              lending restructure A7-0000125 --pause-days 60 --reason "lost job, new one from March" --by "Li Wei"
               lending approvals decide restructure:A7-0000123:1 approve --by "Wang Fang"
             """
     )
@@ -114,6 +119,9 @@ struct Restructure: ParsableCommand {
     @Option(name: .long, help: "Payment holiday: skip this many installments (1 to 12); the term grows as many months.")
     var holiday: Int?
 
+    @Option(name: .customLong("pause-days"), help: "Hardship pause: for this many days (1 to 180) days past due stand still; the schedule stays.")
+    var pauseDays: Int?
+
     @Option(name: .long, help: "Why (1 to 200 characters, no personal data).")
     var reason: String
 
@@ -124,14 +132,16 @@ struct Restructure: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        guard (months == nil) != (holiday == nil) else { throw ValidationError("give one of --months N (reschedule) or --holiday N (payment holiday)") }
+        guard [months, holiday, pauseDays].compactMap({ $0 }).count == 1 else {
+            throw ValidationError("give one of --months N (reschedule), --holiday N (payment holiday) or --pause-days N (hardship pause)")
+        }
     }
 
     func run() throws {
         try reporting {
             let (store, _) = try database.open(writing: "restructure", target: loanID, actor: by)
             let desk = RestructuringDesk(products: try products.load())
-            let change: Restructuring = months.map { .reschedule(months: $0) } ?? .holiday(installments: holiday ?? 0)
+            let change: Restructuring = months.map { .reschedule(months: $0) } ?? holiday.map { .holiday(installments: $0) } ?? .pause(days: pauseDays ?? 0)
             let request = try store.withServicingTransaction {
                 try desk.request(loanID: loanID, change: change, reason: reason, by: by, at: now(), in: $0)
             }
@@ -144,4 +154,138 @@ struct Restructure: ParsableCommand {
 private func csvField(_ text: String) -> String {
     guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+struct Refunds: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Refunds of what a loan holds for its borrower (overpayment), maker-checker, paid through the rail crash safe.",
+        subcommands: [Request.self, Pay.self, List.self]
+    )
+
+    struct Request: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ask for a refund; a second person approves it (lending approvals decide refund:LOAN:N approve).",
+            discussion: """
+                A loan holds money for its borrower when a payment was more than it owed (or the \
+                product's suspense rule parks it until installments fall due); lending loans show \
+                shows it as balances.overpayment. Nothing changes until a different person \
+                approves: then the money leaves the loan (entry refund:LOAN#RN, Dr overpayment / \
+                Cr funding cash) and the refund waits, in flight, for lending refunds pay to send \
+                it through the rail. Refused by the rail, the money comes back to the loan.
+
+                Examples:
+                  lending refunds request A7-0000123 --reason "overpaid the last installment" --by "Li Wei"
+                  lending refunds request A7-0000123 --amount 150.00 --reason "paid twice" --by "Li Wei"
+                  lending approvals decide refund:A7-0000123:1 approve --by "Wang Fang" --as-of 2026-11-02
+                  lending refunds pay --as-of 2026-11-02 --rail sim:rail.sqlite
+                """
+        )
+
+        @Argument(help: "The loan id.")
+        var loanID: String
+
+        @Option(name: .long, help: "The amount in yuan (default: all the loan holds for its borrower).")
+        var amount: String?
+
+        @Option(name: .long, help: "Why (1 to 200 characters, no personal data).")
+        var reason: String
+
+        @Option(name: .long, help: "Who asks (recorded with the request and in the audit log).")
+        var by: String
+
+        @OptionGroup var products: ProductOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if let amount, Money(yuan: amount) == nil { throw ValidationError("--amount must be an amount in yuan such as 150.00") }
+        }
+
+        func run() throws {
+            try reporting {
+                let (store, _) = try database.open(writing: "refunds.request", target: loanID, actor: by)
+                let desk = RefundDesk(products: try products.load())
+                let request = try store.withServicingTransaction {
+                    try desk.request(loanID: loanID, amount: amount.flatMap { Money(yuan: $0) }, reason: reason, by: by, at: now(), in: $0)
+                }
+                print("\(request.requestID),\(request.status.rawValue)")
+            }
+        }
+    }
+
+    struct Pay: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send every approved refund in flight through the rail, crash safe.",
+            discussion: """
+                A batch at a time: asks the rail about each refund's key first (a run killed after \
+                its call, or an answer lost, left it there) and records what the rail holds; sends \
+                the ones it never received, with the same key every time, and records the answers: \
+                paid, refused (the money back to the loan, entry refund-return:KEY) or no answer \
+                (asked again by the next run). Killed at any moment, the next run loses nothing \
+                and pays no refund twice.
+
+                Exit status: 0 success (refusals and lost answers are reported, not errors), 1 failed.
+
+                Example:
+                  lending refunds pay --as-of 2026-11-02 --rail sim:rail.sqlite
+                """
+        )
+
+        @OptionGroup var asOf: AsOfOption
+        @OptionGroup var rail: RailOptions
+        @OptionGroup var products: ProductOptions
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(name: .customLong("batch-size"), help: "Refunds per rail call.")
+        var batchSize: Int = 500
+
+        @Flag(name: .long, help: "No summary.")
+        var quiet = false
+
+        func run() throws {
+            try reporting {
+                let (store, protector) = try database.open(writing: "refunds.pay")
+                let job = RefundJob(asOf: asOf.day, products: try products.load(), protector: protector, batchSize: batchSize)
+                let summary = try job.run(store: store, rail: try rail.open())
+                if !quiet {
+                    printToStandardError("refunds in flight \(summary.inFlight), sent \(summary.sent): \(summary.paid) paid, \(summary.failed) refused (money returned to the loan), \(summary.unknown) without answer (run again)")
+                }
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Refunds as CSV: key, loan_id, number, amount, status, requested_on, settled_on, reason.",
+            discussion: """
+                Every refund (of one loan when LOAN is given), in key order. status: sent (approved, \
+                not yet confirmed by the rail), unknown (the rail's answer was lost), paid, or failed \
+                (the money went back to the loan).
+
+                Example:
+                  lending refunds list A7-0000123
+                """
+        )
+
+        @Argument(help: "A loan id (default: every loan).")
+        var loanID: String?
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reporting {
+                let (store, _) = try openDatabase(database.location)
+                var rows: [String] = []
+                try store.readServicing { transaction in
+                    let add = { (stored: StoredRefund) in
+                        let refund = stored.refund
+                        rows.append([refund.key, refund.loanID, String(refund.number), refund.amount.description, refund.status.rawValue,
+                                     refund.requestedOn.description, refund.settledOn?.description ?? "", refund.reason ?? ""].map(csvField).joined(separator: ","))
+                    }
+                    if let loanID { try transaction.refunds(loanID: loanID).forEach(add) } else { try transaction.forEachRefund(add) }
+                }
+                print("key,loan_id,number,amount,status,requested_on,settled_on,reason")
+                for row in rows { print(row) }
+            }
+        }
+    }
 }

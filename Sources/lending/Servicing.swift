@@ -38,13 +38,17 @@ struct RailOptions: ParsableArguments {
     @Option(name: .customLong("rail-seed"), help: "Simulated rail: the seed of its faults.")
     var seed: UInt64 = 1
 
+    @Option(name: .customLong("rail-latency-ms"), help: "Simulated rail: how long after executing a batch it answers, in milliseconds (a slow bank).")
+    var latency: Int = 0
+
     func validate() throws {
+        guard (0...60_000).contains(latency) else { throw ValidationError("--rail-latency-ms must be between 0 and 60000") }
         guard rail.hasPrefix("sim:"), rail.count > 4 else { throw ValidationError("--rail must be sim:FILE (the simulated rail); no other rail is built in") }
         guard (0...1).contains(failRate), (0...1).contains(timeoutRate) else { throw ValidationError("--rail-fail-rate and --rail-timeout-rate must be between 0 and 1") }
     }
 
     func open() throws -> SimulatedRail {
-        try SimulatedRail(path: String(rail.dropFirst(4)), failRate: failRate, timeoutRate: timeoutRate, seed: seed, clock: { now() })
+        try SimulatedRail(path: String(rail.dropFirst(4)), failRate: failRate, timeoutRate: timeoutRate, seed: seed, latencyMilliseconds: latency, clock: { now() })
     }
 }
 
@@ -472,7 +476,7 @@ struct Ledger: ParsableCommand {
                 let (store, _) = try database.open()
                 let result = try LedgerVerification.run(store: store, expectHead: expectHead)
                 for problem in result.problems { printToStandardError("\(LendingDatabaseURL(database.location).displayName): \(problem)") }
-                print("entries \(result.entries) postings \(result.postings) loans \(result.loans) payouts \(result.payouts) head \(result.head.sequence):\(result.head.hash.hex) \(result.holds ? "ok" : "BROKEN")")
+                print("entries \(result.entries) postings \(result.postings) loans \(result.loans) payouts \(result.payouts) refunds \(result.refunds) head \(result.head.sequence):\(result.head.hash.hex) \(result.holds ? "ok" : "BROKEN")")
                 if !result.holds { throw ExitCode(1) }
             }
         }

@@ -157,6 +157,84 @@ func startLending(_ arguments: [String], environment: [String: String] = [:]) th
     }
 }
 
+/// Refunds through the rail killed at random moments: after every kill the ledger holds, every
+/// loan still has its one refund (no new key was made for it) and the rail has paid each key at
+/// most once; in the end every refund is paid or refused (its money back on the loan) and the
+/// rail's record agrees with the book's.
+@Suite struct RefundKillCLITests {
+    @Test func killedRefundRunsPayEveryRefundAtMostOnce() throws {
+        let scene = try ServicingScene("refund-kills", count: 150)
+        #expect(try scene.lending(["disburse", "--as-of", "2026-10-05", "--rail", scene.rail]).status == 0)
+        let loans = Array(try scene.paidPerLoan().keys.sorted().prefix(30))
+        #expect(loans.count == 30)
+        // Each loan is paid far more than it owes: it closes, and holds the rest for its borrower.
+        var payments = "payment_id,loan_id,paid_at,amount\n"
+        for (index, loan) in loans.enumerated() { payments += "OVER-\(index),\(loan),2026-10-06,\(60_000 + index).00\n" }
+        let file = scene.directory + "/overpayments.csv"
+        try payments.write(toFile: file, atomically: true, encoding: .utf8)
+        let repaid = try scene.lending(["repay", file])
+        #expect(repaid.status == 0, "\(repaid.stderr)")
+        for loan in loans {
+            let asked = try scene.lending(["refunds", "request", loan, "--reason", "overpaid", "--by", "Li Wei"])
+            #expect(asked.stdout == "refund:\(loan):1,pending\n", "\(asked.stdout)\(asked.stderr)")
+            let approved = try scene.lending(["approvals", "decide", "refund:\(loan):1", "approve", "--by", "Wang Fang", "--as-of", "2026-10-07"])
+            #expect(approved.stdout == "refund:\(loan):1,approved\n", "\(approved.stdout)\(approved.stderr)")
+        }
+        func refunds() throws -> [[String: String]] {
+            let lines = try scene.lending(["refunds", "list"]).stdout.split(separator: "\n")
+            guard let header = lines.first.map(csvRecord) else { return [] }
+            return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, csvRecord($0))) }
+        }
+        func railPaid() throws -> [String: Int] {
+            let listed = try runLending(["rail", "list", "--rail", scene.rail])
+            var paid: [String: Int] = [:]
+            for line in listed.stdout.split(separator: "\n").dropFirst() where line.split(separator: ",").dropFirst(2).first == "paid" {
+                paid[String(line.split(separator: ",")[0]), default: 0] += 1
+            }
+            return paid.filter { $0.key.contains("#R") }
+        }
+        var random = SplitMix64(seed: 9)
+        var landed = 0
+        var rounds = 0
+        for round in 0..<12 where landed < 6 {
+            rounds += 1
+            let process = try startLending(["refunds", "pay", "--as-of", "2026-10-07", "--rail", scene.rail, "--rail-fail-rate", "0.2",
+                                            "--rail-timeout-rate", "0.3", "--rail-seed", String(round), "--rail-latency-ms", "80",
+                                            "--batch-size", "1", "--db", scene.db])
+            usleep(UInt32(60_000 + random.next() % 400_000))
+            if process.isRunning { landed += 1 }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let verified = try scene.lending(["ledger", "verify"])
+            #expect(verified.status == 0, "after kill \(round): \(verified.stdout)\(verified.stderr)")
+            let listed = try refunds()
+            #expect(listed.count == loans.count && Set(listed.compactMap { $0["key"] }) == Set(loans.map { "\($0)#R1" }), "after kill \(round)")
+            #expect(try railPaid().values.allSatisfy { $0 == 1 }, "after kill \(round)")
+        }
+        #expect(landed >= 4, "only \(landed) of \(rounds) kills landed while refunds pay ran")
+        print("refund kills landed: \(landed) of \(rounds); paid after the kills: \(try railPaid().count) of \(loans.count)")
+        for _ in 0..<10 where try refunds().contains(where: { $0["status"] == "sent" || $0["status"] == "unknown" }) {
+            let paid = try scene.lending(["refunds", "pay", "--as-of", "2026-10-08", "--rail", scene.rail, "--rail-timeout-rate", "0.3", "--rail-seed", "99"])
+            #expect(paid.status == 0, "\(paid.stderr)")
+        }
+        let final = try refunds()
+        #expect(final.allSatisfy { $0["status"] == "paid" || $0["status"] == "failed" }, "\(final)")
+        #expect(Set(try railPaid().keys) == Set(final.filter { $0["status"] == "paid" }.compactMap { $0["key"] }))
+        #expect(final.contains { $0["status"] == "failed" } && final.contains { $0["status"] == "paid" }, "refusals and payments both happened")
+        let verified = try scene.lending(["ledger", "verify"])
+        #expect(verified.status == 0 && verified.stdout.contains("refunds 30 "), "\(verified.stdout)\(verified.stderr)")
+        // The portfolio report counts the refunds paid, and their amount.
+        let paidRefunds = final.filter { $0["status"] == "paid" }
+        let fen = paidRefunds.compactMap { $0["amount"].flatMap { Int($0.replacingOccurrences(of: ".", with: "")) } }.reduce(0, +)
+        let amount = String(format: "%d.%02d", fen / 100, fen % 100)
+        let report = scene.directory + "/portfolio.html"
+        #expect(try scene.lending(["report", "portfolio", "--as-of", "2026-10-31", "-o", report]).status == 0)
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains("<tr><td>Refunds paid</td><td class=\"num\">\(paidRefunds.count)</td><td class=\"num\">\(paidRefunds.count)</td><td class=\"num\">\(amount)</td></tr>"),
+                "\(html.components(separatedBy: "Corrections").last ?? "")")
+    }
+}
+
 @Suite struct DatabaseSelectionCLITests {
     @Test func lendingDBSelectsTheDatabaseWhenDbIsNotGivenAndBalancesListEveryAccount() throws {
         let directory = temporaryPath("lending-db-env")

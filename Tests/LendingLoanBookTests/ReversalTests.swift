@@ -79,8 +79,14 @@ import LendingLoanBook
         // Half the trials restructure a loan in both books before the wrong payment (the books are
         // the same until then), so the reversal replays around a restructuring.
         let restructureDay = wrongDay > 1 && Bool.random(using: &random) ? Int.random(in: 1..<wrongDay, using: &random) : nil
-        let change: Restructuring = Bool.random(using: &random) ? .reschedule(months: Int.random(in: 1...12, using: &random))
-            : .holiday(installments: Int.random(in: 1...3, using: &random))
+        let change: Restructuring = switch Int.random(in: 0...2, using: &random) {
+        case 0: .reschedule(months: Int.random(in: 1...12, using: &random))
+        case 1: .holiday(installments: Int.random(in: 1...3, using: &random))
+        default: .pause(days: Int.random(in: 1...60, using: &random))
+        }
+        // Half the trials refund half of what each loan holds in both books before the wrong
+        // payment, through rails that refuse the same keys, so the reversal replays refunds and returns.
+        let refundDay = wrongDay > 1 && Bool.random(using: &random) ? Int.random(in: 1..<wrongDay, using: &random) : nil
         let restructured = "L\(Int.random(in: 0..<loanCount, using: &random))"
 
         let (withWrong, _) = try bookWithLoans(loanCount, months: months)
@@ -112,6 +118,26 @@ import LendingLoanBook
                     }
                 }
                 #expect(outcomes[0] == outcomes[1], "the same restructuring in the same books, seed \(seed)")
+            }
+            if index == refundDay {
+                var held: [[String]] = []
+                for store in [without, withWrong] {
+                    let desk = RefundDesk(products: products)
+                    var refunded: [String] = []
+                    for loanID in (0..<loanCount).map({ "L\($0)" }) {
+                        guard let state = try loan(store, loanID)?.state, state.overpayment.fen >= 2 else { continue }
+                        try store.withServicingTransaction { transaction in
+                            let request = try desk.request(loanID: loanID, amount: Money(fen: state.overpayment.fen / 2), reason: "overpaid",
+                                                           by: "maker", at: asked, in: transaction)
+                            _ = try desk.approve(requestID: request.requestID, by: "checker", at: asked, on: day, in: transaction)
+                        }
+                        refunded.append(loanID)
+                    }
+                    _ = try RefundJob(asOf: day, products: products, protector: servicingProtector)
+                        .run(store: store, rail: MemoryRail(failRate: 0.5, seed: UInt64(seed)))
+                    held.append(refunded)
+                }
+                #expect(held[0] == held[1], "the same refunds in the same books, seed \(seed)")
             }
             if index == reverseDay {
                 try withWrong.withServicingTransaction { transaction in

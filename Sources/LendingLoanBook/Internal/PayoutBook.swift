@@ -79,14 +79,21 @@ enum PayoutBook {
     /// The rail requests of payouts: the payee's card opened from the application's sealed
     /// personal data (in memory only).
     static func requests(for payouts: [Payout], in transaction: any ServicingTransaction, protector: PersonalDataProtector) throws -> [PayoutRequest] {
-        guard !payouts.isEmpty else { return [] }
-        let loans = try transaction.loans(payouts.map(\.loanID))
+        try requests(for: payouts.map { ($0.key, $0.loanID, $0.amount) }, in: transaction, protector: protector)
+    }
+
+    /// The rail requests of instructions to pay a loan's borrower (payouts, refunds), to the card
+    /// of the loan's application.
+    static func requests(for instructions: [(key: String, loanID: String, amount: Money)], in transaction: any ServicingTransaction,
+                         protector: PersonalDataProtector) throws -> [PayoutRequest] {
+        guard !instructions.isEmpty else { return [] }
+        let loans = try transaction.loans(instructions.map(\.loanID))
         let sealed = try transaction.sealedPersonalData(applicationIDs: Array(Set(loans.values.map(\.applicationID))))
-        return try payouts.map { payout in
-            guard let loan = loans[payout.loanID], let data = sealed[loan.applicationID] else {
-                throw LendingError(code: "disburse.payee", message: "loan \(payout.loanID) has no stored application to pay; ask support")
+        return try instructions.map { instruction in
+            guard let loan = loans[instruction.loanID], let data = sealed[loan.applicationID] else {
+                throw LendingError(code: "disburse.payee", message: "loan \(instruction.loanID) has no stored application to pay; ask support")
             }
-            return PayoutRequest(key: payout.key, amount: payout.amount, account: PersonalFields(opened: try protector.open(data)).bankCard)
+            return PayoutRequest(key: instruction.key, amount: instruction.amount, account: PersonalFields(opened: try protector.open(data)).bankCard)
         }
     }
 }
