@@ -18,6 +18,9 @@ public struct PortfolioReport: Sendable {
     public var collections: [ActionResult]
     /// Extra figures for the header (amount disbursed, recovered...), already formatted.
     public var highlights: [(label: String, value: String)]
+    /// The back office's corrections of the book through the report's date (reversals,
+    /// restructurings by kind, refunds), one line each; empty: none.
+    public var corrections: [CorrectionLine] = []
     public var options: PortfolioOptions
 
     public init(title: String, asOf: CalendarDay, snapshots: [MonthlyLoanSnapshot], funnel: ApprovalFunnel,
@@ -49,6 +52,7 @@ public struct PortfolioReport: Sendable {
         page += section("Non-performing loans", nonPerformingSection())
         page += section("Approval funnel", funnelSection())
         page += section("Collections", collectionsSection())
+        page += section("Corrections", correctionsSection())
         page += "</main>\n</body>\n</html>\n"
         return page
     }
@@ -255,6 +259,21 @@ public struct PortfolioReport: Sendable {
         return html + "</tbody>\n</table>\n"
     }
 
+    // MARK: Corrections
+
+    private func correctionsSection() -> String {
+        guard !corrections.isEmpty else { return "<p class=\"empty\">No reversals, restructurings or refunds.</p>\n" }
+        var html = "<p class=\"hint\">Approved by a second person, through \(asOf). Amount: the payments reversed, the principal of the "
+        html += "restructured loans outstanding today, the refunds paid.</p>\n"
+        html += "<table>\n<thead><tr><th>Correction</th><th class=\"num\">Count</th><th class=\"num\">Loans</th>"
+        html += "<th class=\"num\">Amount</th></tr></thead>\n<tbody>\n"
+        for line in corrections {
+            html += "<tr><td>\(ReportKit.escape(line.kind))</td>\(numberCell(ReportKit.integer(line.count)))"
+            html += "\(numberCell(ReportKit.integer(line.loans)))\(numberCell(line.amount.yuanString))</tr>\n"
+        }
+        return html + "</tbody>\n</table>\n"
+    }
+
     // MARK: Text
 
     private func percent(_ value: Double?, _ decimals: Int) -> String {
@@ -281,4 +300,20 @@ public struct PortfolioReport: Sendable {
     code{font-size:12.5px}
 
     """
+}
+
+/// One kind of correction in the portfolio report: how many, of how many loans, and its amount.
+public struct CorrectionLine: Sendable, Hashable {
+    /// "Reversals", "Reschedules", "Payment holidays", "Hardship pauses", "Refunds paid"...
+    public var kind: String
+    public var count: Int
+    public var loans: Int
+    public var amount: Money
+
+    public init(kind: String, count: Int, loans: Int, amount: Money) {
+        self.kind = kind
+        self.count = count
+        self.loans = loans
+        self.amount = amount
+    }
 }

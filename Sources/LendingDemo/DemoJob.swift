@@ -118,7 +118,7 @@ public struct DemoJob {
     ///   - protector: the database's personal-data key.
     ///   - creditModel: the credit scorecard (German Credit).
     ///   - progress: told a line at each stage and every 30 days.
-    public func run(store: any DecisionStore & CollectionsStore & AuditLog, rail: any PaymentRail, protector: PersonalDataProtector, creditModel: Scorer,
+    public func run(store: any DecisionStore & CollectionsStore & AuditLog & ApprovalReading, rail: any PaymentRail, protector: PersonalDataProtector, creditModel: Scorer,
                     progress: (String) -> Void) throws -> Summary {
         let started = monotonicSeconds()
         var summary = Summary()

@@ -6,7 +6,7 @@ import LendingStorePorts
 
 /// What `lending report portfolio --as-of DATE -o REPORT.html` does: reads the month-end
 /// snapshots through DATE's month, the latest decision of every application, the action log,
-/// the outcomes and the repayments, and renders ``PortfolioReport`` as one self-contained HTML
+/// the outcomes, the repayments and the back office's corrections, and renders ``PortfolioReport`` as one self-contained HTML
 /// file (inline CSS and SVG, no script, no network), written atomically.
 public struct PortfolioReportJob {
     public var asOf: CalendarDay
@@ -26,8 +26,9 @@ public struct PortfolioReportJob {
     }
 
     /// Builds the report from the store (without writing it).
-    public func report(store: any CollectionsStore) throws -> PortfolioReport {
-        try store.readCollections { transaction in
+    public func report(store: any CollectionsStore & ApprovalReading) throws -> PortfolioReport {
+        let approvals = try store.approvals(status: .approved)
+        return try store.readCollections { transaction in
             let snapshots = try transaction.snapshots(through: YearMonth(asOf))
             var funnel = ApprovalFunnelCounter()
             for decision in try transaction.latestDecisions() { funnel.add(outcome: decision.outcome, reasonCodes: decision.reasonCodes) }
@@ -38,14 +39,16 @@ public struct PortfolioReportJob {
                                                              strategy: strategy)
             let (loans, lent) = try transaction.paidOutTotals()
             let figures = [("Disbursed", "\(lent.yuanString) in \(loans) loans")] + highlights
-            return PortfolioReport(title: title, asOf: asOf, snapshots: snapshots, funnel: funnel.funnel(top: strategy.portfolio.topDeclineReasons),
-                                   collections: results.filter { $0.attempts > 0 }, highlights: figures, options: strategy.portfolio)
+            var report = PortfolioReport(title: title, asOf: asOf, snapshots: snapshots, funnel: funnel.funnel(top: strategy.portfolio.topDeclineReasons),
+                                         collections: results.filter { $0.attempts > 0 }, highlights: figures, options: strategy.portfolio)
+            report.corrections = try CorrectionSummary.lines(approvals: approvals, asOf: asOf, in: transaction)
+            return report
         }
     }
 
     /// Builds and writes the report.
     /// - Returns: the report written.
-    public func run(store: any CollectionsStore) throws -> PortfolioReport {
+    public func run(store: any CollectionsStore & ApprovalReading) throws -> PortfolioReport {
         let report = try report(store: store)
         let file = try OutputFile(path: outputPath)
         do {

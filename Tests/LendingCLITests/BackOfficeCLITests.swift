@@ -163,6 +163,15 @@ import Testing
         #expect(audit.contains("repayments.reverse") && audit.contains("restructure") && audit.contains("Wang Fang"))
         let ledger = try lending(["ledger", "verify"])
         #expect(ledger.status == 0 && ledger.stdout.hasSuffix("ok\n"), "\(ledger.stdout)\(ledger.stderr)")
+
+        // The portfolio report's corrections: the one reversal (its 150.00) and the holiday.
+        let report = try directory() + "/corrections.html"
+        let written = try lending(["report", "portfolio", "--as-of", "2027-06-30", "-o", report])
+        #expect(written.status == 0, "\(written.stderr)")
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains("<tr><td>Reversals of payments</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">150.00</td></tr>"),
+                "\(html.components(separatedBy: "Corrections").last ?? "")")
+        #expect(html.contains("<tr><td>Payment holidays</td><td class=\"num\">1</td><td class=\"num\">1</td>"))
     }
 
     @Test func personalDataIsExportedOnlyToAnAdminOfTheOperatorsFile() throws {
