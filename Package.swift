@@ -163,6 +163,7 @@ let package = Package(
                 .embedInCode("Resources/migrations/v6-contacts.sql"),
                 .embedInCode("Resources/migrations/v7-repayments-by-loan.sql"),
                 .embedInCode("Resources/migrations/v8-refunds.sql"),
+                .embedInCode("Resources/migrations/v9-suspense.sql"),
             ]
         ),
         // Adapters: HTTP (Hummingbird) over the application and loan-book jobs: scoring, not training.

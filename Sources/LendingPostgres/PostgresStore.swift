@@ -166,6 +166,7 @@ public final class PostgresStore: @unchecked Sendable { // the idle pool is guar
         ("v6-contacts", PackageResources.v6_contacts_sql),
         ("v7-repayments-by-loan", PackageResources.v7_repayments_by_loan_sql),
         ("v8-refunds", PackageResources.v8_refunds_sql),
+        ("v9-suspense", PackageResources.v9_suspense_sql),
     ]
 
     private func migrate() throws {

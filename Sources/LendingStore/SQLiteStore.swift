@@ -301,6 +301,7 @@ public final class SQLiteStore: Sendable {
             try db.execute(sql: "CREATE INDEX repayments_by_loan ON repayments (loan_id, entry_sequence)")
         }
         migrator.registerMigration("v9-refunds", migrate: SQLiteStore.migrateRefunds)
+        migrator.registerMigration("v10-suspense", migrate: SQLiteStore.migrateSuspense)
         return migrator
     }
 

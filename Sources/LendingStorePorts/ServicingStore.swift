@@ -99,6 +99,20 @@ public protocol ServicingTransaction: SignatureRecording, ApprovalRecording {
     /// date or entry sequence, and a return sequence on a refund that is not `failed` (or none on one that is).
     func update(refund: StoredRefund) throws
 
+    // MARK: Suspense
+
+    /// A receipt held in (or moved out of) suspense, by its id.
+    func suspenseReceipt(receiptID: String) throws -> StoredSuspenseReceipt?
+    /// Every suspense receipt, in id order (bytes), handed over one by one.
+    func forEachSuspenseReceipt(_ body: (StoredSuspenseReceipt) throws -> Void) throws
+    /// Records a new receipt, held (no loan). The store refuses an id already stored, an amount
+    /// that is not positive, and a receipt that says it was moved already.
+    func insert(suspenseReceipt: StoredSuspenseReceipt) throws
+    /// Records the move of a held receipt to a loan (loan, date and entry sequence all set). The
+    /// store refuses a change to a receipt already moved, to its id, date, amount or entry, and a
+    /// move with some of its fields missing.
+    func update(suspenseReceipt: StoredSuspenseReceipt) throws
+
     // MARK: Journal
 
     /// The chain head: the last sequence and hash written (genesis for an empty journal).

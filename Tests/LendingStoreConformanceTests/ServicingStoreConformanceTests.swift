@@ -394,6 +394,76 @@ import Testing
         #expect(try store.readServicing { try $0.refunds(loanID: "L1") } == [refund("L1")])
     }
 
+    // MARK: Suspense
+
+    @Test(arguments: StoreKind.allCases)
+    func suspenseReceiptsAreReadByIDAndScannedInByteOrder(_ kind: StoreKind) throws {
+        let store = try kind.open()
+        try store.withServicingTransaction { transaction throws in
+            for id in ["R2", "r1", "R10", "R_9"] { try transaction.insert(suspenseReceipt: receipt(id)) }
+        }
+        try store.withServicingTransaction { try $0.insert(suspenseReceipt: receipt("R1", fen: 1)) }
+        try store.readServicing { transaction throws in
+            #expect(try transaction.suspenseReceipt(receiptID: "R1") == receipt("R1", fen: 1))
+            #expect(try transaction.suspenseReceipt(receiptID: "R3") == nil)
+            var scanned: [String] = []
+            try transaction.forEachSuspenseReceipt { scanned.append($0.receiptID) }
+            #expect(scanned == ["R1", "R10", "R2", "R_9", "r1"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aSuspenseReceiptIsStoredOnceHeldWithAPositiveAmount(_ kind: StoreKind) throws {
+        let store = try kind.open()
+        // A duplicate in the transaction that stored the first: all of it rolls back.
+        #expect(throws: (any Error).self) {
+            try store.withServicingTransaction { transaction throws in
+                try transaction.insert(suspenseReceipt: receipt("R1"))
+                try transaction.insert(suspenseReceipt: receipt("R2"))
+                try transaction.insert(suspenseReceipt: receipt("R1", fen: 99))
+            }
+        }
+        #expect(try store.readServicing { try $0.suspenseReceipt(receiptID: "R2") } == nil)
+        let refused = [receipt("R3", fen: 0), receipt("R4", fen: -5), receipt("R5", loan: "L1", appliedOn: "2026-03-05", sequence: 9)]
+        for stored in refused {
+            #expect(throws: (any Error).self, "\(stored.receiptID)") { try store.withServicingTransaction { try $0.insert(suspenseReceipt: stored) } }
+        }
+        var count = 0
+        try store.readServicing { try $0.forEachSuspenseReceipt { _ in count += 1 } }
+        #expect(count == 0)
+        #expect(throws: (any Error).self) { try store.readServicing { try $0.insert(suspenseReceipt: receipt("R6")) } }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aSuspenseReceiptIsMovedOnceWithItsLoanDateAndEntryTogether(_ kind: StoreKind) throws {
+        let store = try kind.open()
+        try store.withServicingTransaction { try $0.insert(suspenseReceipt: receipt("R1")) }
+        let halfMoves = [
+            receipt("R1", loan: "L1"), receipt("R1", appliedOn: "2026-03-05"), receipt("R1", sequence: 9),
+            receipt("R1", loan: "L1", appliedOn: "2026-03-05"), receipt("R1", loan: "L1", sequence: 9),
+        ]
+        for change in halfMoves {
+            #expect(throws: (any Error).self, "\(change)") { try store.withServicingTransaction { try $0.update(suspenseReceipt: change) } }
+        }
+        // Its identity never changes, moved or not.
+        for change in [receipt("R1", fen: 1, loan: "L1", appliedOn: "2026-03-05", sequence: 9),
+                       receipt("R1", entry: 8, loan: "L1", appliedOn: "2026-03-05", sequence: 9),
+                       receipt("R1", on: "2026-03-01", loan: "L1", appliedOn: "2026-03-05", sequence: 9)] {
+            #expect(throws: (any Error).self, "\(change)") { try store.withServicingTransaction { try $0.update(suspenseReceipt: change) } }
+        }
+        #expect(try store.readServicing { try $0.suspenseReceipt(receiptID: "R1") } == receipt("R1"))
+        let moved = receipt("R1", loan: "L1", appliedOn: "2026-03-05", sequence: 9)
+        try store.withServicingTransaction { try $0.update(suspenseReceipt: moved) }
+        // The same move again is not a change; any other is refused: a moved receipt is final.
+        try store.withServicingTransaction { try $0.update(suspenseReceipt: moved) }
+        for change in [receipt("R1"), receipt("R1", loan: "L2", appliedOn: "2026-03-05", sequence: 9),
+                       receipt("R1", loan: "L1", appliedOn: "2026-03-06", sequence: 10)] {
+            #expect(throws: (any Error).self, "\(change)") { try store.withServicingTransaction { try $0.update(suspenseReceipt: change) } }
+        }
+        #expect(try store.readServicing { try $0.suspenseReceipt(receiptID: "R1") } == moved)
+        #expect(throws: (any Error).self) { try store.withServicingTransaction { try $0.update(suspenseReceipt: receipt("R9")) } }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aRefundKeepsItsAmountDateAndEntry(_ kind: StoreKind) throws {
         let store = try kind.open()
@@ -712,4 +782,12 @@ private func refund(_ loanID: String, number: Int = 1, fen: Int64 = 12_345, stat
     StoredRefund(refund: Refund(loanID: loanID, number: number, amount: Money(fen: fen), status: status, requestedOn: day("2026-03-02"),
                                 settledOn: settledOn.map(day), reason: reason),
                  entrySequence: entry, returnSequence: returned)
+}
+
+/// Receipt `id` as stored: received on 2026-03-02 (or `on`) with its entry at sequence `entry`,
+/// and once moved the loan, the date and the move's entry.
+private func receipt(_ id: String, fen: Int64 = 50_000, on: String = "2026-03-02", entry: Int64 = 7, loan: String? = nil,
+                     appliedOn: String? = nil, sequence: Int64? = nil) -> StoredSuspenseReceipt {
+    StoredSuspenseReceipt(receiptID: id, receivedOn: day(on), amount: Money(fen: fen), entrySequence: entry, loanID: loan,
+                          appliedOn: appliedOn.map(day), applySequence: sequence)
 }

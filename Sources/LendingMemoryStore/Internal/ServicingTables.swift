@@ -14,7 +14,7 @@ struct LoanRow: Sendable {
 }
 
 /// The servicing tables: agreements, lines, loans (in the store's order: a loan's position is its
-/// index + 1), payouts, refunds, the journal with its head, repayments and draws.
+/// index + 1), payouts, refunds, suspense receipts, the journal with its head, repayments and draws.
 struct ServicingTables: Sendable {
     var agreements: [String: AgreementRecord] = [:]
     var lines: [String: StoredLine] = [:]
@@ -28,6 +28,7 @@ struct ServicingTables: Sendable {
     var refunds: [String: StoredRefund] = [:]
     /// Refund keys of each loan, in the order inserted.
     var refundKeysByLoan: [String: [String]] = [:]
+    var suspenseReceipts: [String: StoredSuspenseReceipt] = [:]
     var journal: [SealedEntry] = []
     var journalIDs: Set<String> = []
     var postingCount = 0
