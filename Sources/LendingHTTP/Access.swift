@@ -100,6 +100,8 @@ extension LendingService {
         RouteSpec("POST", "/v1/loans/{id}/write-off", role: .collections),
         RouteSpec("POST", "/v1/loans/{id}/restructurings", role: .servicing),
         RouteSpec("POST", "/v1/loans/{id}/refunds", role: .servicing),
+        RouteSpec("POST", "/v1/suspense/receipts", role: .servicing),
+        RouteSpec("POST", "/v1/suspense/receipts/{id}/move", role: .servicing),
         RouteSpec("POST", "/v1/lines/{id}/draws", role: .servicing),
         RouteSpec("POST", "/v1/loans/{id}/repayments", role: .servicing),
         RouteSpec("POST", "/v1/repayments/{id}/reversal", role: .servicing),

@@ -101,6 +101,26 @@ public struct BackOffice: Sendable {
         }
     }
 
+    /// Puts cash that belongs to no known loan in suspense (the same receipt again changes nothing).
+    public func receiveIntoSuspense(receiptID: String, on day: CalendarDay, amount: Money) async throws -> SuspenseDesk.ReceiveOutcome {
+        let database = database, products = products
+        return try await run {
+            try database.withServicingTransaction { transaction in
+                try SuspenseDesk(products: products).receive(receiptID: receiptID, on: day, amount: amount, in: transaction)
+            }
+        }
+    }
+
+    /// Asks to move a receipt out of suspense to a loan (a second person approves it).
+    public func requestSuspenseMove(receiptID: String, loanID: String, reason: String, by maker: String, at time: Instant) async throws -> ApprovalRequest {
+        let database = database, products = products
+        return try await run {
+            try database.withServicingTransaction { transaction in
+                try SuspenseDesk(products: products).request(receiptID: receiptID, loanID: loanID, reason: reason, by: maker, at: time, in: transaction)
+            }
+        }
+    }
+
     /// What a checker's verdict on a maker-checker request did.
     public enum ApprovalOutcome: Sendable {
         case review(ReviewDesk.Outcome)
@@ -108,12 +128,14 @@ public struct BackOffice: Sendable {
         case reversal(ApprovalRequest)
         case restructuring(ApprovalRequest)
         case refund(ApprovalRequest)
+        case suspense(ApprovalRequest)
     }
 
     /// A checker's verdict on a request: a review's (approve, or reject: decline the application),
     /// a write-off's (approve: the loan is written off; reject), a reversal's (approve: the
     /// payment is reversed, the loan rebuilt without it; reject), a restructuring's or a refund's
-    /// (approve: the money leaves the loan, to be paid by `lending refunds pay`; reject).
+    /// (approve: the money leaves the loan, to be paid by `lending refunds pay`; reject), a move
+    /// out of suspense (approve: the receipt is applied to its loan as a payment; reject).
     /// - Throws: ``HTTPServiceError`` 404 for an unknown request; the desks' refusals; the store's errors.
     public func decideApproval(requestID: String, approve: Bool, by checker: String, at time: Instant) async throws -> ApprovalOutcome {
         let database = database, products = products, policy = policy
@@ -156,8 +178,17 @@ public struct BackOffice: Sendable {
                     if approve { return try desk.approve(requestID: requestID, by: checker, at: time, on: day, in: transaction).0 }
                     return try desk.reject(requestID: requestID, by: checker, at: time, in: transaction)
                 })
+            case "suspense":
+                // The payment's business date: the day of the verdict in the policy's time zone.
+                let day = time.day(atOffsetSeconds: Int64(policy.utcOffsetSeconds))
+                return .suspense(try database.withServicingTransaction { transaction in
+                    guard try transaction.approval(requestID: requestID) != nil else { throw HTTPServiceError.notFound("no request \(requestID)") }
+                    let desk = SuspenseDesk(products: products)
+                    if approve { return try desk.approve(requestID: requestID, by: checker, at: time, on: day, in: transaction).0 }
+                    return try desk.reject(requestID: requestID, by: checker, at: time, in: transaction)
+                })
             default:
-                throw HTTPServiceError.notFound("no request \(requestID); ids are review:APPLICATION, write_off:LOAN, reversal:PAYMENT, restructure:LOAN:N or refund:LOAN:N")
+                throw HTTPServiceError.notFound("no request \(requestID); ids are review:APPLICATION, write_off:LOAN, reversal:PAYMENT, restructure:LOAN:N, refund:LOAN:N or suspense:RECEIPT:N")
             }
         }
     }

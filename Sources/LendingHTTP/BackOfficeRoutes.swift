@@ -39,6 +39,13 @@ extension LendingService {
             let id = try pathParameter(context, "id")
             return try await idempotent(request, context) { body, _ in try await requestRefund(id, body, caller: context.caller) }
         }
+        handlers["POST /v1/suspense/receipts"] = { request, context in
+            try await idempotent(request, context) { body, _ in try await receiveIntoSuspense(body) }
+        }
+        handlers["POST /v1/suspense/receipts/{id}/move"] = { request, context in
+            let id = try pathParameter(context, "id")
+            return try await idempotent(request, context) { body, _ in try await requestSuspenseMove(id, body, caller: context.caller) }
+        }
         handlers["GET /v1/applications/{id}/agreement"] = { _, context in try await showAgreement(try pathParameter(context, "id")) }
         handlers["POST /v1/applications/{id}/signature"] = { request, context in
             let id = try pathParameter(context, "id")
@@ -103,7 +110,7 @@ extension LendingService {
         switch requestID.prefix(while: { $0 != ":" }) {
         case "review": .review
         case "write_off": .collections
-        case "reversal", "restructure", "refund": .servicing
+        case "reversal", "restructure", "refund", "suspense": .servicing
         default: nil
         }
     }
@@ -112,7 +119,7 @@ extension LendingService {
         let office = try office()
         let parsed = try decodeBody(ApprovalVerdictBody.self, from: body)
         guard let role = LendingService.role(ofApproval: id) else {
-            throw HTTPServiceError.notFound("no request \(id); ids are review:APPLICATION, write_off:LOAN, reversal:PAYMENT, restructure:LOAN:N or refund:LOAN:N")
+            throw HTTPServiceError.notFound("no request \(id); ids are review:APPLICATION, write_off:LOAN, reversal:PAYMENT, restructure:LOAN:N, refund:LOAN:N or suspense:RECEIPT:N")
         }
         guard context.caller?.holds(role) == true else { throw HTTPServiceError.forbidden(role) }
         let outcome: BackOffice.ApprovalOutcome
@@ -129,7 +136,7 @@ extension LendingService {
                 (.ok, encodeJSON(ApprovalOutcomeBody(requestID: id, status: record.outcome == .approve ? "approved" : "rejected",
                                                      decision: OrNull(DecisionBody(record, replayed: nil)), approval: nil)))
             case .review(.awaitingSecondApproval(let request)), .writeOff(let request), .reversal(let request), .restructuring(let request),
-                 .refund(let request):
+                 .refund(let request), .suspense(let request):
                 (.ok, encodeJSON(ApprovalOutcomeBody(requestID: id, status: request.status.rawValue, decision: nil, approval: OrNull(ApprovalBody(request)))))
             }
         }
@@ -147,9 +154,10 @@ extension LendingService {
     static func writeOffRefusal(_ error: ServicingRequestError) -> HTTPServiceError {
         let status: HTTPResponse.Status = switch error.code {
         case "write_off.unknown", "write_off.no_request", "reverse.unknown_payment", "reverse.no_request", "restructure.unknown_loan",
-             "restructure.no_request", "refund.unknown_loan", "refund.no_request": .notFound
-        case "write_off.pending", "reverse.conflict", "restructure.conflict", "refund.conflict": .conflict
-        case "write_off.reason", "reverse.reason", "restructure.reason", "refund.reason": .badRequest
+             "restructure.no_request", "refund.unknown_loan", "refund.no_request", "suspense.unknown_receipt", "suspense.unknown_loan",
+             "suspense.no_request": .notFound
+        case "write_off.pending", "reverse.conflict", "restructure.conflict", "refund.conflict", "suspense.conflict": .conflict
+        case "write_off.reason", "reverse.reason", "restructure.reason", "refund.reason", "suspense.reason", "suspense.receipt_id": .badRequest
         default: .unprocessableContent
         }
         return HTTPServiceError(status, code: error.code, message: error.message)
@@ -203,6 +211,37 @@ extension LendingService {
         let request: ApprovalRequest
         do {
             request = try await office.requestRefund(loanID: id, amount: amount, reason: parsed.reason, by: caller?.name ?? "unknown", at: clock())
+        } catch let error as ServicingRequestError {
+            throw LendingService.writeOffRefusal(error)
+        }
+        return { (.accepted, encodeJSON(ApprovalBody(request))) }
+    }
+
+    func receiveIntoSuspense(_ body: ByteBuffer) async throws -> RouteAnswer.Deferred {
+        let office = try office()
+        let parsed = try decodeBody(SuspenseReceiptBody.self, from: body)
+        let day = try businessDate(parsed.receivedAt, "received_at")
+        let amount = try money(parsed.amount, "amount")
+        let outcome: SuspenseDesk.ReceiveOutcome
+        do {
+            outcome = try await office.receiveIntoSuspense(receiptID: parsed.receiptID, on: day, amount: amount)
+        } catch let error as ServicingRequestError {
+            throw LendingService.writeOffRefusal(error)
+        }
+        return {
+            switch outcome {
+            case .received(let receipt): (.created, encodeJSON(SuspenseReceiptAnswer(receipt, repeated: false)))
+            case .repeated(let receipt): (.ok, encodeJSON(SuspenseReceiptAnswer(receipt, repeated: true)))
+            }
+        }
+    }
+
+    func requestSuspenseMove(_ id: String, _ body: ByteBuffer, caller: Caller?) async throws -> RouteAnswer.Deferred {
+        let office = try office()
+        let parsed = try decodeBody(SuspenseMoveBody.self, from: body)
+        let request: ApprovalRequest
+        do {
+            request = try await office.requestSuspenseMove(receiptID: id, loanID: parsed.loanID, reason: parsed.reason, by: caller?.name ?? "unknown", at: clock())
         } catch let error as ServicingRequestError {
             throw LendingService.writeOffRefusal(error)
         }
@@ -413,6 +452,41 @@ struct RefundBody: Decodable {
     /// In yuan, such as "150.00"; absent: all the loan holds for its borrower.
     var amount: String?
     var reason: String
+}
+
+struct SuspenseReceiptBody: Decodable {
+    var receiptID: String
+    var receivedAt: String
+    /// In yuan, such as "150.00".
+    var amount: String
+
+    enum CodingKeys: String, CodingKey { case receiptID = "receipt_id", receivedAt = "received_at", amount }
+}
+
+struct SuspenseReceiptAnswer: Encodable {
+    var receiptID: String
+    var receivedOn: String
+    var amount: String
+    var status: String
+    /// The same receipt was received before: nothing changed.
+    var repeated: Bool
+
+    init(_ receipt: StoredSuspenseReceipt, repeated: Bool) {
+        receiptID = receipt.receiptID
+        receivedOn = receipt.receivedOn.description
+        amount = receipt.amount.description
+        status = receipt.isHeld ? "held" : "moved"
+        self.repeated = repeated
+    }
+
+    enum CodingKeys: String, CodingKey { case receiptID = "receipt_id", receivedOn = "received_on", amount, status, repeated }
+}
+
+struct SuspenseMoveBody: Decodable {
+    var loanID: String
+    var reason: String
+
+    enum CodingKeys: String, CodingKey { case loanID = "loan_id", reason }
 }
 
 struct RestructuringBody: Decodable {

@@ -369,7 +369,7 @@ public struct LendingService: Sendable {
     }
 
     /// A business date: `2026-11-21`, or a date-time with its offset (`2026-11-21T09:30:00+08:00`), whose date is used.
-    private func businessDate(_ text: String, _ field: String) throws(HTTPServiceError) -> CalendarDay {
+    func businessDate(_ text: String, _ field: String) throws(HTTPServiceError) -> CalendarDay {
         guard let day = CalendarDay(iso: text.prefix(10)), text.count == 10 || Instant(iso: text) != nil else {
             throw .badRequest("http.field_value", "\"\(field)\" must be a date such as 2026-11-21 (or a date-time with its offset)")
         }

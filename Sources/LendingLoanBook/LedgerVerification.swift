@@ -9,13 +9,16 @@ import LendingStorePorts
 /// zero), every loan's balances equal its ledger accounts, and no loan was paid out twice (at
 /// most one paid payout per loan, and exactly one disbursement entry, of the payout's amount,
 /// for each paid payout), and every refund has its entry of its amount (and, refused, the entry
-/// that returned it), with no refund entry left over.
+/// that returned it), with no refund entry left over; every suspense receipt has its entry, a
+/// moved one its release and its payment to the loan, and `lender:suspense` holds exactly the
+/// receipts still held.
 public struct LedgerVerification: Sendable, Equatable {
     public var entries = 0
     public var postings = 0
     public var loans = 0
     public var payouts = 0
     public var refunds = 0
+    public var suspenseReceipts = 0
     /// The chain head found (give it to `--expect-head` later to detect rows cut off the end
     /// together with the head record).
     public var head = ChainHead.genesis
@@ -40,6 +43,7 @@ public struct LedgerVerification: Sendable, Equatable {
         var unbalanced = 0
         var disbursements: [String: [Money]] = [:]
         var refundEntries: [String: [Money]] = [:]
+        var suspenseEntries: [String: [Money]] = [:]
         let stored = try store.forEachJournalRow { row in
             result.entries += 1
             result.postings += row.entry.postings.count
@@ -51,6 +55,9 @@ public struct LedgerVerification: Sendable, Equatable {
             balances.post(row.entry)
             if row.entry.kind == .adjustment, row.entry.id.hasPrefix("refund:") || row.entry.id.hasPrefix("refund-return:") {
                 refundEntries[row.entry.id, default: []].append(row.entry.postings.filter { $0.account == .fundingCash }.reduce(.zero) { $0 + $1.amount })
+            }
+            if row.entry.kind == .adjustment, row.entry.id.hasPrefix("suspense:") || row.entry.id.hasPrefix("unsuspense:") {
+                suspenseEntries[row.entry.id, default: []].append(row.entry.postings.filter { $0.account == .suspense }.reduce(.zero) { $0 + $1.amount })
             }
             if row.entry.kind == .disbursement, let loan = row.entry.loanID {
                 var amount = Money.zero
@@ -131,6 +138,31 @@ public struct LedgerVerification: Sendable, Equatable {
         }
         for id in refundEntries.keys { refundProblems.append("the journal has \(id) but no such refund is stored") }
         result.problems += limited(refundProblems.sorted(), what: "refund problems")
+
+        var suspenseProblems: [String] = []
+        var held = Money.zero
+        try store.forEachSuspenseReceipt { receipt in
+            result.suspenseReceipts += 1
+            let id = receipt.receiptID
+            if suspenseEntries.removeValue(forKey: SuspenseDesk.entryID(receiptID: id)) != [receipt.amount] {
+                suspenseProblems.append("receipt \(id) of \(receipt.amount) has no entry \(SuspenseDesk.entryID(receiptID: id)) of its amount")
+            }
+            let released = suspenseEntries.removeValue(forKey: SuspenseDesk.releaseEntryID(receiptID: id))
+            guard let loanID = receipt.loanID else {
+                held += receipt.amount
+                if released != nil { suspenseProblems.append("receipt \(id) is held but the journal moved it out of suspense") }
+                return
+            }
+            if released != [receipt.amount] { suspenseProblems.append("receipt \(id) was moved to loan \(loanID) but the journal has no release of its amount") }
+            let payment = try store.repayment(paymentID: receipt.paymentID)
+            if payment?.loanID != loanID || payment?.amount != receipt.amount {
+                suspenseProblems.append("receipt \(id) was moved to loan \(loanID) but that loan has no payment \(receipt.paymentID) of \(receipt.amount)")
+            }
+        }
+        for id in suspenseEntries.keys { suspenseProblems.append("the journal has \(id) but no such receipt is stored") }
+        let suspense = Money.zero - balances.balance(of: .suspense)
+        if suspense != held { suspenseProblems.append("lender:suspense holds \(suspense) but the receipts held come to \(held)") }
+        result.problems += limited(suspenseProblems.sorted(), what: "suspense problems")
         return result
     }
 

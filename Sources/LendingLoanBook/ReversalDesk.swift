@@ -13,7 +13,8 @@ import LendingStorePorts
 /// posted (``Servicing/replay(_:events:through:terms:)``), so interest, penalty, days past due,
 /// the bucket and every later payment's allocation are as if the wrong payment never happened.
 /// Restructurings approved since (``RestructuringDesk``) and refunds (``RefundDesk``) are replayed
-/// in their place; a payment whose money was refunded since cannot be reversed (`reverse.refunded`).
+/// in their place; a payment whose money was refunded since cannot be reversed (`reverse.refunded`),
+/// nor a payment moved out of suspense (`reverse.from_suspense`).
 /// Before that, the loan is rebuilt with the payment too, and that must give the state stored,
 /// or nothing is done (`reverse.history_mismatch`): the history read is the whole history.
 ///
@@ -194,6 +195,10 @@ public struct ReversalDesk: Sendable {
         guard state.status != .writtenOff else {
             throw ServicingRequestError(code: "reverse.written_off", field: "payment_id",
                                         message: "loan \(loan.loanID) is written off; its payments are recoveries and cannot be reversed here")
+        }
+        if let receipt = try SuspenseDesk.source(of: payment, in: transaction) {
+            throw ServicingRequestError(code: "reverse.from_suspense", field: "payment_id",
+                                        message: "payment \(clippedForMessage(payment.paymentID)) was moved out of suspense (receipt \(clippedForMessage(receipt.receiptID))); reversing it would pay its money out to cash, not back to suspense, and is not supported")
         }
         return (loan, state)
     }

@@ -115,7 +115,8 @@ struct Approvals: ParsableCommand {
                 reject: nothing changes) or restructure:LOAN:N (approve: the schedule is rebuilt \
                 from the loan's last end of day; reject: nothing changes) or refund:LOAN:N (approve: \
                 the money leaves the loan, dated --as-of, and waits for lending refunds pay; reject: \
-                nothing changes).
+                nothing changes) or suspense:RECEIPT:N (approve: the receipt leaves suspense and is \
+                applied to its loan as a payment dated --as-of; reject: it stays in suspense).
 
                 Examples:
                   lending approvals decide write_off:A7-0000123 approve --by "Wang Fang"
@@ -139,8 +140,8 @@ struct Approvals: ParsableCommand {
 
         func validate() throws {
             guard verdict == "approve" || verdict == "reject" else { throw ValidationError("the verdict must be approve or reject") }
-            guard ["review:", "write_off:", "reversal:", "restructure:", "refund:"].contains(where: requestID.hasPrefix) else {
-                throw ValidationError("the request id is review:APPLICATION, write_off:LOAN, reversal:PAYMENT, restructure:LOAN:N or refund:LOAN:N")
+            guard ["review:", "write_off:", "reversal:", "restructure:", "refund:", "suspense:"].contains(where: requestID.hasPrefix) else {
+                throw ValidationError("the request id is review:APPLICATION, write_off:LOAN, reversal:PAYMENT, restructure:LOAN:N, refund:LOAN:N or suspense:RECEIPT:N")
             }
         }
 
@@ -165,6 +166,14 @@ struct Approvals: ParsableCommand {
                     print("\(requestID),\(request.status.rawValue)")
                 } else if requestID.hasPrefix("refund:") {
                     let desk = RefundDesk(products: try products.load())
+                    let request = try store.withServicingTransaction { transaction in
+                        verdict == "approve" ? try desk.approve(requestID: requestID, by: by, at: now(), on: asOf.day, in: transaction).0
+                            : try desk.reject(requestID: requestID, by: by, at: now(), in: transaction)
+                    }
+                    CommandAudit.note(request.status.rawValue)
+                    print("\(requestID),\(request.status.rawValue)")
+                } else if requestID.hasPrefix("suspense:") {
+                    let desk = SuspenseDesk(products: try products.load())
                     let request = try store.withServicingTransaction { transaction in
                         verdict == "approve" ? try desk.approve(requestID: requestID, by: by, at: now(), on: asOf.day, in: transaction).0
                             : try desk.reject(requestID: requestID, by: by, at: now(), in: transaction)

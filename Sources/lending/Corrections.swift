@@ -289,3 +289,123 @@ struct Refunds: ParsableCommand {
         }
     }
 }
+
+struct Suspense: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Cash that belongs to no known loan yet: put it in suspense, move it to a loan (maker-checker), list it.",
+        subcommands: [Receive.self, Move.self, List.self]
+    )
+
+    struct Receive: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put receipts (receipt_id, received_at, amount) in suspense, every row or none.",
+            discussion: """
+                Each receipt posts suspense:RECEIPT (Dr funding cash / Cr lender:suspense). The same \
+                row again changes nothing; the same receipt id with another date or amount is an \
+                error naming both. Row errors stop the run (nothing stored) unless --rejects FILE \
+                is given.
+
+                Examples:
+                  lending suspense receive receipts.csv
+                  lending suspense receive receipts.csv --rejects bad-receipts.csv
+                """
+        )
+
+        @Argument(help: "RECEIPTS.csv: receipt_id, received_at (YYYY-MM-DD), amount (yuan).")
+        var receipts: String
+
+        @Option(name: .long, help: "Set rows that cannot be received aside in this CSV and go on.")
+        var rejects: String?
+
+        @OptionGroup var products: ProductOptions
+        @OptionGroup var database: DatabaseOptions
+
+        @Flag(name: .long, help: "No summary.")
+        var quiet = false
+
+        func run() throws {
+            try reporting {
+                let (store, _) = try database.open(writing: "suspense.receive")
+                let summary = try SuspenseReceiveJob(inputPath: receipts, rejectsPath: rejects, products: try products.load()).run(store: store)
+                if !quiet {
+                    var line = "received \(summary.received) receipts (\(summary.amount) yuan) into suspense"
+                    if summary.repeated > 0 { line += "; \(summary.repeated) already received (nothing changed)" }
+                    if summary.rejected > 0 { line += "; \(summary.rejected) rows set aside in \(rejects ?? "")" }
+                    printToStandardError(line)
+                }
+            }
+        }
+    }
+
+    struct Move: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ask to move a receipt out of suspense to a loan; a second person approves (lending approvals decide suspense:RECEIPT:N approve).",
+            discussion: """
+                Nothing changes until a different person approves. Then, in one transaction, the \
+                receipt leaves suspense (unsuspense:RECEIPT, Dr suspense / Cr funding cash) and is \
+                applied to the loan as the payment suspense:RECEIPT, dated --as-of of the approval, \
+                exactly as lending repay applies a payment.
+
+                Examples:
+                  lending suspense move BANK-20261102-0042 A7-0000123 --reason "reference matched the contract" --by "Li Wei"
+                  lending approvals decide suspense:BANK-20261102-0042:1 approve --by "Wang Fang" --as-of 2026-11-03
+                """
+        )
+
+        @Argument(help: "The receipt id.")
+        var receiptID: String
+
+        @Argument(help: "The loan it belongs to.")
+        var loanID: String
+
+        @Option(name: .long, help: "Why (1 to 200 characters, no personal data).")
+        var reason: String
+
+        @Option(name: .long, help: "Who asks (recorded with the request and in the audit log).")
+        var by: String
+
+        @OptionGroup var products: ProductOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reporting {
+                let (store, _) = try database.open(writing: "suspense.move", target: receiptID, actor: by)
+                let desk = SuspenseDesk(products: try products.load())
+                let request = try store.withServicingTransaction {
+                    try desk.request(receiptID: receiptID, loanID: loanID, reason: reason, by: by, at: now(), in: $0)
+                }
+                print("\(request.requestID),\(request.status.rawValue)")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Suspense receipts as CSV: receipt_id, received_on, amount, status, loan_id, applied_on.",
+            discussion: """
+                Every receipt, in id order. status: held (in suspense) or moved (to loan_id, on \
+                applied_on, as the payment suspense:RECEIPT).
+
+                Example:
+                  lending suspense list
+                """
+        )
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reporting {
+                let (store, _) = try openDatabase(database.location)
+                var rows: [String] = []
+                try store.readServicing { transaction in
+                    try transaction.forEachSuspenseReceipt { receipt in
+                        rows.append([receipt.receiptID, receipt.receivedOn.description, receipt.amount.description, receipt.isHeld ? "held" : "moved",
+                                     receipt.loanID ?? "", receipt.appliedOn?.description ?? ""].map(csvField).joined(separator: ","))
+                    }
+                }
+                print("receipt_id,received_on,amount,status,loan_id,applied_on")
+                for row in rows { print(row) }
+            }
+        }
+    }
+}

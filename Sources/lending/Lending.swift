@@ -37,7 +37,7 @@ struct Lending: ParsableCommand {
                       BlacklistCommand.self, Apply.self, Review.self, Decisions.self, PolicyCommand.self,
                       Disburse.self, Reconcile.self, RailCommand.self, Draw.self, Repay.self, Eod.self, Loans.self, Ledger.self,
                       Collections.self, Report.self, Demo.self, Serve.self, Sign.self, Agreement.self, Approvals.self, Audit.self,
-                      ExportCommand.self, Repayments.self, Restructure.self, Refunds.self]
+                      ExportCommand.self, Repayments.self, Restructure.self, Refunds.self, Suspense.self]
     )
 }
 

@@ -476,7 +476,7 @@ struct Ledger: ParsableCommand {
                 let (store, _) = try database.open()
                 let result = try LedgerVerification.run(store: store, expectHead: expectHead)
                 for problem in result.problems { printToStandardError("\(LendingDatabaseURL(database.location).displayName): \(problem)") }
-                print("entries \(result.entries) postings \(result.postings) loans \(result.loans) payouts \(result.payouts) refunds \(result.refunds) head \(result.head.sequence):\(result.head.hash.hex) \(result.holds ? "ok" : "BROKEN")")
+                print("entries \(result.entries) postings \(result.postings) loans \(result.loans) payouts \(result.payouts) refunds \(result.refunds) suspense \(result.suspenseReceipts) head \(result.head.sequence):\(result.head.hash.hex) \(result.holds ? "ok" : "BROKEN")")
                 if !result.holds { throw ExitCode(1) }
             }
         }

@@ -174,6 +174,34 @@ import Testing
         #expect(html.contains("<tr><td>Payment holidays</td><td class=\"num\">1</td><td class=\"num\">1</td>"))
     }
 
+    @Test func cashForNoKnownLoanIsHeldInSuspenseAndMovedToALoanByTwoPeople() throws {
+        let loans = csv(try lending(["export", "loans"]).stdout)
+        // The other tests take the first active loans; this one takes the last.
+        let loanID = try #require(loans.filter { $0["status"] == "active" }.compactMap { $0["loan_id"] }.sorted().last)
+        let processed = try #require(loans.first { $0["loan_id"] == loanID }?["processed_through"])
+        let directory = try directory()
+        let bad = directory + "/bad-receipts.csv"
+        try "receipt_id,received_at,amount\nBANK-1,\(processed),50.00\nBANK-2,2026-13-01,10.00\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try lending(["suspense", "receive", bad])
+        #expect(refused.status == 1 && refused.stderr.contains("bad-receipts.csv:3:") && refused.stderr.contains("received_at"), "\(refused.stderr)")
+        #expect(try lending(["suspense", "list"]).stdout == "receipt_id,received_on,amount,status,loan_id,applied_on\n", "nothing half-written")
+        let good = directory + "/receipts.csv"
+        try "receipt_id,received_at,amount\nBANK-1,\(processed),50.00\n".write(toFile: good, atomically: true, encoding: .utf8)
+        let received = try lending(["suspense", "receive", good])
+        #expect(received.status == 0 && received.stderr.contains("received 1 receipts (50.00 yuan)"), "\(received.stderr)")
+        #expect(try lending(["suspense", "receive", good]).stderr.contains("1 already received"))
+        let asked = try lending(["suspense", "move", "BANK-1", loanID, "--reason", "reference matched the contract", "--by", "Li Wei"])
+        #expect(asked.status == 0 && asked.stdout == "suspense:BANK-1:1,pending\n", "\(asked.stdout)\(asked.stderr)")
+        let own = try lending(["approvals", "decide", "suspense:BANK-1:1", "approve", "--by", "LI WEI", "--as-of", processed])
+        #expect(own.status == 1 && own.stderr.contains("a second person must approve"), "\(own.stderr)")
+        let approved = try lending(["approvals", "decide", "suspense:BANK-1:1", "approve", "--by", "Wang Fang", "--as-of", processed])
+        #expect(approved.status == 0 && approved.stdout == "suspense:BANK-1:1,approved\n", "\(approved.stdout)\(approved.stderr)")
+        #expect(csv(try lending(["suspense", "list"]).stdout).map { [$0["status"] ?? "", $0["loan_id"] ?? ""] } == [["moved", loanID]])
+        #expect(csv(try lending(["repayments", "list", loanID]).stdout).contains { $0["payment_id"] == "suspense:BANK-1" && $0["amount"] == "50.00" })
+        let ledger = try lending(["ledger", "verify"])
+        #expect(ledger.status == 0 && ledger.stdout.contains(" suspense 1 ") && ledger.stdout.hasSuffix("ok\n"), "\(ledger.stdout)\(ledger.stderr)")
+    }
+
     @Test func personalDataIsExportedOnlyToAnAdminOfTheOperatorsFile() throws {
         let directory = try directory()
         let plain = try lending(["export", "decisions"])

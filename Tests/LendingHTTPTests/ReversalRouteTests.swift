@@ -86,3 +86,46 @@ import Testing
         #expect(try LedgerVerification.run(store: book.store).holds)
     }
 }
+
+@Suite struct SuspenseRouteTests {
+    @Test func aReceiptIsHeldThenMovedToALoanBySomeoneElse() async throws {
+        let book = try await BackOfficeBook()
+        _ = try AgreementJob(products: .standard, protector: testProtector, utcOffsetSeconds: 8 * 3_600).run(.applications(["H-1"]), store: book.store)
+        let rail = try SimulatedRail(path: ":memory:", clock: { Instant(secondsSinceEpoch: 1_790_000_000) })
+        _ = try DisburseJob(asOf: CalendarDay(iso: "2026-10-02")!, products: .standard, protector: testProtector).run(store: book.store, rail: rail)
+        let opened = try #require(try book.store.readServicing { try $0.loans(["H-1"])["H-1"]?.state })
+        try await withService(book.service) { client in
+            let receipt = json(["receipt_id": "BANK-7", "received_at": "2026-10-03", "amount": "120.00"])
+            #expect(try await client.call(.post, "/v1/suspense/receipts", key: Keys.collections, idempotencyKey: "u-1", receipt).status == 403)
+            let received = try await client.call(.post, "/v1/suspense/receipts", key: Keys.servicing, idempotencyKey: "u-2", receipt)
+            #expect(received.status == 201 && object(received.body)["status"] as? String == "held", "\(String(buffer: received.body))")
+            let again = try await client.call(.post, "/v1/suspense/receipts", key: Keys.servicing, idempotencyKey: "u-3", receipt)
+            #expect(again.status == 200 && object(again.body)["repeated"] as? Bool == true)
+            let other = try await client.call(.post, "/v1/suspense/receipts", key: Keys.servicing, idempotencyKey: "u-4",
+                                              json(["receipt_id": "BANK-7", "received_at": "2026-10-03", "amount": "121.00"]))
+            #expect(other.status == 409 && errorCode(other.body) == "suspense.conflict")
+            let colon = try await client.call(.post, "/v1/suspense/receipts", key: Keys.servicing, idempotencyKey: "u-5",
+                                              json(["receipt_id": "BANK:8", "received_at": "2026-10-03", "amount": "1.00"]))
+            #expect(colon.status == 400 && errorCode(colon.body) == "suspense.receipt_id")
+
+            let move = json(["loan_id": "H-1", "reason": "reference matched the contract"])
+            let unknown = try await client.call(.post, "/v1/suspense/receipts/BANK-9/move", key: Keys.servicing, idempotencyKey: "u-6", move)
+            #expect(unknown.status == 404 && errorCode(unknown.body) == "suspense.unknown_receipt")
+            let asked = try await client.call(.post, "/v1/suspense/receipts/BANK-7/move", key: Keys.servicing, idempotencyKey: "u-7", move)
+            #expect(asked.status == 202 && object(asked.body)["request_id"] as? String == "suspense:BANK-7:1", "\(String(buffer: asked.body))")
+            let approve = json(["verdict": "approve"])
+            let own = try await client.call(.post, "/v1/approvals/suspense:BANK-7:1/decision", key: Keys.servicing, idempotencyKey: "u-8", approve)
+            #expect(own.status == 422 && errorCode(own.body) == "suspense.same_person")
+            let approved = try await client.call(.post, "/v1/approvals/suspense:BANK-7:1/decision", key: Keys.admin, idempotencyKey: "u-9", approve)
+            #expect(approved.status == 200 && object(approved.body)["status"] as? String == "approved", "\(String(buffer: approved.body))")
+            let twice = try await client.call(.post, "/v1/suspense/receipts/BANK-7/move", key: Keys.servicing, idempotencyKey: "u-10", move)
+            #expect(twice.status == 422 && errorCode(twice.body) == "suspense.moved")
+        }
+        let payment = try #require(try book.store.readServicing { try $0.repayment(paymentID: "suspense:BANK-7") })
+        #expect(payment.loanID == "H-1" && payment.amount == Money(yuan: "120.00")!)
+        let state = try #require(try book.store.readServicing { try $0.loans(["H-1"])["H-1"]?.state })
+        #expect(state.outstandingPrincipal + state.interestReceivable < opened.outstandingPrincipal + Money(yuan: "120.00")!)
+        let verified = try LedgerVerification.run(store: book.store)
+        #expect(verified.holds && verified.suspenseReceipts == 1, "\(verified.problems)")
+    }
+}
