@@ -260,8 +260,8 @@ let package = Package(
         .testTarget(
             name: "LendingModelOpsTests",
             dependencies: [
-                "LendingBatchScoring", "LendingCSV", "LendingModelOps", "LendingScoring", "LendingTestSupport",
-                "LendingTraining",
+                "LendingBatchScoring", "LendingCSV", "LendingModel", "LendingModelOps", "LendingScoring", "LendingTestSupport",
+                "LendingTraining", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "LendingModelTests", dependencies: ["LendingModel"]),
