@@ -240,7 +240,7 @@ let package = Package(
         .testTarget(
             name: "LendingHTTPTests",
             dependencies: [
-                "LendingApplications", "LendingBatchScoring", "LendingDecisioning", "LendingHTTP", "LendingIdentity",
+                "LendingApplications", "LendingBatchScoring", "LendingCollections", "LendingDecisioning", "LendingHTTP", "LendingIdentity",
                 "LendingLoanBook", "LendingMemoryStore", "LendingModel", "LendingPreCredit", "LendingScoring",
                 "LendingStore", "LendingStorePorts", "LendingTestSupport", .product(name: "Hummingbird",
                 package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),

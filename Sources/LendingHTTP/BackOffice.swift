@@ -236,10 +236,13 @@ public struct BackOffice: Sendable {
 
     // MARK: Collections
 
-    /// The actions planned for `day`'s contact hours; `nil` when the day before has not closed.
+    /// The actions planned for `day`'s contact hours, checked again against the contact rules as
+    /// the store knows them now (`lending collections plan` does the same): a call a conversation
+    /// recorded since, the person's cap or an opt-out now forbids is cancelled, with why, and left
+    /// out. `nil` when the day before has not closed.
     public func collectionsQueue(day: CalendarDay) async throws -> [PlannedAction]? {
-        let database = database
-        return try await run { try CollectionsPlanReader.actions(for: day, store: database) }
+        let database = database, strategy = strategy
+        return try await run { try CollectionsPlanJob(day: day, strategy: strategy).run(store: database)?.actions }
     }
 
     /// Records a contact's outcome (idempotent per loan, action and time).

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LendingApplications
+import LendingCollections
 import LendingLoanBook
 import LendingModel
 import LendingStore
@@ -192,6 +193,38 @@ extension TestClientProtocol {
             let eod = object(try await client.call(.get, "/v1/eod?date=2026-10-02", key: Keys.servicing).body)
             #expect(eod["post_loan_ran"] as? Bool == false && eod["done"] as? Bool == false)
         }
+    }
+
+    /// The queue is the plan checked again now: a conversation recorded at 10:00 takes the same
+    /// loan's 11:00 call out of the queue (cancelled, with its reason), and asking again is the same.
+    @Test func theQueueLeavesOutACallThatAConversationRecordedSinceForbids() async throws {
+        let book = try await BackOfficeBook()
+        _ = try AgreementJob(products: .standard, protector: testProtector, utcOffsetSeconds: 8 * 3_600).run(.applications(["H-1"]), store: book.store)
+        let planned = CalendarDay(iso: "2026-10-01")!
+        let calls = ["10:00", "11:00"].map { hour in
+            PlannedAction(loanId: "H-1", action: .agentCall, channel: .phone, scheduledAt: Instant(iso: "2026-10-02T\(hour):00+08:00")!,
+                          utcOffsetSeconds: 8 * 3_600, bucket: "4-15", reason: "ladder")
+        }
+        try book.store.withCollectionsTransaction { transaction in
+            try transaction.insert(run: PostLoanRunRecord(day: planned, actionsPlanned: calls.count))
+            _ = try transaction.insert(actions: calls, plannedOn: planned)
+        }
+        try await withService(book.service) { client in
+            func queued() async throws -> [String] {
+                let queue = object(try await client.call(.get, "/v1/collections/queue?date=2026-10-02", key: Keys.collections).body)
+                #expect(queue["planned"] as? Bool == true)
+                return (queue["actions"] as? [[String: Any]] ?? []).compactMap { $0["scheduled_at"] as? String }
+            }
+            #expect(try await queued() == ["2026-10-02T10:00:00+08:00", "2026-10-02T11:00:00+08:00"])
+            let talked = try await client.call(.post, "/v1/collections/outcomes", key: Keys.collections, idempotencyKey: "q-1",
+                                               json(["loan_id": "H-1", "action": "agent_call", "happened_at": "2026-10-02T10:00:00+08:00", "result": "contacted"]))
+            #expect(talked.status == 201, "\(String(buffer: talked.body))")
+            #expect(try await queued() == ["2026-10-02T10:00:00+08:00"], "the call made stays; the one the quiet period forbids goes")
+            #expect(try await queued() == ["2026-10-02T10:00:00+08:00"])
+        }
+        let cancelled = try book.store.readCollections { try $0.cancelledActions(plannedOn: planned) }
+        #expect(cancelled.map(\.scheduledAt) == [Instant(iso: "2026-10-02T11:00:00+08:00")!] && cancelled.allSatisfy { $0.reason.contains("quiet") },
+                "\(cancelled)")
     }
 
     @Test func theAuditLogHoldsEveryPostWithItsCallerAndOutcome() async throws {
