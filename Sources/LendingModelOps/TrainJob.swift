@@ -68,15 +68,25 @@ public struct TrainJob: Sendable {
         } catch {
             throw LendingError(code: error.code, message: error.message, file: dataPath)
         }
+        // What the model was fitted with: cross-validation's choices filled in.
+        let searched = Set(result.tuning?.searched ?? [])
+        func chosen(_ key: String) -> String { searched.contains(key) ? " (chosen by cross-validation)" : "" }
+        options.l2 = result.options.l2
+        options.binning = result.options.binning
+        options.selection = result.options.selection
         var settings = [
             "data: \(lastPathComponent(dataPath)) (\(data.rowCount) rows), target \(target) = \"\(badValue)\" is bad",
             testPath.map { "test: \(lastPathComponent($0))" } ?? (testShare > 0 ? "test: \(Int((testShare * 100).rounded()))% held out, stratified, seed \(seed)" : "test: none"),
-            "binning: monotone \(options.binning.monotone.rawValue), at most \(options.binning.maxBins) bins, each at least \(ReportText.fixed(options.binning.minBinShare * 100, 1))% of rows"
+            "binning: monotone \(Self.monotoneText(options, result))\(chosen("shapes")), at most \(options.binning.maxBins) bins\(chosen("maxBins")), each at least \(ReportText.fixed(options.binning.minBinShare * 100, 1))% of rows\(chosen("minBinShare"))"
                 + (breaksPath.map { ", forced bins from \(lastPathComponent($0))" } ?? ""),
-            "selection: " + { switch options.selection { case .informationValue(let v): return "IV at least \(v)"; case .stepwise: return "stepwise (p to enter 0.05, to stay 0.10)" } }()
-                + (options.l2 > 0 ? ", L2 \(options.l2)" : ""),
+            "selection: " + { switch options.selection { case .informationValue(let v): return "IV at least \(ReportText.number(v))\(chosen("ivThreshold"))"; case .stepwise: return "stepwise (p to enter 0.05, to stay 0.10)" } }()
+                + ", L2 \(ReportText.number(options.l2))\(chosen("l2"))",
             "scaling: \(ReportText.fixed(options.scaling.baseScore, 0)) points at \(ReportText.fixed(options.scaling.baseOdds, 2)):1 good:bad, \(ReportText.fixed(options.scaling.pdo, 0)) points to double",
         ]
+        if let tuning = result.tuning {
+            settings.append("cross-validation: \(tuning.folds) stratified folds of the \(tuning.rows) training rows (seed \(tuning.seed)), \(tuning.curve.count) settings, "
+                            + "chosen mean fold AUC \(ReportText.fixed(tuning.chosenMeanAUC, 4)) (sd \(ReportText.fixed(tuning.chosenSdAUC, 4)))")
+        }
         settings.append("characteristics chosen: \(result.model.characteristics.count) of \(result.report.characteristics.count)")
         result.report.settings = settings
         var optionText: [String: String] = [
@@ -85,15 +95,17 @@ public struct TrainJob: Sendable {
             "select": { switch options.selection { case .informationValue(let v): return "iv:\(v)"; case .stepwise: return "stepwise" } }(),
             "l2": "\(options.l2)", "roundPoints": String(options.roundPoints),
         ]
+        if let tuning = self.options.tuning, result.tuning != nil {
+            optionText["folds"] = String(tuning.folds)
+            optionText["tuned"] = result.tuning!.searched.joined(separator: ",")
+        }
         if let testPath { optionText["test"] = lastPathComponent(testPath) } else { optionText["testShare"] = "\(testShare)" }
         if let breaksPath { optionText["breaks"] = lastPathComponent(breaksPath); optionText["breaksSHA256"] = try sha256(ofFile: breaksPath) }
         if let features = options.features { optionText["features"] = features.joined(separator: ",") }
         if !options.exclude.isEmpty { optionText["exclude"] = options.exclude.joined(separator: ",") }
         result.model.source = Scorecard.Source(tool: "lending train", file: lastPathComponent(dataPath), sha256: try sha256(ofFile: dataPath),
                                                rows: data.rowCount, seed: testPath == nil && testShare > 0 ? seed : nil, options: optionText)
-        do { try result.model.write(to: outputPath) } catch {
-            throw LendingError(code: error.code, message: error.message, file: outputPath)
-        }
+        try Self.writeModel(result.model, training: result.tuning, to: outputPath)
         if let reportPath { try writeText(ReportHTML.render(result.report), to: reportPath) }
         if let splitPath, let split {
             var buffer = CSVOutputBuffer()
@@ -105,6 +117,42 @@ public struct TrainJob: Sendable {
             try output.commit()
         }
         return (result, ReportText.render(result.report))
+    }
+
+    /// Writes the model file; with cross-validation, with its optional top-level `training`
+    /// object (readers that do not know it ignore it; `Scorecard.load` validates the rest).
+    public static func writeModel(_ model: Scorecard, training: TuningResult?, to path: String) throws {
+        guard let training else {
+            do { try model.write(to: path) } catch { throw LendingError(code: error.code, message: error.message, file: path) }
+            return
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(ModelFileWithTraining(model: model, training: TrainingMetadata(crossValidation: training)))
+        data.append(0x0A)
+        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw LendingError(code: "io", message: "cannot write the model; check the directory exists and is writable", file: path)
+        }
+    }
+
+    /// The `training` object of a model file written by `lending train`, if it has one.
+    public static func readTraining(_ path: String) throws -> TrainingMetadata? {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw LendingError(code: "io", message: "cannot read the model file; check the path", file: path)
+        }
+        struct Wrapper: Decodable { var training: TrainingMetadata? }
+        do { return try JSONDecoder().decode(Wrapper.self, from: data).training } catch {
+            throw LendingError(code: "model.invalid", message: "the training object of the model file is not valid: \(error)", file: path)
+        }
+    }
+
+    static func monotoneText(_ options: TrainingOptions, _ result: TrainingResult) -> String {
+        let allowed = result.tuning?.shapes.filter { $0.allowed == "peak-or-valley" }.map(\.name) ?? []
+        if options.binning.monotone == .auto, let tuning = result.tuning, tuning.searched.contains("shapes") {
+            return allowed.isEmpty ? "auto (no characteristic allowed a peak or valley)" : "auto (peak or valley allowed for \(allowed.joined(separator: ", ")))"
+        }
+        return options.binning.monotone == .auto ? "monotone" : options.binning.monotone.rawValue
     }
 
     /// Reads BREAKS.json: `{"numeric": [cut, ...], "categorical": [["a", "b"], ["c"]]}`.
@@ -119,6 +167,26 @@ public struct TrainJob: Sendable {
                                message: "not a breaks file: expected {\"name\": [cut points] or [[categories], ...]}", file: path)
         }
         return decoded.mapValues(\.bins)
+    }
+}
+
+/// The `training` object of a model file: what cross-validation chose and the curve it chose
+/// from (docs/model-format.md).
+public struct TrainingMetadata: Codable, Sendable, Equatable {
+    public var crossValidation: TuningResult
+    public init(crossValidation: TuningResult) { self.crossValidation = crossValidation }
+}
+
+/// A model and its `training` object, encoded as one JSON object (the model's keys and
+/// `training`, sorted).
+private struct ModelFileWithTraining: Encodable {
+    var model: Scorecard
+    var training: TrainingMetadata
+    enum Keys: String, CodingKey { case training }
+    func encode(to encoder: any Encoder) throws {
+        try model.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(training, forKey: .training)
     }
 }
 

@@ -9,6 +9,12 @@ public struct BinningOptions: Sendable, Equatable {
         case descending
         /// No trend required.
         case none
+        /// Bad rate rises, then falls (one turn at most).
+        case peak
+        /// Bad rate falls, then rises (one turn at most).
+        case valley
+        /// Whichever of peak and valley gives the higher IV.
+        case peakOrValley = "peak-or-valley"
     }
 
     public var monotone: Monotone
@@ -114,6 +120,35 @@ public func weightOfEvidence(goods: [Int], bads: [Int]) -> (woe: [Double], iv: [
     return (woe, iv)
 }
 
+/// The fine classes of one characteristic on some rows: the unit every bin is merged from.
+/// Numeric: classes between `cuts` (class k is [cuts[k-1], cuts[k])). Categorical: runs of
+/// categories ordered by bad rate (`members`, category codes).
+struct FineClasses: Sendable {
+    var numeric: Bool
+    var cuts: [Double] = []
+    var members: [[Int]] = []
+    var goods: [Int]
+    var bads: [Int]
+    var missingGoods: Int
+    var missingBads: Int
+    /// All rows binned (present and missing): `minBinShare` is a share of this.
+    var rows: Int
+
+    var count: Int { goods.count }
+
+    /// The fine class of a present numeric value: the number of cuts at or below it.
+    @inline(__always)
+    func numericClass(_ value: Double) -> Int {
+        var low = 0
+        var high = cuts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if value >= cuts[middle] { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}
+
 /// Fine classing, then the partition of fine classes into at most `maxBins` contiguous bins
 /// that maximises IV under the constraints (found exactly by dynamic programming).
 public enum Binner {
@@ -121,45 +156,51 @@ public enum Binner {
     public static func bin(name: String, column: TrainingColumn, bad: [Bool], options: BinningOptions,
                            forced: ForcedBins? = nil) throws(TrainingError) -> BinnedCharacteristic {
         let rows = bad.count
-        var missingGoods = 0
-        var missingBads = 0
-        for row in 0..<rows where column.isMissing(row) {
-            if bad[row] { missingBads += 1 } else { missingGoods += 1 }
-        }
-        let hasMissing = missingGoods + missingBads > 0
         var result: BinnedCharacteristic
         switch column {
         case .numeric(let values):
-            var present: [(value: Double, bad: Bool)] = []
-            present.reserveCapacity(rows)
-            for row in 0..<rows where !values[row].isNaN { present.append((values[row], bad[row])) }
-            present.sort { $0.value < $1.value }
-            var cuts: [Double]
-            if case .cuts(let fixed)? = forced {
-                cuts = fixed.sorted()
-            } else if case .groups? = forced {
+            if case .groups? = forced {
                 throw TrainingError("train.breaks", "BREAKS.json gives category groups for numeric \"\(name)\"; give cut points")
-            } else {
-                cuts = numericCuts(present, rows: rows, options: options)
             }
-            var goods = [Int](repeating: 0, count: cuts.count + 1)
-            var bads = goods
-            for item in present {
-                var bin = 0
-                while bin < cuts.count && item.value >= cuts[bin] { bin += 1 }
-                if item.bad { bads[bin] += 1 } else { goods[bin] += 1 }
+            if case .cuts(let fixed)? = forced {
+                var present: [(value: Double, bad: Bool)] = []
+                present.reserveCapacity(rows)
+                for row in 0..<rows where !values[row].isNaN { present.append((values[row], bad[row])) }
+                let cuts = fixed.sorted()
+                var goods = [Int](repeating: 0, count: cuts.count + 1)
+                var bads = goods
+                for item in present {
+                    var bin = 0
+                    while bin < cuts.count && item.value >= cuts[bin] { bin += 1 }
+                    if item.bad { bads[bin] += 1 } else { goods[bin] += 1 }
+                }
+                result = BinnedCharacteristic(name: name, kind: "numeric", cuts: cuts, groups: [], goods: goods, bads: bads,
+                                              hasMissingBin: false, woe: [], binIV: [], iv: 0, binOfCode: [])
+                var missingGoods = 0, missingBads = 0
+                for row in 0..<rows where values[row].isNaN { if bad[row] { missingBads += 1 } else { missingGoods += 1 } }
+                return finished(result, missingGoods: missingGoods, missingBads: missingBads)
             }
-            result = BinnedCharacteristic(name: name, kind: "numeric", cuts: cuts, groups: [], goods: goods, bads: bads,
-                                          hasMissingBin: false, woe: [], binIV: [], iv: 0, binOfCode: [])
+            let order = (0..<rows).filter { !values[$0].isNaN }.sorted { (values[$0], $0) < (values[$1], $1) }
+            var missingGoods = 0, missingBads = 0
+            for row in 0..<rows where values[row].isNaN { if bad[row] { missingBads += 1 } else { missingGoods += 1 } }
+            let fine = numericFineClasses(values: values, sortedPresent: order, bad: bad, rows: rows, missingGoods: missingGoods,
+                                          missingBads: missingBads, options: options)
+            return assemble(name: name, fine: fine, groups: partition(fine, options: options, direction: options.monotone),
+                            categories: [])
         case .categorical(let codes, let categories):
             var goodsByCode = [Int](repeating: 0, count: categories.count)
             var badsByCode = goodsByCode
-            for row in 0..<rows where codes[row] >= 0 {
-                if bad[row] { badsByCode[Int(codes[row])] += 1 } else { goodsByCode[Int(codes[row])] += 1 }
+            var missingGoods = 0, missingBads = 0
+            for row in 0..<rows {
+                if codes[row] < 0 {
+                    if bad[row] { missingBads += 1 } else { missingGoods += 1 }
+                } else if bad[row] { badsByCode[Int(codes[row])] += 1 } else { goodsByCode[Int(codes[row])] += 1 }
             }
-            var groups: [[Int]]
+            if case .cuts? = forced {
+                throw TrainingError("train.breaks", "BREAKS.json gives cut points for categorical \"\(name)\"; give category groups")
+            }
             if case .groups(let fixed)? = forced {
-                groups = []
+                var groups: [[Int]] = []
                 var assigned = Set<Int>()
                 for group in fixed {
                     var members: [Int] = []
@@ -173,23 +214,40 @@ public enum Binner {
                 for code in categories.indices where goodsByCode[code] + badsByCode[code] > 0 && !assigned.contains(code) {
                     throw TrainingError("train.breaks", "category \"\(categories[code])\" of \"\(name)\" is in no group of BREAKS.json; add it to a group")
                 }
-            } else if case .cuts? = forced {
-                throw TrainingError("train.breaks", "BREAKS.json gives cut points for categorical \"\(name)\"; give category groups")
-            } else {
-                groups = categoricalGroups(goods: goodsByCode, bads: badsByCode, categories: categories, rows: rows, options: options)
+                let fine = FineClasses(numeric: false, members: groups, goods: groups.map { $0.reduce(0) { $0 + goodsByCode[$1] } },
+                                       bads: groups.map { $0.reduce(0) { $0 + badsByCode[$1] } },
+                                       missingGoods: missingGoods, missingBads: missingBads, rows: rows)
+                return assemble(name: name, fine: fine, groups: groups.indices.map { $0..<($0 + 1) }, categories: categories)
             }
+            let fine = categoricalFineClasses(goods: goodsByCode, bads: badsByCode, categories: categories,
+                                              missingGoods: missingGoods, missingBads: missingBads, rows: rows, options: options)
+            return assemble(name: name, fine: fine, groups: partition(fine, options: options, direction: .ascending), categories: categories)
+        }
+    }
+
+    /// The bins of `groups` (contiguous runs of fine classes), with the missing bin when any
+    /// row is missing, WoE and IV.
+    static func assemble(name: String, fine: FineClasses, groups: [Range<Int>], categories: [String]) -> BinnedCharacteristic {
+        let groups = groups.isEmpty ? [0..<fine.count] : groups
+        let goods = groups.map { fine.goods[$0].reduce(0, +) }
+        let bads = groups.map { fine.bads[$0].reduce(0, +) }
+        var result: BinnedCharacteristic
+        if fine.numeric {
+            result = BinnedCharacteristic(name: name, kind: "numeric", cuts: groups.dropFirst().map { fine.cuts[$0.lowerBound - 1] }, groups: [],
+                                          goods: goods, bads: bads, hasMissingBin: false, woe: [], binIV: [], iv: 0, binOfCode: [])
+        } else {
+            let codeGroups = groups.map { Array(fine.members[$0].joined()) }
             var binOfCode = [Int](repeating: -1, count: categories.count)
-            var goods: [Int] = []
-            var bads: [Int] = []
-            for (bin, group) in groups.enumerated() {
-                for code in group { binOfCode[code] = bin }
-                goods.append(group.reduce(0) { $0 + goodsByCode[$1] })
-                bads.append(group.reduce(0) { $0 + badsByCode[$1] })
-            }
-            result = BinnedCharacteristic(name: name, kind: "categorical", cuts: [], groups: groups.map { $0.map { categories[$0] } },
+            for (bin, group) in codeGroups.enumerated() { for code in group { binOfCode[code] = bin } }
+            result = BinnedCharacteristic(name: name, kind: "categorical", cuts: [], groups: codeGroups.map { $0.map { categories[$0] } },
                                           goods: goods, bads: bads, hasMissingBin: false, woe: [], binIV: [], iv: 0, binOfCode: binOfCode)
         }
-        if hasMissing {
+        return finished(result, missingGoods: fine.missingGoods, missingBads: fine.missingBads)
+    }
+
+    static func finished(_ binned: BinnedCharacteristic, missingGoods: Int, missingBads: Int) -> BinnedCharacteristic {
+        var result = binned
+        if missingGoods + missingBads > 0 {
             result.hasMissingBin = true
             result.goods.append(missingGoods)
             result.bads.append(missingBads)
@@ -201,15 +259,40 @@ public enum Binner {
         return result
     }
 
-    /// Fine classes at quantiles of the present values, merged optimally.
-    static func numericCuts(_ present: [(value: Double, bad: Bool)], rows: Int, options: BinningOptions) -> [Double] {
-        guard let first = present.first?.value else { return [] }
+    /// The best partition of the fine classes for `direction` (`auto`: the better of ascending
+    /// and descending by IV), or one bin when none qualifies.
+    static func partition(_ fine: FineClasses, options: BinningOptions, direction: BinningOptions.Monotone) -> [Range<Int>] {
+        guard fine.count > 0 else { return [0..<0] }
+        let directions: [BinningOptions.Monotone]
+        switch direction {
+        case .auto: directions = [.ascending, .descending]
+        case .peakOrValley: directions = [.peak, .valley]
+        default: directions = [direction]
+        }
+        var best: (iv: Double, groups: [Range<Int>])?
+        for candidate in directions {
+            if let found = optimalPartition(goods: fine.goods, bads: fine.bads, rows: fine.rows, options: options, direction: candidate),
+               best == nil || found.iv > best!.iv {
+                best = found
+            }
+        }
+        return best?.groups ?? [0..<fine.count]
+    }
+
+    /// Fine classes at quantiles of the present values. `sortedPresent`: the rows with a value,
+    /// in increasing order of value.
+    static func numericFineClasses(values: [Double], sortedPresent: [Int], bad: [Bool], rows: Int, missingGoods: Int, missingBads: Int,
+                                   options: BinningOptions) -> FineClasses {
+        guard let firstRow = sortedPresent.first else {
+            return FineClasses(numeric: true, goods: [], bads: [], missingGoods: missingGoods, missingBads: missingBads, rows: rows)
+        }
+        let first = values[firstRow]
         // Fine classes: a column with no more distinct values than fine classes (counts, flags)
         // gets one class per value; any other is cut at the value found at each quantile
         // (distinct, above the minimum).
         var distinct: [Double] = [first]
-        for item in present where item.value > distinct[distinct.count - 1] {
-            distinct.append(item.value)
+        for row in sortedPresent where values[row] > distinct[distinct.count - 1] {
+            distinct.append(values[row])
             if distinct.count > options.fineBins { break }
         }
         var fineCuts: [Double] = []
@@ -217,7 +300,7 @@ public enum Binner {
             fineCuts = Array(distinct.dropFirst())
         } else {
             for step in 1..<max(options.fineBins, 2) {
-                let value = present[step * present.count / options.fineBins].value
+                let value = values[sortedPresent[step * sortedPresent.count / options.fineBins]]
                 if value > first && (fineCuts.last.map { value > $0 } ?? true) { fineCuts.append(value) }
             }
             // A mass at one value with a long, thin tail (counts of shared devices, ring sizes)
@@ -230,33 +313,23 @@ public enum Binner {
         var goods = [Int](repeating: 0, count: fineCuts.count + 1)
         var bads = goods
         var bin = 0
-        for item in present {
-            while bin < fineCuts.count && item.value >= fineCuts[bin] { bin += 1 }
-            if item.bad { bads[bin] += 1 } else { goods[bin] += 1 }
+        for row in sortedPresent {
+            while bin < fineCuts.count && values[row] >= fineCuts[bin] { bin += 1 }
+            if bad[row] { bads[bin] += 1 } else { goods[bin] += 1 }
         }
-        let directions: [BinningOptions.Monotone] = options.monotone == .auto ? [.ascending, .descending] : [options.monotone]
-        var best: (iv: Double, groups: [Range<Int>])?
-        for direction in directions {
-            if let candidate = optimalPartition(goods: goods, bads: bads, rows: rows, options: options, direction: direction),
-               best == nil || candidate.iv > best!.iv {
-                best = candidate
-            }
-        }
-        guard let groups = best?.groups else { return [] }
-        return groups.dropFirst().map { fineCuts[$0.lowerBound - 1] }
+        return FineClasses(numeric: true, cuts: fineCuts, goods: goods, bads: bads, missingGoods: missingGoods, missingBads: missingBads, rows: rows)
     }
 
-    /// Categories ordered by bad rate, fine classes of consecutive categories, merged optimally
-    /// with bad rate rising from bin to bin. Returns groups of category codes.
-    static func categoricalGroups(goods: [Int], bads: [Int], categories: [String], rows: Int, options: BinningOptions) -> [[Int]] {
+    /// Categories ordered by bad rate, fine classes of consecutive categories (each category
+    /// alone, or at most `fineBins` runs of about equal count when there are more).
+    static func categoricalFineClasses(goods: [Int], bads: [Int], categories: [String], missingGoods: Int, missingBads: Int,
+                                       rows: Int, options: BinningOptions) -> FineClasses {
         let seen = categories.indices.filter { goods[$0] + bads[$0] > 0 }
         let ordered = seen.sorted { a, b in
             let rateA = Double(bads[a]) / Double(goods[a] + bads[a])
             let rateB = Double(bads[b]) / Double(goods[b] + bads[b])
             return rateA != rateB ? rateA < rateB : categories[a] < categories[b]
         }
-        // Fine classes: each category alone, or at most `fineBins` runs of consecutive
-        // categories of about equal count when there are more.
         var fine: [[Int]] = []
         if ordered.count <= options.fineBins {
             fine = ordered.map { [$0] }
@@ -269,96 +342,120 @@ public enum Binner {
                 cumulative += goods[code] + bads[code]
             }
         }
-        let fineGoods = fine.map { $0.reduce(0) { $0 + goods[$1] } }
-        let fineBads = fine.map { $0.reduce(0) { $0 + bads[$1] } }
-        guard let partition = optimalPartition(goods: fineGoods, bads: fineBads, rows: rows, options: options, direction: .ascending) else {
-            return [ordered]
-        }
-        return partition.groups.map { range in Array(fine[range].joined()) }
+        return FineClasses(numeric: false, members: fine, goods: fine.map { $0.reduce(0) { $0 + goods[$1] } },
+                           bads: fine.map { $0.reduce(0) { $0 + bads[$1] } }, missingGoods: missingGoods, missingBads: missingBads, rows: rows)
     }
 
     /// The partition of fine classes into contiguous bins maximising IV, subject to: at most
     /// `maxBins` bins, each with at least `minBinShare` of `rows`, at least one good and one
-    /// bad, and bad rates strictly monotone in `direction`. `nil` if no partition qualifies.
+    /// bad, and bad rates strictly monotone in `direction` (`peak`: rising, then falling;
+    /// `valley`: falling, then rising; either may have no turn). `nil` if no partition qualifies.
     static func optimalPartition(goods: [Int], bads: [Int], rows: Int, options: BinningOptions,
                                  direction: BinningOptions.Monotone) -> (iv: Double, groups: [Range<Int>])? {
         let n = goods.count
         guard n > 0 else { return nil }
-        var prefixGoods = [0]
-        var prefixBads = [0]
+        var prefixGoods = [Int](repeating: 0, count: n + 1)
+        var prefixBads = [Int](repeating: 0, count: n + 1)
         for index in 0..<n {
-            prefixGoods.append(prefixGoods[index] + goods[index])
-            prefixBads.append(prefixBads[index] + bads[index])
+            prefixGoods[index + 1] = prefixGoods[index] + goods[index]
+            prefixBads[index + 1] = prefixBads[index] + bads[index]
         }
         let totalGoods = Double(prefixGoods[n])
         let totalBads = Double(prefixBads[n])
         guard totalGoods > 0 && totalBads > 0 else { return nil }
         let minimum = Int((options.minBinShare * Double(rows)).rounded(.up))
         let maxBins = max(1, options.maxBins)
-        // Group [i, j] (inclusive): feasibility, IV, bad rate.
-        func stats(_ i: Int, _ j: Int) -> (ok: Bool, iv: Double, rate: Double) {
-            let g = prefixGoods[j + 1] - prefixGoods[i]
-            let b = prefixBads[j + 1] - prefixBads[i]
-            guard g > 0 && b > 0 && g + b >= minimum else { return (false, 0, 0) }
-            let badShare = Double(b) / totalBads
-            let goodShare = Double(g) / totalGoods
-            return (true, (badShare - goodShare) * naturalLog(badShare / goodShare), Double(b) / Double(g + b))
+        // Group [i, j] (inclusive), at i * n + j: feasibility, IV, bad rate.
+        var feasible = [Bool](repeating: false, count: n * n)
+        var groupIV = [Double](repeating: 0, count: n * n)
+        var groupRate = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in i..<n {
+                let g = prefixGoods[j + 1] - prefixGoods[i]
+                let b = prefixBads[j + 1] - prefixBads[i]
+                groupRate[i * n + j] = g + b > 0 ? Double(b) / Double(g + b) : 0
+                guard g > 0 && b > 0 && g + b >= minimum else { continue }
+                let badShare = Double(b) / totalBads
+                let goodShare = Double(g) / totalGoods
+                feasible[i * n + j] = true
+                groupIV[i * n + j] = (badShare - goodShare) * naturalLog(badShare / goodShare)
+            }
         }
-        // best[k][i][j]: best IV of fine classes 0...j in k+1 bins, the last bin being [i, j].
+        // Legs: the required trend before and after the turn (one leg for monotone directions).
+        // 1: rising, -1: falling, 0: any.
+        let legs: [Int]
+        switch direction {
+        case .ascending: legs = [1]
+        case .descending: legs = [-1]
+        case .none, .auto, .peakOrValley: legs = [0]
+        case .peak: legs = [1, -1]
+        case .valley: legs = [-1, 1]
+        }
+        let phases = legs.count
+        // best[((k * n + i) * n + j) * phases + phase]: best IV of fine classes 0...j in k+1 bins,
+        // the last bin being [i, j], in leg `phase`.
         let unset = -Double.infinity
-        var best = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: unset, count: n), count: n), count: maxBins)
-        var previous = [[[Int]]](repeating: [[Int]](repeating: [Int](repeating: -1, count: n), count: n), count: maxBins)
-        for j in 0..<n {
-            let group = stats(0, j)
-            if group.ok { best[0][0][j] = group.iv }
-        }
+        let size = maxBins * n * n * phases
+        var best = [Double](repeating: unset, count: size)
+        var previous = [Int32](repeating: -1, count: size)
+        @inline(__always) func at(_ k: Int, _ i: Int, _ j: Int, _ phase: Int) -> Int { ((k * n + i) * n + j) * phases + phase }
+        for j in 0..<n where feasible[j] { best[at(0, 0, j, 0)] = groupIV[j] }
         if maxBins > 1 {
             for k in 1..<maxBins {
                 for j in 1..<n {
-                    for i in 1...j {
-                        let group = stats(i, j)
-                        guard group.ok else { continue }
-                        for h in 0..<i where best[k - 1][h][i - 1] > unset {
+                    for i in 1...j where feasible[i * n + j] {
+                        let value = groupIV[i * n + j]
+                        let rate = groupRate[i * n + j]
+                        for h in 0..<i {
                             if let maxPValue = options.maxPValue,
                                differencePValue(bads: prefixBads[i] - prefixBads[h], count: prefixGoods[i] + prefixBads[i] - prefixGoods[h] - prefixBads[h],
                                                 bads: prefixBads[j + 1] - prefixBads[i], count: prefixGoods[j + 1] + prefixBads[j + 1] - prefixGoods[i] - prefixBads[i]) > maxPValue {
                                 continue
                             }
-                            if direction != .none {
-                                let before = stats(h, i - 1).rate
-                                let rising = group.rate > before
-                                if direction == .ascending && !rising { continue }
-                                if direction == .descending && (rising || group.rate == before) { continue }
-                            }
-                            let value = best[k - 1][h][i - 1] + group.iv
-                            if value > best[k][i][j] {
-                                best[k][i][j] = value
-                                previous[k][i][j] = h
+                            let before = groupRate[h * n + i - 1]
+                            let trend = rate > before ? 1 : (rate < before ? -1 : 0)
+                            for phase in 0..<phases {
+                                let prior = best[at(k - 1, h, i - 1, phase)]
+                                guard prior > unset else { continue }
+                                // Stay on this leg, or turn onto the next.
+                                var target = -1
+                                if legs[phase] == 0 || trend == legs[phase] { target = phase }
+                                else if phase + 1 < phases && trend == legs[phase + 1] { target = phase + 1 }
+                                guard target >= 0 else { continue }
+                                let index = at(k, i, j, target)
+                                if prior + value > best[index] {
+                                    best[index] = prior + value
+                                    previous[index] = Int32(h * phases + phase)
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        var answer: (iv: Double, k: Int, i: Int)?
+        var answer: (iv: Double, k: Int, i: Int, phase: Int)?
         for k in 0..<maxBins {
-            for i in 0..<n where best[k][i][n - 1] > unset {
-                if answer == nil || best[k][i][n - 1] > answer!.iv + 1e-12 { answer = (best[k][i][n - 1], k, i) }
+            for i in 0..<n {
+                for phase in 0..<phases where best[at(k, i, n - 1, phase)] > unset {
+                    let value = best[at(k, i, n - 1, phase)]
+                    if answer == nil || value > answer!.iv + 1e-12 { answer = (value, k, i, phase) }
+                }
             }
         }
-        guard let best = answer else { return nil }
-        var (k, i) = (best.k, best.i)
+        guard let found = answer else { return nil }
+        var (k, i, phase) = (found.k, found.i, found.phase)
         var groups: [Range<Int>] = []
         var j = n - 1
         while true {
             groups.append(i..<(j + 1))
             if k == 0 { break }
-            let h = previous[k][i][j]
+            let link = Int(previous[at(k, i, j, phase)])
             j = i - 1
-            i = h
+            i = link / phases
+            phase = link % phases
             k -= 1
         }
-        return (best.iv, groups.reversed())
+        return (found.iv, groups.reversed())
     }
 }
 

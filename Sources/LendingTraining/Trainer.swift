@@ -22,11 +22,18 @@ public struct TrainingOptions: Sendable {
     public var scaling: Scaling
     /// Round base points and bin points to whole numbers (the usual points table).
     public var roundPoints: Bool
+    /// Cross-validation inside the training rows for the settings it lists (`nil`: none; every
+    /// setting as given).
+    public var tuning: TuningOptions?
+    /// Per characteristic, a trend other than `binning.monotone` (cross-validation sets
+    /// `peak-or-valley` where it allows a turn).
+    public var directions: [String: BinningOptions.Monotone]
 
     public init(name: String = "scorecard", version: String = "1", binning: BinningOptions = BinningOptions(),
                 forced: [String: ForcedBins] = [:], features: [String]? = nil, exclude: [String] = [],
                 selection: Selection = .informationValue(0.02), l2: Double = 0,
-                scaling: Scaling = Scaling(baseScore: 600, baseOdds: 19, pdo: 50), roundPoints: Bool = true) {
+                scaling: Scaling = Scaling(baseScore: 600, baseOdds: 19, pdo: 50), roundPoints: Bool = true,
+                tuning: TuningOptions? = nil, directions: [String: BinningOptions.Monotone] = [:]) {
         self.name = name
         self.version = version
         self.binning = binning
@@ -37,6 +44,8 @@ public struct TrainingOptions: Sendable {
         self.l2 = l2
         self.scaling = scaling
         self.roundPoints = roundPoints
+        self.tuning = tuning
+        self.directions = directions
     }
 }
 
@@ -46,11 +55,22 @@ public struct TrainingResult: Sendable {
     public var report: TrainingReport
     public var binnings: [BinnedCharacteristic]
     public var fit: LogisticFit
+    /// What cross-validation chose, when it ran.
+    public var tuning: TuningResult?
+    /// The options the model was fitted with (cross-validation's choices filled in).
+    public var options: TrainingOptions
+    /// Wall time of cross-validation (nil when it did not run) and of the whole training.
+    public var crossValidationTime: Duration?
+    public var totalTime: Duration = .zero
 }
 
 /// Trains a scorecard: binning, WoE, selection, logistic regression, scaling, metrics.
 public enum Trainer {
-    public static func train(_ train: TrainingData, test: TrainingData?, options: TrainingOptions) throws(TrainingError) -> TrainingResult {
+    public static func train(_ train: TrainingData, test: TrainingData?, options given: TrainingOptions) throws(TrainingError) -> TrainingResult {
+        var options = given
+        let clock = ContinuousClock()
+        let started = clock.now
+        var crossValidationTime: Duration?
         let trainBads = train.bad.filter { $0 }.count
         guard train.rowCount > 0 else { throw TrainingError("train.empty", "the training data has no rows") }
         guard trainBads > 0 && trainBads < train.rowCount else {
@@ -66,18 +86,35 @@ public enum Trainer {
         for name in options.forced.keys.sorted() where !candidates.contains(name) {
             warnings.append("BREAKS.json names \"\(name)\", which is not a candidate characteristic; ignored")
         }
+        // Cross-validation inside the training rows (never the test rows), then the choice.
+        var tuning: TuningResult?
+        if let grid = options.tuning, grid.searches, options.selection != .stepwise {
+            let usable = candidates.compactMap { name in train.names.firstIndex(of: name) }.filter { !isConstant(train.columns[$0]) }
+            if !usable.isEmpty {
+                let found = try CrossValidation.search(train, candidates: usable, options: options, tuning: grid)
+                crossValidationTime = clock.now - started
+                options.l2 = found.chosen.l2
+                options.binning.maxBins = found.chosen.maxBins
+                options.binning.minBinShare = found.chosen.minBinShare
+                if case .informationValue = options.selection { options.selection = .informationValue(found.chosen.ivThreshold) }
+                for shape in found.shapes where shape.allowed == "peak-or-valley" { options.directions[shape.name] = .peakOrValley }
+                tuning = found
+            }
+        }
         // Binning.
         var binnings: [BinnedCharacteristic] = []
         var reports: [CharacteristicReport] = []
         for name in candidates {
             let column = train.column(name)!
+            var binningOptions = options.binning
+            if let direction = options.directions[name] { binningOptions.monotone = direction }
             if isConstant(column) {
                 warnings.append("\"\(name)\" has a single value in the training rows; left out")
                 reports.append(CharacteristicReport(name: name, kind: kindName(column), informationValue: 0, selected: false,
                                                     note: "constant in the training rows", bins: []))
                 continue
             }
-            binnings.append(try Binner.bin(name: name, column: column, bad: train.bad, options: options.binning, forced: options.forced[name]))
+            binnings.append(try Binner.bin(name: name, column: column, bad: train.bad, options: binningOptions, forced: options.forced[name]))
         }
         // Selection by IV.
         let threshold: Double
@@ -195,10 +232,19 @@ public enum Trainer {
                 }
             }
         }
-        let report = TrainingReport(title: "\(options.name) version \(options.version)", settings: [],
+        if tuning != nil {
+            for index in tuning!.shapes.indices {
+                let name = tuning!.shapes[index].name
+                guard selected.contains(where: { binnings[$0].name == name }), let binning = binnings.first(where: { $0.name == name }) else { continue }
+                tuning!.shapes[index].shape = shapeName(binning)
+            }
+        }
+        var report = TrainingReport(title: "\(options.name) version \(options.version)", settings: [],
                                     characteristics: reports, coefficients: coefficients, samples: samples,
                                     scorePSI: psi, characteristicCSI: csi, warnings: warnings)
-        return TrainingResult(model: model, report: report, binnings: binnings, fit: fit)
+        report.tuning = tuning
+        return TrainingResult(model: model, report: report, binnings: binnings, fit: fit, tuning: tuning, options: options,
+                              crossValidationTime: crossValidationTime, totalTime: clock.now - started)
     }
 
     /// Forward-backward stepwise selection on Wald p-values (enter below 0.05, leave above 0.10).
@@ -316,6 +362,18 @@ public enum Trainer {
                             distribution: Metrics.distribution(scores: scored.scores, bad: scored.bad,
                                                                low: scored.scores.min() ?? range.lowerBound, high: scored.scores.max() ?? range.upperBound),
                             calibration: Metrics.calibration(scores: scored.scores, probabilities: scored.probabilities, bad: scored.bad))
+    }
+
+    /// The trend of a binned numeric characteristic's bad rates (the missing bin left out).
+    static func shapeName(_ binning: BinnedCharacteristic) -> String {
+        let regular = binning.hasMissingBin ? binning.binCount - 1 : binning.binCount
+        let rates = (0..<regular).map { Double(binning.bads[$0]) / Double(max(1, binning.goods[$0] + binning.bads[$0])) }
+        guard rates.count > 1 else { return "flat" }
+        let steps = zip(rates, rates.dropFirst()).map { $1 > $0 ? 1 : ($1 < $0 ? -1 : 0) }
+        if steps.allSatisfy({ $0 > 0 }) { return "ascending" }
+        if steps.allSatisfy({ $0 < 0 }) { return "descending" }
+        if steps.first! > 0 { return "peak" }
+        return steps.first! < 0 ? "valley" : "none"
     }
 
     static func isConstant(_ column: TrainingColumn) -> Bool {

@@ -17,6 +17,8 @@ public struct TrainingReport: Codable, Sendable, Equatable {
     public var characteristicCSI: [NamedValue]
     /// Things the analyst should know (separation, collinearity, dropped characteristics).
     public var warnings: [String]
+    /// Cross-validation's choice and curve, when it ran.
+    public var tuning: TuningResult?
 
     public init(title: String, settings: [String] = [], characteristics: [CharacteristicReport] = [],
                 coefficients: [CoefficientReport] = [], samples: [SampleReport] = [], scorePSI: Double? = nil,

@@ -23,6 +23,7 @@ public enum ReportHTML {
         page += distributions(report.samples)
         page += calibration(report.samples)
         page += coefficients(report.coefficients)
+        if let tuning = report.tuning { page += crossValidation(tuning) }
         page += characteristics(report.characteristics)
         page += stability(report.characteristicCSI)
         page += "</main>\n</body>\n</html>\n"
@@ -43,6 +44,7 @@ extension ReportHTML {
         html += "<nav>"
         var links = [("metrics", "Metrics"), ("discrimination", "ROC &amp; KS"), ("distribution", "Distributions"),
                      ("calibration", "Calibration"), ("coefficients", "Coefficients"), ("characteristics", "Characteristics")]
+        if report.tuning != nil { links.append(("cross-validation", "Cross-validation")) }
         if !report.characteristicCSI.isEmpty { links.append(("stability", "Stability")) }
         html += links.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " · ")
         html += "</nav>\n</header>\n"
@@ -118,6 +120,101 @@ extension ReportHTML {
                            calibrationChart(sample, colour: sampleColour(index)))
         }
         return html + "</div>\n</section>\n"
+    }
+
+    /// The cross-validation curve: the chosen setting, the profile table (each searched value
+    /// with the best mean fold AUC it reaches), a chart of mean fold AUC against the first
+    /// searched parameter, and which characteristics were allowed a peak or valley and why.
+    static func crossValidation(_ tuning: TuningResult) -> String {
+        var html = "<section id=\"cross-validation\">\n<h2>Cross-validation</h2>\n"
+        html += "<p>\(tuning.folds) stratified folds of the \(tuning.rows) training rows (seed \(tuning.seed)); \(tuning.curve.count) settings. "
+        html += "Chosen: <strong>\(ReportKit.escape(tuning.chosen.text))</strong>, mean fold AUC \(ReportKit.fixed(tuning.chosenMeanAUC, 4)) "
+        html += "(sd \(ReportKit.fixed(tuning.chosenSdAUC, 4))). Rule: \(ReportKit.escape(tuning.rule)).</p>\n"
+        html += crossValidationChart(tuning)
+        let profile = tuning.profile
+        if !profile.isEmpty {
+            html += "<table class=\"cv-profile\">\n<thead><tr><th>Parameter</th><th class=\"num\">Value</th><th class=\"num\">Best mean fold AUC</th>"
+            html += "<th class=\"num\">sd</th><th class=\"num\">Characteristics</th><th>With</th></tr></thead>\n<tbody>\n"
+            for row in profile {
+                html += "<tr\(row.chosen ? " class=\"chosen\"" : "")><td>\(ReportKit.escape(row.parameter))\(row.chosen ? " ✓" : "")</td>"
+                html += numberCell(ReportKit.escape(row.value)) + numberCell(ReportKit.fixed(row.best.meanAUC, 4)) + numberCell(ReportKit.fixed(row.best.sdAUC, 4))
+                html += numberCell(ReportKit.fixed(row.best.meanCharacteristics, 1)) + "<td>\(ReportKit.escape(row.best.setting.text))</td></tr>\n"
+            }
+            html += "</tbody>\n</table>\n"
+        }
+        let top = tuning.curve.indices.sorted { (tuning.curve[$0].meanAUC, -$0) > (tuning.curve[$1].meanAUC, -$1) }.prefix(10)
+        html += "<h3>Best settings</h3>\n<table class=\"cv-top\">\n<thead><tr><th>Setting</th><th class=\"num\">Mean fold AUC</th><th class=\"num\">sd</th>"
+        html += "<th class=\"num\">Characteristics</th></tr></thead>\n<tbody>\n"
+        for index in top {
+            let point = tuning.curve[index]
+            html += "<tr><td>\(ReportKit.escape(point.setting.text))\(point.setting == tuning.chosen ? " ✓" : "")</td>"
+            html += numberCell(ReportKit.fixed(point.meanAUC, 4)) + numberCell(ReportKit.fixed(point.sdAUC, 4)) + numberCell(ReportKit.fixed(point.meanCharacteristics, 1)) + "</tr>\n"
+        }
+        html += "</tbody>\n</table>\n"
+        if !tuning.shapes.isEmpty {
+            html += "<h3>Peaks and valleys</h3>\n<table class=\"cv-shapes\">\n<thead><tr><th>Characteristic</th><th>Allowed</th><th>Bins</th>"
+            html += "<th class=\"num\">Fold AUC, monotone</th><th class=\"num\">with a turn</th><th class=\"num\">t</th><th>Why</th></tr></thead>\n<tbody>\n"
+            for shape in tuning.shapes {
+                html += "<tr><td>\(ReportKit.escape(shape.name))</td><td>\(shape.allowed == "peak-or-valley" ? "peak or valley" : "monotone")</td>"
+                html += "<td>\(ReportKit.escape(shape.shape ?? "not in the model"))</td>"
+                html += numberCell(ReportKit.fixed(shape.monotoneAUC, 4)) + numberCell(ReportKit.fixed(shape.turnAUC, 4)) + numberCell(ReportKit.fixed(shape.t, 1))
+                html += "<td>\(ReportKit.escape(shape.reason))</td></tr>\n"
+            }
+            html += "</tbody>\n</table>\n"
+            html += "<p class=\"hint\">Each numeric characteristic alone (its WoE) on the left-out fold: a peak or valley is allowed when it raises the mean fold AUC by at least 0.005 with a paired t of at least 2.</p>\n"
+        }
+        return html + "</section>\n"
+    }
+
+    /// Mean fold AUC (with ±1 sd bars) against the first searched parameter, one line per value of
+    /// the second, the others at their chosen values.
+    static func crossValidationChart(_ tuning: TuningResult) -> String {
+        let keys: [(String, (TuningSetting) -> Double)] = [("l2", { $0.l2 }), ("maxBins", { Double($0.maxBins) }),
+                                                          ("ivThreshold", { $0.ivThreshold }), ("minBinShare", { $0.minBinShare })]
+        let searched = keys.filter { tuning.searched.contains($0.0) }
+        guard let xKey = searched.first else { return "" }
+        let seriesKey = searched.dropFirst().first
+        let fixed = searched.dropFirst(2)
+        let points = tuning.curve.filter { point in fixed.allSatisfy { $0.1(point.setting) == $0.1(tuning.chosen) } }
+        var xValues: [Double] = []
+        for point in points where !xValues.contains(xKey.1(point.setting)) { xValues.append(xKey.1(point.setting)) }
+        xValues.sort()
+        var seriesValues: [Double] = []
+        if let seriesKey { for point in points where !seriesValues.contains(seriesKey.1(point.setting)) { seriesValues.append(seriesKey.1(point.setting)) } }
+        seriesValues.sort()
+        guard xValues.count >= 2 else { return "" }
+        let lows = points.map { $0.meanAUC - $0.sdAUC }.filter(\.isFinite)
+        let highs = points.map { $0.meanAUC + $0.sdAUC }.filter(\.isFinite)
+        let ticks = ReportKit.niceTicks(lows.min() ?? 0.5, highs.max() ?? 1, count: 4)
+        let plot = ReportKit.Plot(left: 56, top: 14, width: 360, height: 220, xMin: -0.5, xMax: Double(xValues.count) - 0.5,
+                                  yMin: ticks.values.first ?? 0.5, yMax: ticks.values.last ?? 1)
+        var svg = ReportKit.svgOpen(width: 600, height: 280, label: "Mean fold AUC by \(xKey.0)")
+        svg += ReportKit.axes(plot, xTicks: xValues.enumerated().map { (Double($0.offset), ReportText.number($0.element)) },
+                              yTicks: ticks.values.map { ($0, ReportKit.fixed($0, ticks.decimals)) }, xTitle: xKey.0, yTitle: "Mean fold AUC")
+        var legendY = plot.top + 10
+        for (seriesIndex, value) in (seriesKey == nil ? [0] : seriesValues).enumerated() {
+            let colour = sampleColour(seriesIndex)
+            var line: [String] = []
+            for (xIndex, x) in xValues.enumerated() {
+                guard let point = points.first(where: { xKey.1($0.setting) == x && (seriesKey == nil || seriesKey!.1($0.setting) == value) }) else { continue }
+                let offset = Double(xIndex) + (Double(seriesIndex) - Double(max(seriesValues.count, 1) - 1) / 2) * 0.06
+                line.append(plot.point(offset, point.meanAUC))
+                svg += "<line x1=\"\(ReportKit.coordinate(plot.x(offset)))\" y1=\"\(ReportKit.coordinate(plot.y(point.meanAUC - point.sdAUC)))\" "
+                svg += "x2=\"\(ReportKit.coordinate(plot.x(offset)))\" y2=\"\(ReportKit.coordinate(plot.y(point.meanAUC + point.sdAUC)))\" stroke=\"\(colour)\" stroke-opacity=\"0.35\"/>"
+                let isChosen = point.setting == tuning.chosen
+                svg += "<circle cx=\"\(ReportKit.coordinate(plot.x(offset)))\" cy=\"\(ReportKit.coordinate(plot.y(point.meanAUC)))\" r=\"\(isChosen ? 5 : 2.5)\" "
+                svg += "fill=\"\(isChosen ? "#ffffff" : colour)\" stroke=\"\(colour)\" stroke-width=\"\(isChosen ? 2.5 : 1)\"><title>\(ReportKit.escape(point.setting.text)): "
+                svg += "\(ReportKit.fixed(point.meanAUC, 4)) ± \(ReportKit.fixed(point.sdAUC, 4))</title></circle>\n"
+            }
+            svg += ReportKit.polyline(line, colour: colour, width: 1.8)
+            if let seriesKey {
+                svg += ReportKit.legendEntry(x: plot.right + 22, y: legendY, colour: colour, text: "\(seriesKey.0) \(ReportText.number(value))")
+                legendY += 20
+            }
+        }
+        let others = fixed.map { "\($0.0) \(ReportText.number($0.1(tuning.chosen)))" }.joined(separator: ", ")
+        let caption = "Mean fold AUC (bars: ±1 sd) by \(xKey.0)" + (others.isEmpty ? "" : "; \(others) as chosen") + "; the chosen setting is the open circle."
+        return ReportKit.figure(ReportKit.escape(caption), svg + "</svg>\n")
     }
 
     static func coefficients(_ coefficients: [CoefficientReport]) -> String {

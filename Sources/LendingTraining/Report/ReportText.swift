@@ -29,6 +29,19 @@ public enum ReportText {
             if let psi = report.scorePSI { lines.append("score PSI (test vs train): \(fixed(psi, 4))") }
             lines.append("")
         }
+        if let tuning = report.tuning {
+            lines.append("cross-validation (\(tuning.folds) folds of the \(tuning.rows) training rows): chosen \(tuning.chosen.text), mean fold AUC \(fixed(tuning.chosenMeanAUC, 4)) (sd \(fixed(tuning.chosenSdAUC, 4)))")
+            let profile = tuning.profile
+            if !profile.isEmpty {
+                lines += table(["parameter", "value", "best mean fold AUC", "sd", "with"], profile.map { row in
+                    [row.parameter + (row.chosen ? " *" : ""), row.value, fixed(row.best.meanAUC, 4), fixed(row.best.sdAUC, 4), row.best.setting.text]
+                }, indent: "  ")
+            }
+            for shape in tuning.shapes {
+                lines.append("  \(shape.name): \(shape.allowed == "peak-or-valley" ? "peak or valley allowed" : "monotone")\(shape.shape.map { " (bins: \($0))" } ?? ""): \(shape.reason)")
+            }
+            lines.append("")
+        }
         for warning in report.warnings { lines.append("warning: " + warning) }
         return lines.joined(separator: "\n")
     }
@@ -62,6 +75,12 @@ public enum ReportText {
         while fraction.count < places { fraction = "0" + fraction }
         let sign = value < 0 && integer != 0 ? "-" : ""
         return places == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
+    }
+
+    /// The shortest text of a grid value: `0`, `0.5`, `10`, `0.02`.
+    public static func number(_ value: Double) -> String {
+        if value == value.rounded() && abs(value) < 1e12 { return String(Int64(value)) }
+        return "\(value)"
     }
 
     static func percent(_ value: Double) -> String { value.isFinite ? fixed(value * 100, 1) + "%" : "n/a" }
