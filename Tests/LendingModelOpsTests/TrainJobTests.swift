@@ -93,6 +93,24 @@ import LendingModelOps
         #expect(summary.scored == 1000)
     }
 
+    /// `lending model show` says how a cross-validated model was chosen, from the file's `training` object.
+    @Test func theShownModelSaysWhichSettingsCrossValidationChose() throws {
+        let directory = ScratchFiles.directory("shown-training")
+        let path = "\(directory)/model.json"
+        let tuned = TrainingOptions(name: "cv", tuning: TuningOptions(folds: 4, seed: 2, l2: [0, 10], ivThreshold: [0.02], maxBins: nil, minBinShare: nil, shapes: false))
+        _ = try TrainJob(dataPath: FixtureFiles.fixture("german-credit.csv"), target: "creditability", badValue: "bad",
+                         outputPath: path, options: tuned).run()
+        let text = ModelDescription.trainingText(ofFile: Data(try readAll(path)))
+        #expect(text.hasPrefix("cross-validation: 4 stratified folds × 1 of 700 training rows, seed 2"), "\(text)")
+        #expect(text.contains("chosen: l2 ") && text.contains("ivThreshold 0.02, maxBins 8, minBinShare 0.05") && text.contains("2 settings tried"), "\(text)")
+        #expect(text.contains("searched: l2, ivThreshold\n"), "\(text)")
+        // A model without the object shows nothing more.
+        let plain = "\(directory)/plain.json"
+        _ = try TrainJob(dataPath: FixtureFiles.fixture("german-credit.csv"), target: "creditability", badValue: "bad",
+                         outputPath: plain, options: options("plain")).run()
+        #expect(ModelDescription.trainingText(ofFile: Data(try readAll(plain))).isEmpty)
+    }
+
     @Test func degenerateInputGivesClearErrors() throws {
         let directory = ScratchFiles.directory("degenerate")
         func write(_ name: String, _ text: String) throws -> String {
