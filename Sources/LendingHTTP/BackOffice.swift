@@ -142,6 +142,15 @@ public struct BackOffice: Sendable {
         return try await run {
             let kind = requestID.prefix { $0 != ":" }
             let target = String(requestID.dropFirst(kind.count + 1))
+            // The business date of a refund or a move out of suspense: the day of the verdict in the policy's time zone.
+            let day = time.day(atOffsetSeconds: Int64(policy.utcOffsetSeconds))
+            /// A servicing desk's verdict in one servicing transaction, 404 for a request never asked.
+            func servicing(_ decide: (any ServicingTransaction) throws -> ApprovalRequest) throws -> ApprovalRequest {
+                try database.withServicingTransaction { transaction in
+                    guard try transaction.approval(requestID: requestID) != nil else { throw HTTPServiceError.notFound("no request \(requestID)") }
+                    return try decide(transaction)
+                }
+            }
             switch kind {
             case "review":
                 return .review(try database.withTransaction { transaction in
@@ -156,36 +165,27 @@ public struct BackOffice: Sendable {
                     return try desk.reject(loanID: target, by: checker, at: time, in: transaction)
                 })
             case "reversal":
-                return .reversal(try database.withServicingTransaction { transaction in
-                    guard try transaction.approval(requestID: requestID) != nil else { throw HTTPServiceError.notFound("no request \(requestID)") }
-                    let desk = ReversalDesk(products: products)
-                    if approve { return try desk.approve(paymentID: target, by: checker, at: time, in: transaction).request }
-                    return try desk.reject(paymentID: target, by: checker, at: time, in: transaction)
+                let desk = ReversalDesk(products: products)
+                return .reversal(try servicing {
+                    approve ? try desk.approve(paymentID: target, by: checker, at: time, in: $0).request
+                        : try desk.reject(paymentID: target, by: checker, at: time, in: $0)
                 })
             case "restructure":
-                return .restructuring(try database.withServicingTransaction { transaction in
-                    guard try transaction.approval(requestID: requestID) != nil else { throw HTTPServiceError.notFound("no request \(requestID)") }
-                    let desk = RestructuringDesk(products: products)
-                    if approve { return try desk.approve(requestID: requestID, by: checker, at: time, in: transaction).0 }
-                    return try desk.reject(requestID: requestID, by: checker, at: time, in: transaction)
+                let desk = RestructuringDesk(products: products)
+                return .restructuring(try servicing {
+                    approve ? try desk.approve(requestID: requestID, by: checker, at: time, in: $0).0 : try desk.reject(requestID: requestID, by: checker, at: time, in: $0)
                 })
             case "refund":
-                // The refund's business date: the day of the verdict in the policy's time zone.
-                let day = time.day(atOffsetSeconds: Int64(policy.utcOffsetSeconds))
-                return .refund(try database.withServicingTransaction { transaction in
-                    guard try transaction.approval(requestID: requestID) != nil else { throw HTTPServiceError.notFound("no request \(requestID)") }
-                    let desk = RefundDesk(products: products)
-                    if approve { return try desk.approve(requestID: requestID, by: checker, at: time, on: day, in: transaction).0 }
-                    return try desk.reject(requestID: requestID, by: checker, at: time, in: transaction)
+                let desk = RefundDesk(products: products)
+                return .refund(try servicing {
+                    approve ? try desk.approve(requestID: requestID, by: checker, at: time, on: day, in: $0).0
+                        : try desk.reject(requestID: requestID, by: checker, at: time, in: $0)
                 })
             case "suspense":
-                // The payment's business date: the day of the verdict in the policy's time zone.
-                let day = time.day(atOffsetSeconds: Int64(policy.utcOffsetSeconds))
-                return .suspense(try database.withServicingTransaction { transaction in
-                    guard try transaction.approval(requestID: requestID) != nil else { throw HTTPServiceError.notFound("no request \(requestID)") }
-                    let desk = SuspenseDesk(products: products)
-                    if approve { return try desk.approve(requestID: requestID, by: checker, at: time, on: day, in: transaction).0 }
-                    return try desk.reject(requestID: requestID, by: checker, at: time, in: transaction)
+                let desk = SuspenseDesk(products: products)
+                return .suspense(try servicing {
+                    approve ? try desk.approve(requestID: requestID, by: checker, at: time, on: day, in: $0).0
+                        : try desk.reject(requestID: requestID, by: checker, at: time, in: $0)
                 })
             default:
                 throw HTTPServiceError.notFound("no request \(requestID); ids are review:APPLICATION, write_off:LOAN, reversal:PAYMENT, restructure:LOAN:N, refund:LOAN:N or suspense:RECEIPT:N")

@@ -34,6 +34,13 @@ public enum MakerChecker {
         return request
     }
 
+    /// Numbered requests (`KIND:TARGET:1`, `:2`, ...; requests are never removed), in the order asked.
+    static func numberedRequests(in transaction: any ServicingTransaction, id: (Int) -> String) throws -> [ApprovalRequest] {
+        var found: [ApprovalRequest] = []
+        while let request = try transaction.approval(requestID: id(found.count + 1)) { found.append(request) }
+        return found
+    }
+
     /// `text` escaped for a JSON string (quotes and backslashes; reasons hold no control characters).
     public static func jsonEscaped(_ text: String) -> String {
         var escaped = ""
@@ -46,4 +53,18 @@ public enum MakerChecker {
         }
         return escaped
     }
+}
+
+/// What a maker-checker request holds in its payload: JSON with sorted keys, read back as `nil`
+/// when it is anything else.
+protocol RequestPayload: Codable {}
+
+extension RequestPayload {
+    var encoded: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    static func decode(_ text: String) -> Self? { try? JSONDecoder().decode(Self.self, from: Data(text.utf8)) }
 }

@@ -27,26 +27,16 @@ public struct RefundDesk: Sendable {
 
     public init(products: ProductCatalog) { self.products = products }
 
-    struct Payload: Codable, Equatable {
+    struct Payload: RequestPayload, Equatable {
         var amount: String
         var reason: String
-
-        var encoded: String {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
-        }
-
-        static func decode(_ text: String) -> Payload? { try? JSONDecoder().decode(Payload.self, from: Data(text.utf8)) }
     }
 
     public static func requestID(loanID: String, number: Int) -> String { "refund:\(loanID):\(number)" }
 
     /// Every refund request of a loan, in the order asked.
     static func requests(loanID: String, in transaction: any ServicingTransaction) throws -> [ApprovalRequest] {
-        var found: [ApprovalRequest] = []
-        while let request = try transaction.approval(requestID: requestID(loanID: loanID, number: found.count + 1)) { found.append(request) }
-        return found
+        try MakerChecker.numberedRequests(in: transaction) { requestID(loanID: loanID, number: $0) }
     }
 
     /// The date of a refund's entry (or of its return) on business date `day`.

@@ -19,7 +19,7 @@ public struct RestructuringDesk: Sendable {
     public init(products: ProductCatalog) { self.products = products }
 
     /// What is stored in a restructuring request's payload (JSON).
-    struct Payload: Codable, Equatable {
+    struct Payload: RequestPayload, Equatable {
         /// `reschedule`, `holiday` or `pause`.
         var change: String
         /// Installments in all from the current one (reschedule), installments skipped (holiday), or days (pause).
@@ -42,14 +42,6 @@ public struct RestructuringDesk: Sendable {
             default: nil
             }
         }
-
-        var encoded: String {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
-        }
-
-        static func decode(_ text: String) -> Payload? { try? JSONDecoder().decode(Payload.self, from: Data(text.utf8)) }
     }
 
     /// One approved restructuring of a loan, as a replay needs it.
@@ -72,9 +64,7 @@ public struct RestructuringDesk: Sendable {
 
     /// Every restructuring request of a loan, in the order asked.
     static func requests(loanID: String, in transaction: any ServicingTransaction) throws -> [ApprovalRequest] {
-        var found: [ApprovalRequest] = []
-        while let request = try transaction.approval(requestID: requestID(loanID: loanID, number: found.count + 1)) { found.append(request) }
-        return found
+        try MakerChecker.numberedRequests(in: transaction) { requestID(loanID: loanID, number: $0) }
     }
 
     /// The approved restructurings of a loan, in the order they applied.

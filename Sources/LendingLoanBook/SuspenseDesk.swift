@@ -27,7 +27,7 @@ public struct SuspenseDesk: Sendable {
 
     public init(products: ProductCatalog) { self.products = products }
 
-    struct Payload: Codable, Equatable {
+    struct Payload: RequestPayload, Equatable {
         var loanID: String
         var reason: String
 
@@ -35,14 +35,6 @@ public struct SuspenseDesk: Sendable {
             case loanID = "loan_id"
             case reason
         }
-
-        var encoded: String {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
-        }
-
-        static func decode(_ text: String) -> Payload? { try? JSONDecoder().decode(Payload.self, from: Data(text.utf8)) }
     }
 
     public static func requestID(receiptID: String, number: Int) -> String { "suspense:\(receiptID):\(number)" }
@@ -91,9 +83,7 @@ public struct SuspenseDesk: Sendable {
 
     /// Every move request of a receipt, in the order asked.
     static func requests(receiptID: String, in transaction: any ServicingTransaction) throws -> [ApprovalRequest] {
-        var found: [ApprovalRequest] = []
-        while let request = try transaction.approval(requestID: requestID(receiptID: receiptID, number: found.count + 1)) { found.append(request) }
-        return found
+        try MakerChecker.numberedRequests(in: transaction) { requestID(receiptID: receiptID, number: $0) }
     }
 
     /// Asks to move a held receipt to a loan.

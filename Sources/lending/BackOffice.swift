@@ -156,36 +156,8 @@ struct Approvals: ParsableCommand {
                     }
                     CommandAudit.note(outcome.decision?.outcome.rawValue ?? "awaiting second approval")
                     print("\(requestID),\(outcome.decision.map { $0.outcome == .approve ? "approved" : "rejected" } ?? "pending")")
-                } else if requestID.hasPrefix("restructure:") {
-                    let desk = RestructuringDesk(products: try products.load())
-                    let request = try store.withServicingTransaction { transaction in
-                        verdict == "approve" ? try desk.approve(requestID: requestID, by: by, at: now(), in: transaction).0
-                            : try desk.reject(requestID: requestID, by: by, at: now(), in: transaction)
-                    }
-                    CommandAudit.note(request.status.rawValue)
-                    print("\(requestID),\(request.status.rawValue)")
-                } else if requestID.hasPrefix("refund:") {
-                    let desk = RefundDesk(products: try products.load())
-                    let request = try store.withServicingTransaction { transaction in
-                        verdict == "approve" ? try desk.approve(requestID: requestID, by: by, at: now(), on: asOf.day, in: transaction).0
-                            : try desk.reject(requestID: requestID, by: by, at: now(), in: transaction)
-                    }
-                    CommandAudit.note(request.status.rawValue)
-                    print("\(requestID),\(request.status.rawValue)")
-                } else if requestID.hasPrefix("suspense:") {
-                    let desk = SuspenseDesk(products: try products.load())
-                    let request = try store.withServicingTransaction { transaction in
-                        verdict == "approve" ? try desk.approve(requestID: requestID, by: by, at: now(), on: asOf.day, in: transaction).0
-                            : try desk.reject(requestID: requestID, by: by, at: now(), in: transaction)
-                    }
-                    CommandAudit.note(request.status.rawValue)
-                    print("\(requestID),\(request.status.rawValue)")
-                } else if requestID.hasPrefix("reversal:") {
-                    let desk = ReversalDesk(products: try products.load())
-                    let request = try store.withServicingTransaction { transaction in
-                        verdict == "approve" ? try desk.approve(paymentID: target, by: by, at: now(), in: transaction).request
-                            : try desk.reject(paymentID: target, by: by, at: now(), in: transaction)
-                    }
+                } else if let servicing = try servicingDecision() {
+                    let request = try store.withServicingTransaction(servicing)
                     CommandAudit.note(request.status.rawValue)
                     print("\(requestID),\(request.status.rawValue)")
                 } else {
@@ -198,6 +170,30 @@ struct Approvals: ParsableCommand {
                     print("\(requestID),\(request.status.rawValue)")
                 }
             }
+        }
+
+        /// The verdict on a request of a servicing desk (restructure, refund, suspense, reversal)
+        /// as one write in a servicing transaction; `nil` for the other kinds.
+        func servicingDecision() throws -> ((any ServicingTransaction) throws -> ApprovalRequest)? {
+            let approve = verdict == "approve", day = asOf.day, time = now(), checker = by, id = requestID
+            if id.hasPrefix("reversal:") {
+                let desk = ReversalDesk(products: try products.load()), payment = String(id.dropFirst("reversal:".count))
+                return { approve ? try desk.approve(paymentID: payment, by: checker, at: time, in: $0).request
+                    : try desk.reject(paymentID: payment, by: checker, at: time, in: $0) }
+            }
+            if id.hasPrefix("restructure:") {
+                let desk = RestructuringDesk(products: try products.load())
+                return { approve ? try desk.approve(requestID: id, by: checker, at: time, in: $0).0 : try desk.reject(requestID: id, by: checker, at: time, in: $0) }
+            }
+            if id.hasPrefix("refund:") {
+                let desk = RefundDesk(products: try products.load())
+                return { approve ? try desk.approve(requestID: id, by: checker, at: time, on: day, in: $0).0 : try desk.reject(requestID: id, by: checker, at: time, in: $0) }
+            }
+            if id.hasPrefix("suspense:") {
+                let desk = SuspenseDesk(products: try products.load())
+                return { approve ? try desk.approve(requestID: id, by: checker, at: time, on: day, in: $0).0 : try desk.reject(requestID: id, by: checker, at: time, in: $0) }
+            }
+            return nil
         }
     }
 

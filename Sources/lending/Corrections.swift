@@ -330,9 +330,10 @@ struct Suspense: ParsableCommand {
                 if !quiet {
                     var line = "received \(summary.received) receipts (\(summary.amount) yuan) into suspense"
                     if summary.repeated > 0 { line += "; \(summary.repeated) already received (nothing changed)" }
-                    if summary.rejected > 0 { line += "; \(summary.rejected) rows set aside in \(rejects ?? "")" }
+                    line += rejectedNote(summary.rejected, rejects)
                     printToStandardError(line)
                 }
+                if summary.rejected > 0 { throw ExitCode(3) }
             }
         }
     }

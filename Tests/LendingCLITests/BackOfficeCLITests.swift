@@ -200,6 +200,13 @@ import Testing
         #expect(csv(try lending(["repayments", "list", loanID]).stdout).contains { $0["payment_id"] == "suspense:BANK-1" && $0["amount"] == "50.00" })
         let ledger = try lending(["ledger", "verify"])
         #expect(ledger.status == 0 && ledger.stdout.contains(" suspense 1 ") && ledger.stdout.hasSuffix("ok\n"), "\(ledger.stdout)\(ledger.stderr)")
+        // With --rejects a bad row is set aside, the good one received, and the exit status says so (3), as repay and draw do.
+        let mixed = directory + "/mixed-receipts.csv"
+        try "receipt_id,received_at,amount\nBANK-9,\(processed),5.00\nBANK-10,2026-13-01,10.00\n".write(toFile: mixed, atomically: true, encoding: .utf8)
+        let setAside = directory + "/set-aside.csv"
+        let partly = try lending(["suspense", "receive", mixed, "--rejects", setAside])
+        #expect(partly.status == 3 && partly.stderr.contains("received 1 receipts") && partly.stderr.contains("1 rejected"), "\(partly.stderr)")
+        #expect(try String(contentsOfFile: setAside, encoding: .utf8).contains("2026-13-01"))
     }
 
     @Test func personalDataIsExportedOnlyToAnAdminOfTheOperatorsFile() throws {
